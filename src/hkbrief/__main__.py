@@ -1,0 +1,3 @@
+from hkbrief.cli import main
+
+main()

@@ -1,0 +1,537 @@
+"""Reading a brief: bytes -> text -> JSON -> :class:`~hkbrief.model.Brief`, with every problem reported at once.
+
+We decode the bytes ourselves (UTF-8 with or without a BOM, UTF-16 by its BOM), refuse what ``json`` would
+silently accept (duplicate keys, NaN and Infinity, numbers too large to hold), cap the size before parsing, and
+name the file and the JSON path in every message: ``content.json: stats[2].value: missing (required)``.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import json
+import re
+import unicodedata
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any
+
+from hkbrief.errors import ContentError, Problem
+from hkbrief.model import (
+    Brief,
+    FeatureKind,
+    FeatureRef,
+    Image,
+    Language,
+    Meta,
+    Quote,
+    Section,
+    Source,
+    Stat,
+    Text,
+)
+
+MAX_CONTENT_BYTES = 4 * 1024 * 1024
+MAX_DEPTH = 32
+MAX_TEXT_CHARS = 100_000
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+
+# Characters refused in any text, with why. XML 1.0 cannot carry C0 controls (except tab and newline),
+# lone surrogates, U+FFFE and U+FFFF; C1 controls and bidirectional overrides are invisible and can make
+# text read differently from how it displays, so they are refused too rather than silently dropped.
+_BIDI_CONTROLS = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
+
+
+def _refusal(ch: str) -> str | None:
+    code = ord(ch)
+    if code < 0x20 and ch not in "\t\n":
+        return "a control character"
+    if 0x7F <= code <= 0x9F:
+        return "a control character"
+    if 0xD800 <= code <= 0xDFFF:
+        return "a lone surrogate (broken UTF-16)"
+    if code in (0xFFFE, 0xFFFF):
+        return "a non-character"
+    if code in _BIDI_CONTROLS:
+        return "an invisible bidirectional override"
+    return None
+
+
+class _Pairs(dict):
+    """A JSON object that remembers keys it saw twice (``json`` would keep the last one silently)."""
+
+    duplicates: list[str]
+
+
+def _pairs_hook(pairs: list[tuple[str, Any]]) -> _Pairs:
+    obj = _Pairs()
+    obj.duplicates = []
+    for key, value in pairs:
+        if key in obj and key not in obj.duplicates:
+            obj.duplicates.append(key)
+        obj[key] = value
+    return obj
+
+
+class _Unusable:
+    """A JSON value we refuse (NaN, Infinity, a huge number), kept so the error can name its path."""
+
+    def __init__(self, description: str) -> None:
+        self.description = description
+
+
+def _parse_int(token: str) -> int | _Unusable:
+    if len(token.lstrip("-")) > 18:
+        return _Unusable(f"a number too large to use ({token[:12]}…)")
+    return int(token)
+
+
+def _parse_float(token: str) -> float | _Unusable:
+    value = float(token)
+    if value in (float("inf"), float("-inf")):
+        return _Unusable(f"a number too large to use ({token[:12]})")
+    return value
+
+
+def _parse_constant(token: str) -> _Unusable:
+    return _Unusable(f"{token}, which JSON content may not contain")
+
+
+def decode_content(data: bytes, where: str) -> str:
+    """Bytes to text: UTF-8 (a BOM is accepted) or UTF-16 with a BOM; anything else is refused with advice."""
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        if data.startswith((b"\xff\xfe\x00\x00",)):
+            raise ContentError("UTF-32 is not supported; save the file as UTF-8", where)
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise ContentError(f"broken UTF-16 at byte {exc.start}; save the file as UTF-8", where) from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        raise ContentError(
+            f"line {line}: byte 0x{data[exc.start]:02X} is not UTF-8 (was the file saved as Latin-1 or Windows-1252?);"
+            " save it as UTF-8",
+            where,
+        ) from None
+
+
+def parse_json(text: str, where: str) -> Any:
+    """JSON text to Python values, with syntax errors as ``line L, column C: ...``."""
+    if not text.strip():
+        raise ContentError("the file is empty; expected a JSON object", where)
+    try:
+        return json.loads(
+            text,
+            object_pairs_hook=_pairs_hook,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            parse_constant=_parse_constant,
+        )
+    except json.JSONDecodeError as exc:
+        hint = " (the file seems to be cut off)" if exc.pos >= len(text.rstrip()) else ""
+        raise ContentError(f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}{hint}", where) from None
+    except RecursionError:
+        raise ContentError(f"nested too deeply (more than {MAX_DEPTH} levels)", where) from None
+
+
+def _kind(value: Any) -> str:
+    match value:
+        case None:
+            return "null"
+        case bool():
+            return "true/false"
+        case int() | float():
+            return "a number"
+        case str():
+            return "a string"
+        case list():
+            return "a list"
+        case dict():
+            return "an object"
+        case _Unusable():
+            return value.description
+    return type(value).__name__
+
+
+class _Reader:
+    """Walks the JSON tree with a path, collecting every problem instead of stopping at the first."""
+
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem(f"{self.where}: {path}" if path else self.where, message))
+
+    def check_depth(self, value: Any, path: str, depth: int = 0) -> bool:
+        if depth > MAX_DEPTH:
+            self.fail(path, f"nested too deeply (more than {MAX_DEPTH} levels)")
+            return False
+        if isinstance(value, dict):
+            return all(self.check_depth(v, f"{path}.{k}", depth + 1) for k, v in value.items())
+        if isinstance(value, list):
+            return all(self.check_depth(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+        return True
+
+    def obj(self, value: Any, path: str, required: Iterable[str], optional: Iterable[str]) -> dict | None:
+        """An object with known keys: unknown keys get a 'did you mean', missing ones are reported."""
+        if not isinstance(value, dict):
+            self.fail(path, f"expected an object, found {_kind(value)}")
+            return None
+        required, optional = list(required), list(optional)
+        known = required + optional
+        for key in getattr(value, "duplicates", []):
+            self.fail(_join(path, key), "duplicate key (each key may appear once)")
+        for key in value:
+            if key not in known:
+                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
+                advice = f' (did you mean "{close[0]}"?)' if close else f" (expected one of: {', '.join(known)})"
+                self.fail(_join(path, key), f"unknown key{advice}")
+        for key in required:
+            if key not in value:
+                self.fail(_join(path, key), "missing (required)")
+        return value
+
+    def text(self, value: Any, path: str, max_chars: int = MAX_TEXT_CHARS) -> Text | None:
+        """A plain string, or a map of language to string: ``{"en": "...", "zh-Hant": "..."}``."""
+        if isinstance(value, str):
+            clean = self.clean(value, path, max_chars)
+            return None if clean is None else Text({Language.EN: clean})
+        if isinstance(value, dict) and not isinstance(value, _Unusable):
+            for key in getattr(value, "duplicates", []):
+                self.fail(_join(path, key), "duplicate key (each key may appear once)")
+            if not value:
+                self.fail(path, "expected text, found an empty map of languages")
+                return None
+            by_language: dict[Language, str] = {}
+            for key, item in value.items():
+                try:
+                    lang = Language(key)
+                except ValueError:
+                    close = difflib.get_close_matches(key, [str(x) for x in Language], n=1, cutoff=0.4)
+                    advice = f' (did you mean "{close[0]}"?)' if close else ""
+                    self.fail(_join(path, key), f"unknown language{advice}; languages are: "
+                              + ", ".join(str(x) for x in Language))
+                    continue
+                if not isinstance(item, str):
+                    self.fail(_join(path, key), f"expected a string, found {_kind(item)}")
+                    continue
+                clean = self.clean(item, _join(path, key), max_chars)
+                if clean is not None:
+                    by_language[lang] = clean
+            return Text(by_language) if by_language and len(by_language) == len(value) else None
+        self.fail(path, f"expected text (a string or a map of languages), found {_kind(value)}")
+        return None
+
+    def clean(self, value: str, path: str, max_chars: int) -> str | None:
+        """NFC-normalise and refuse characters that cannot be written or that hide what the text says."""
+        for position, ch in enumerate(value, start=1):
+            reason = _refusal(ch)
+            if reason:
+                self.fail(path, f"character U+{ord(ch):04X} at position {position} is {reason}; remove it")
+                return None
+        value = unicodedata.normalize("NFC", value)
+        if not value.strip():
+            self.fail(path, "must not be empty")
+            return None
+        if len(value) > max_chars:
+            self.fail(path, f"too long ({len(value):,} characters; at most {max_chars:,})")
+            return None
+        return value
+
+    def plain(self, value: Any, path: str) -> str | None:
+        text = self.text(value, path) if isinstance(value, str) else None
+        if text is None:
+            if not isinstance(value, str):
+                self.fail(path, f"expected a string, found {_kind(value)}")
+            return None
+        return text.by_language[Language.EN]
+
+    def ident(self, value: Any, path: str) -> str | None:
+        if not isinstance(value, str):
+            self.fail(path, f"expected an id (a string), found {_kind(value)}")
+            return None
+        if not ID_PATTERN.match(value):
+            self.fail(path, f'"{value[:40]}" is not a valid id: use lowercase letters, digits and hyphens'
+                      " (at most 64, starting with a letter or digit)")
+            return None
+        return value
+
+    def items(self, value: Any, path: str, minimum: int = 0) -> list[tuple[str, Any]]:
+        if not isinstance(value, list):
+            self.fail(path, f"expected a list, found {_kind(value)}")
+            return []
+        if len(value) < minimum:
+            self.fail(path, f"expected at least {minimum} item{'s' if minimum > 1 else ''}, found none"
+                      if not value else f"expected at least {minimum} items, found {len(value)}")
+        return [(f"{path}[{i}]", item) for i, item in enumerate(value)]
+
+    def texts(self, value: Any, path: str, minimum: int = 0) -> tuple[Text, ...]:
+        return tuple(t for p, item in self.items(value, path, minimum) if (t := self.text(item, p)) is not None)
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _optional(reader: _Reader, obj: dict, key: str, path: str, read: Callable[[Any, str], Any]) -> Any:
+    if key not in obj or obj[key] is None:
+        return None
+    return read(obj[key], _join(path, key))
+
+
+def _meta(r: _Reader, value: Any) -> Meta | None:
+    obj = r.obj(value, "meta", ["title", "date", "organisation"],
+                ["short_title", "subtitle", "handling", "language", "keywords"])
+    if obj is None:
+        return None
+    title = r.text(obj["title"], "meta.title", 300) if "title" in obj else None
+    organisation = r.text(obj["organisation"], "meta.organisation", 200) if "organisation" in obj else None
+    date = None
+    if "date" in obj:
+        raw = obj["date"]
+        if not isinstance(raw, str):
+            r.fail("meta.date", f"expected a date like 2026-11-25, found {_kind(raw)}")
+        else:
+            try:
+                date = dt.date.fromisoformat(raw) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", raw) else None
+            except ValueError:
+                date = None
+            if date is None:
+                r.fail("meta.date", f'"{raw[:40]}" is not a date; write it as YYYY-MM-DD, e.g. 2026-11-25')
+    language = Language.EN
+    if "language" in obj:
+        raw = obj["language"]
+        try:
+            language = Language(raw)
+        except (ValueError, TypeError):
+            r.fail("meta.language", f"expected one of: {', '.join(str(x) for x in Language)}; found "
+                   + (f'"{raw}"' if isinstance(raw, str) else _kind(raw)))
+    keywords = r.texts(obj["keywords"], "meta.keywords") if "keywords" in obj else ()
+    meta_kwargs = dict(
+        short_title=_optional(r, obj, "short_title", "meta", lambda v, p: r.text(v, p, 80)),
+        subtitle=_optional(r, obj, "subtitle", "meta", lambda v, p: r.text(v, p, 600)),
+        handling=_optional(r, obj, "handling", "meta", lambda v, p: r.text(v, p, 80)),
+    )
+    if title is None or organisation is None or date is None:
+        return None
+    return Meta(title=title, date=date, organisation=organisation, language=language, keywords=keywords,
+                **meta_kwargs)
+
+
+def _image(r: _Reader, value: Any, path: str) -> Image | None:
+    obj = r.obj(value, path, ["path"], ["alt", "decorative"])
+    if obj is None:
+        return None
+    image_path = r.plain(obj["path"], _join(path, "path")) if "path" in obj else None
+    alt = _optional(r, obj, "alt", path, lambda v, p: r.text(v, p, 1000))
+    decorative = obj.get("decorative", False)
+    if not isinstance(decorative, bool):
+        r.fail(_join(path, "decorative"), f"expected true or false, found {_kind(decorative)}")
+        return None
+    if decorative and alt is not None:
+        r.fail(path, 'give either "alt" (what the picture shows) or "decorative": true, not both')
+        return None
+    if not decorative and alt is None and "alt" not in obj:
+        r.fail(_join(path, "alt"), 'missing: describe the picture for screen readers, or mark it "decorative": true')
+        return None
+    if image_path is None:
+        return None
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", image_path):
+        r.fail(_join(path, "path"), "images must be local files next to the content file; download it and give"
+               " its relative path")
+        return None
+    return Image(path=image_path, alt=alt, decorative=decorative)
+
+
+def _section(r: _Reader, value: Any, path: str) -> Section | None:
+    obj = r.obj(value, path, ["id", "heading", "bullets", "summary"], ["notes", "image", "stats", "quotes"])
+    if obj is None:
+        return None
+    ident = r.ident(obj["id"], _join(path, "id")) if "id" in obj else None
+    heading = r.text(obj["heading"], _join(path, "heading"), 200) if "heading" in obj else None
+    bullets = r.texts(obj["bullets"], _join(path, "bullets"), 1) if "bullets" in obj else ()
+    summary = r.text(obj["summary"], _join(path, "summary")) if "summary" in obj else None
+    notes = r.texts(obj["notes"], _join(path, "notes")) if obj.get("notes") is not None else ()
+    image = _image(r, obj["image"], _join(path, "image")) if obj.get("image") is not None else None
+    stats = _ids(r, obj.get("stats"), _join(path, "stats"))
+    quotes = _ids(r, obj.get("quotes"), _join(path, "quotes"))
+    if ident is None or heading is None or not bullets or summary is None:
+        return None
+    return Section(ident, heading, bullets, summary, notes, image, stats, quotes)
+
+
+def _ids(r: _Reader, value: Any, path: str) -> tuple[str, ...]:
+    if value is None:
+        return ()
+    return tuple(i for p, item in r.items(value, path) if (i := r.ident(item, p)) is not None)
+
+
+def _stat(r: _Reader, value: Any, path: str) -> Stat | None:
+    obj = r.obj(value, path, ["id", "value", "label", "source"], [])
+    if obj is None:
+        return None
+    ident = r.ident(obj["id"], _join(path, "id")) if "id" in obj else None
+    shown = r.text(obj["value"], _join(path, "value"), 40) if "value" in obj else None
+    label = r.text(obj["label"], _join(path, "label"), 300) if "label" in obj else None
+    source = r.ident(obj["source"], _join(path, "source")) if "source" in obj else None
+    if None in (ident, shown, label, source):
+        return None
+    return Stat(ident, shown, label, source)
+
+
+def _quote(r: _Reader, value: Any, path: str) -> Quote | None:
+    obj = r.obj(value, path, ["id", "text", "speaker", "title", "source"], ["organisation"])
+    if obj is None:
+        return None
+    ident = r.ident(obj["id"], _join(path, "id")) if "id" in obj else None
+    text = r.text(obj["text"], _join(path, "text"), 2000) if "text" in obj else None
+    speaker = r.text(obj["speaker"], _join(path, "speaker"), 120) if "speaker" in obj else None
+    title = r.text(obj["title"], _join(path, "title"), 300) if "title" in obj else None
+    source = r.ident(obj["source"], _join(path, "source")) if "source" in obj else None
+    organisation = _optional(r, obj, "organisation", path, lambda v, p: r.text(v, p, 200))
+    if None in (ident, text, speaker, title, source):
+        return None
+    return Quote(ident, text, speaker, title, source, organisation)
+
+
+def _source(r: _Reader, value: Any, path: str) -> Source | None:
+    obj = r.obj(value, path, ["id", "name"], ["url"])
+    if obj is None:
+        return None
+    ident = r.ident(obj["id"], _join(path, "id")) if "id" in obj else None
+    name = r.text(obj["name"], _join(path, "name"), 300) if "name" in obj else None
+    url = _optional(r, obj, "url", path, r.plain)
+    if url is not None and not re.match(r"^https?://[^\s]+$", url):
+        r.fail(_join(path, "url"), "expected a web address starting with https:// or http://")
+        url = None
+    if ident is None or name is None:
+        return None
+    return Source(ident, name, url)
+
+
+def _featured(r: _Reader, value: Any) -> tuple[tuple[str, FeatureRef], ...]:
+    found = []
+    for path, item in r.items(value, "featured"):
+        kinds = ", ".join(f'"{k}:<id>"' for k in FeatureKind)
+        if not isinstance(item, str) or ":" not in item:
+            r.fail(path, f"expected {kinds}, found " + (f'"{item[:40]}"' if isinstance(item, str) else _kind(item)))
+            continue
+        kind, _, ident = item.partition(":")
+        try:
+            found.append((path, FeatureRef(FeatureKind(kind), ident)))
+        except ValueError:
+            r.fail(path, f'"{kind}" cannot be featured; expected {kinds}')
+    return tuple(found)
+
+
+def _unique(r: _Reader, name: str, items: list[tuple[str, Any]]) -> None:
+    seen: dict[str, str] = {}
+    for path, item in items:
+        if item.id in seen:
+            r.fail(f"{path}.id", f'"{item.id}" is already the id of {seen[item.id]}; ids must be unique in {name}')
+        else:
+            seen[item.id] = path
+
+
+def _resolve(r: _Reader, path: str, ident: str, table: str, ids: Iterable[str]) -> None:
+    ids = list(ids)
+    if ident in ids:
+        return
+    close = difflib.get_close_matches(ident, ids, n=1, cutoff=0.5)
+    advice = f' (did you mean "{close[0]}"?)' if close else ""
+    r.fail(path, f'"{ident}" is not the id of any item in {table}{advice}')
+
+
+def brief_from_json(value: Any, where: str) -> Brief:
+    """Validate parsed JSON and build the brief, or raise one :class:`ContentError` listing every problem."""
+    r = _Reader(where)
+    if not isinstance(value, dict):
+        raise ContentError(f"expected a JSON object at the top level, found {_kind(value)}", where)
+    if not r.check_depth(value, ""):
+        raise ContentError(r.problems)
+    root = r.obj(value, "", ["meta", "sections"], ["stats", "quotes", "sources", "featured"])
+    meta = _meta(r, root["meta"]) if "meta" in root else None
+    sections = [(p, s) for p, v in r.items(root.get("sections", []), "sections", 1) if (s := _section(r, v, p))]
+    stats = [(p, s) for p, v in r.items(root.get("stats") or [], "stats") if (s := _stat(r, v, p))]
+    quotes = [(p, q) for p, v in r.items(root.get("quotes") or [], "quotes") if (q := _quote(r, v, p))]
+    sources = [(p, s) for p, v in r.items(root.get("sources") or [], "sources") if (s := _source(r, v, p))]
+    featured = _featured(r, root["featured"]) if root.get("featured") is not None else None
+
+    for name, items in (("sections", sections), ("stats", stats), ("quotes", quotes), ("sources", sources)):
+        _unique(r, name, items)
+    stat_ids, quote_ids, source_ids = ([i.id for _, i in xs] for xs in (stats, quotes, sources))
+    for path, section in sections:
+        for i, ident in enumerate(section.stats):
+            _resolve(r, f"{path}.stats[{i}]", ident, "stats", stat_ids)
+        for i, ident in enumerate(section.quotes):
+            _resolve(r, f"{path}.quotes[{i}]", ident, "quotes", quote_ids)
+    for path, item in stats + quotes:
+        _resolve(r, f"{path}.source", item.source, "sources", source_ids)
+    if featured is not None:
+        seen: set[str] = set()
+        for path, ref in featured:
+            _resolve(r, path, ref.id, f"{ref.kind}s", stat_ids if ref.kind is FeatureKind.STAT else quote_ids)
+            if str(ref) in seen:
+                r.fail(path, f'"{ref}" is featured twice')
+            seen.add(str(ref))
+    if r.problems or meta is None:
+        if not r.problems:
+            r.fail("meta", "invalid")
+        raise ContentError(r.problems)
+    if featured is None:
+        refs = tuple(FeatureRef(FeatureKind.STAT, s.id) for _, s in stats)
+        refs += tuple(FeatureRef(FeatureKind.QUOTE, q.id) for _, q in quotes)
+    else:
+        refs = tuple(ref for _, ref in featured)
+    return Brief(
+        meta=meta,
+        sections=tuple(s for _, s in sections),
+        stats=tuple(s for _, s in stats),
+        quotes=tuple(q for _, q in quotes),
+        sources=tuple(s for _, s in sources),
+        featured=refs,
+    )
+
+
+def parse_brief(data: bytes, where: str) -> Brief:
+    """A brief from the bytes of a content file; ``where`` is the name used in messages."""
+    if len(data) > MAX_CONTENT_BYTES:
+        raise ContentError(f"the file is {len(data):,} bytes; content files are limited to {MAX_CONTENT_BYTES:,}"
+                           " bytes", where)
+    return brief_from_json(parse_json(decode_content(data, where), where), where)
+
+
+def read_content_bytes(path: Path) -> bytes:
+    """The bytes of a content file, refusing folders, devices and FIFOs (never opened, so nothing hangs)."""
+    import stat as stat_module
+
+    where = str(path)
+    try:
+        info = path.stat()
+    except FileNotFoundError:
+        raise ContentError("no such file", where) from None
+    except OSError as exc:
+        raise ContentError(f"cannot read: {exc.strerror}", where) from None
+    if stat_module.S_ISDIR(info.st_mode):
+        raise ContentError("is a folder; give the path of a content .json file", where)
+    if not stat_module.S_ISREG(info.st_mode):
+        raise ContentError("is not a regular file", where)
+    if info.st_size > MAX_CONTENT_BYTES:
+        raise ContentError(f"the file is {info.st_size:,} bytes; content files are limited to"
+                           f" {MAX_CONTENT_BYTES:,} bytes", where)
+    try:
+        with path.open("rb") as handle:
+            return handle.read(MAX_CONTENT_BYTES + 1)
+    except OSError as exc:
+        raise ContentError(f"cannot read: {exc.strerror}", where) from None
+
+
+def load_brief(path: Path | str) -> Brief:
+    """Read and validate a content file."""
+    path = Path(path)
+    return parse_brief(read_content_bytes(path), str(path))

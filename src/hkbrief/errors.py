@@ -1,0 +1,52 @@
+"""Errors a user can act on.
+
+Library code raises these with ``where`` (a file and a JSON path, a layout key, a slide and frame) so that the
+command line can print one line per problem and exit 1 without a traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One thing wrong, and where: ``content.json: stats[2].value: missing (required)``."""
+
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.message}" if self.where else self.message
+
+
+class HkbriefError(Exception):
+    """Base of every error hkbrief reports to its user; carries one or more problems."""
+
+    def __init__(self, problems: list[Problem] | Problem | str, where: str = "") -> None:
+        if isinstance(problems, str):
+            problems = [Problem(where, problems)]
+        elif isinstance(problems, Problem):
+            problems = [problems]
+        self.problems: list[Problem] = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+    @property
+    def where(self) -> str:
+        return self.problems[0].where if self.problems else ""
+
+
+class ContentError(HkbriefError):
+    """The content file cannot be read or does not describe a valid brief."""
+
+
+class LayoutError(HkbriefError):
+    """A layout cannot be found, read, or is invalid (including failed contrast)."""
+
+
+class FitError(HkbriefError):
+    """Text does not fit its frame under any size or continuation the layout allows."""
+
+
+class OutputError(HkbriefError):
+    """The outputs cannot be written where asked."""

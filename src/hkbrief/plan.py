@@ -1,0 +1,163 @@
+"""The plan: pure data that the writers draw, with every decision already taken.
+
+``arrange`` produces a :class:`DeckPlan` and a :class:`PagePlan`; ``render.pptx`` and ``render.pdf`` draw them and
+decide nothing: line breaks, sizes, positions, colours, fonts and which items appear are all fixed here, in points
+with the origin at the top-left of the slide or page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from hkbrief.geometry import Box, Insets, Size
+
+
+class Align(StrEnum):
+    LEFT = "left"
+    CENTER = "center"
+    RIGHT = "right"
+
+
+class VAlign(StrEnum):
+    TOP = "top"
+    MIDDLE = "middle"
+    BOTTOM = "bottom"
+
+
+@dataclass(frozen=True, slots=True)
+class Face:
+    """One font as both writers need it.
+
+    The deck names the Office family (``Arial``) and the East Asian family (``Microsoft JhengHei``) so PowerPoint
+    uses them and LibreOffice substitutes metric clones; the PDF embeds ``pdf_file`` (a bundled TTF) under
+    ``pdf_name``. Measurement in ``textfit`` used that same TTF.
+    """
+
+    office_family: str
+    east_asian_family: str
+    pdf_name: str
+    pdf_file: str
+    bold: bool = False
+    italic: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Span:
+    """A piece of one line drawn in one face (a line mixing Latin and Han may need two faces in the PDF)."""
+
+    text: str
+    face: Face
+    x: float = 0.0  # offset from the line's start, in points
+
+
+@dataclass(frozen=True, slots=True)
+class Line:
+    """One planned line: its spans, its left offset and its baseline, both relative to the frame's content box."""
+
+    spans: tuple[Span, ...]
+    x: float
+    baseline: float
+    width: float
+
+
+@dataclass(frozen=True, slots=True)
+class TextStyle:
+    face: Face
+    size: float
+    color: str  # "#RRGGBB"
+    line_height: float  # points from one baseline to the next (written as exact line spacing in the deck)
+    align: Align = Align.LEFT
+    space_before: float = 0.0  # points before the paragraph (not before the first one in a frame)
+    space_after: float = 0.0
+
+
+@dataclass(frozen=True, slots=True)
+class Paragraph:
+    """A paragraph as the user wrote it (``text``) and as the plan broke it (``lines``).
+
+    The deck writes ``text`` and lets PowerPoint re-break it with the same metrics, unless the frame says
+    ``keep_breaks`` (titles balanced by the plan), in which case it writes the planned lines with line breaks.
+    ``bullet`` is the bullet character (or None); ``indent`` is the hanging indent for the bullet, in points.
+    ``lang`` is a BCP 47 tag such as ``en`` or ``zh-HK``.
+    """
+
+    text: str
+    lines: tuple[Line, ...]
+    style: TextStyle
+    lang: str = "en"
+    bullet: str | None = None
+    indent: float = 0.0
+
+
+class FrameRole(StrEnum):
+    """What a frame is, so the deck can put a title into the title placeholder and the PDF can tag reading order."""
+
+    TITLE = "title"
+    TEXT = "text"
+    IMAGE = "image"
+    SHAPE = "shape"
+
+
+@dataclass(frozen=True, slots=True)
+class Frame:
+    """One box on a slide or page.
+
+    ``name`` is stable and says where the content came from (``stat:hkd-10bn``, ``quote:ip``,
+    ``section:talent/body``); it becomes the shape name in the deck. Text frames carry paragraphs laid out inside
+    ``box.inset(insets)``; image frames carry a file path to an already-checked raster image (PNG or JPEG, RGB)
+    and its alt text;
+    shape frames are filled or stroked rectangles (bands, rules, cards). Frames are drawn in order.
+    """
+
+    name: str
+    role: FrameRole
+    box: Box
+    paragraphs: tuple[Paragraph, ...] = ()
+    insets: Insets = Insets()
+    valign: VAlign = VAlign.TOP
+    fill: str | None = None
+    stroke: str | None = None
+    stroke_width: float = 0.0
+    keep_breaks: bool = False
+    image_path: str | None = None  # drawn to fill ``box`` exactly: the plan already kept the aspect ratio
+    alt_text: str = ""
+    decorative: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentProperties:
+    title: str
+    subject: str
+    author: str
+    keywords: str
+    language: str
+    created: dt.datetime
+    creator: str  # "hkbrief 0.1.0"
+
+
+@dataclass(frozen=True, slots=True)
+class SlidePlan:
+    name: str  # "title", "section:talent", "stat:hkd-10bn", ...
+    frames: tuple[Frame, ...]
+    background: str = "#FFFFFF"
+    notes: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class DeckPlan:
+    size: Size
+    slides: tuple[SlidePlan, ...]
+    properties: DocumentProperties
+
+
+@dataclass(frozen=True, slots=True)
+class PagePlan:
+    """The one-pager: exactly one page. ``omitted`` lists what the plan left out to keep it to one page."""
+
+    size: Size
+    frames: tuple[Frame, ...]
+    properties: DocumentProperties
+    background: str = "#FFFFFF"
+    omitted: tuple[str, ...] = field(default=())
