@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from hkbrief.errors import ContentError, Problem
+from hkbrief.errors import ContentError, Problem, did_you_mean
 from hkbrief.model import (
     Brief,
     FeatureKind,
@@ -188,9 +188,7 @@ class _Reader:
             self.fail(_join(path, key), "duplicate key (each key may appear once)")
         for key in value:
             if key not in known:
-                close = difflib.get_close_matches(key, known, n=1, cutoff=0.6)
-                advice = f' (did you mean "{close[0]}"?)' if close else f" (expected one of: {', '.join(known)})"
-                self.fail(_join(path, key), f"unknown key{advice}")
+                self.fail(_join(path, key), f"unknown key{did_you_mean(key, known)}")
         for key in required:
             if key not in value:
                 self.fail(_join(path, key), "missing (required)")

@@ -50,3 +50,13 @@ class FitError(HkbriefError):
 
 class OutputError(HkbriefError):
     """The outputs cannot be written where asked."""
+
+
+def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
+    """`` (did you mean "title"?)`` for a near miss, else the list of what is allowed."""
+    import difflib
+
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    if close:
+        return f' (did you mean "{close[0]}"?)'
+    return f" (expected one of: {', '.join(options)})"

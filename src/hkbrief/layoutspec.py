@@ -1,0 +1,468 @@
+"""The layout file format: a human-edited TOML file that sets the theme, the deck and the one-pager.
+
+A layout may ``extends = "default"`` (or a path) and override only the keys it names; tables merge, everything
+else replaces. Loading validates every key with one-line path errors
+(``layouts/print.toml: theme.colors.accent: expected #RRGGBB``) and checks colour contrast (WCAG 2.1: 4.5:1 for
+text, 3:1 for text of 18 pt and more) for every text role against the colour it is drawn on.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Any
+
+from hkbrief.errors import LayoutError, Problem, did_you_mean
+
+MAX_LAYOUT_BYTES = 256 * 1024
+_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
+
+
+class SlideSize(StrEnum):
+    WIDE = "16:9"
+    STANDARD = "4:3"
+
+
+class SlideKind(StrEnum):
+    """The slide types a deck sequence can name."""
+
+    TITLE = "title"
+    AGENDA = "agenda"
+    SECTIONS = "sections"
+    STATS = "stats"
+    QUOTES = "quotes"
+    SOURCES = "sources"
+    CLOSING = "closing"
+
+
+class StatArrangement(StrEnum):
+    ROW = "row"
+    GRID = "grid"
+    ONE_PER_SLIDE = "one-per-slide"
+    BESIDE_SECTION = "beside-section"
+
+
+class QuoteTreatment(StrEnum):
+    FULL_SLIDE = "full-slide"
+    SIDEBAR = "sidebar"
+    BAND = "band"
+
+
+class FitPolicy(StrEnum):
+    """What to do when text does not fit its frame at its size."""
+
+    SHRINK = "shrink"  # step the size down to the role's min_size
+    CONTINUE = "continue"  # shrink, then carry the rest onto a further slide "Heading (cont.)"
+    FAIL = "fail"  # refuse the build, naming the frame and the overflow
+
+
+class FitTarget(StrEnum):
+    """The deck frames a fit policy can be set for."""
+
+    TITLE = "title"
+    BODY = "body"
+    QUOTE = "quote"
+    STAT = "stat"
+
+
+class Paper(StrEnum):
+    A4 = "a4"
+    LETTER = "letter"
+
+
+class Block(StrEnum):
+    """The one-pager's blocks, in the order the layout names them."""
+
+    HEADER = "header"
+    STATS = "stats"
+    QUOTES = "quotes"
+    SECTIONS = "sections"
+    SOURCES = "sources"
+
+
+class Role(StrEnum):
+    """Text roles: each has a font, size, minimum size, line spacing and colour, per output."""
+
+    TITLE = "title"
+    SUBTITLE = "subtitle"
+    HEADING = "heading"
+    BODY = "body"
+    STAT_VALUE = "stat_value"
+    STAT_LABEL = "stat_label"
+    QUOTE = "quote"
+    ATTRIBUTION = "attribution"
+    CAPTION = "caption"
+    FOOTER = "footer"
+
+
+class Weight(StrEnum):
+    REGULAR = "regular"
+    BOLD = "bold"
+
+
+class FontStyle(StrEnum):
+    NORMAL = "normal"
+    ITALIC = "italic"
+
+
+@dataclass(frozen=True, slots=True)
+class RoleStyle:
+    family: str  # the Office family the deck names: Arial, Calibri or Cambria
+    size: float
+    min_size: float
+    weight: Weight
+    style: FontStyle
+    line_spacing: float  # multiple of the size, baseline to baseline
+    color: str  # "#RRGGBB"
+    on: str  # the colour this text is drawn on, for the contrast check
+    uppercase: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Margins:
+    top: float
+    right: float
+    bottom: float
+    left: float
+
+
+@dataclass(frozen=True, slots=True)
+class Theme:
+    colors: dict[str, str]
+    east_asian_family: str
+
+
+@dataclass(frozen=True, slots=True)
+class DeckSpec:
+    size: SlideSize
+    margins: Margins  # points
+    columns: int
+    gutter: float
+    sequence: tuple[SlideKind, ...]
+    stats: StatArrangement
+    stats_per_slide: int
+    quotes: QuoteTreatment
+    fit: dict[FitTarget, FitPolicy]
+    roles: dict[Role, RoleStyle]
+    footer: bool
+
+
+@dataclass(frozen=True, slots=True)
+class OnePagerSpec:
+    paper: Paper
+    margins: Margins  # points (written in millimetres in the file)
+    columns: int
+    gutter: float
+    blocks: tuple[Block, ...]
+    max_stats: int
+    max_quotes: int
+    roles: dict[Role, RoleStyle]
+
+
+@dataclass(frozen=True, slots=True)
+class Layout:
+    name: str
+    description: str
+    theme: Theme
+    deck: DeckSpec
+    onepager: OnePagerSpec
+    path: str
+
+
+OFFICE_FAMILIES = ("Arial", "Calibri", "Cambria")
+EAST_ASIAN_FAMILIES = ("Microsoft JhengHei",)
+REQUIRED_COLORS = ("background", "text", "muted", "accent", "on_accent", "surface", "rule")
+
+
+def builtin_layout_dir() -> Path:
+    """Where the built-in layouts are: inside the installed package, or the repository's ``layouts/``."""
+    packaged = Path(__file__).with_name("layouts")
+    if packaged.is_dir():
+        return packaged
+    return Path(__file__).resolve().parents[2] / "layouts"
+
+
+def builtin_layout_names() -> list[str]:
+    return sorted(p.stem for p in builtin_layout_dir().glob("*.toml"))
+
+
+def _read_toml(path: Path, where: str) -> dict[str, Any]:
+    try:
+        if not path.is_file():
+            raise LayoutError("is not a file", where)
+        if path.stat().st_size > MAX_LAYOUT_BYTES:
+            raise LayoutError(f"the file is larger than {MAX_LAYOUT_BYTES:,} bytes", where)
+        data = path.read_bytes()
+    except OSError as exc:
+        raise LayoutError(f"cannot read: {exc.strerror}", where) from None
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise LayoutError("is not UTF-8; save it as UTF-8", where) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LayoutError(f"invalid TOML: {exc}", where) from None
+
+
+def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
+    merged = dict(base)
+    for key, value in override.items():
+        if isinstance(value, dict) and isinstance(merged.get(key), dict):
+            merged[key] = _merge(merged[key], value)
+        else:
+            merged[key] = value
+    return merged
+
+
+def _resolve_path(name_or_path: str, relative_to: Path | None) -> tuple[Path, str]:
+    """A built-in name (``print``) or a path to a .toml file; returns the path and the name used in messages."""
+    looks_like_path = name_or_path.endswith(".toml") or "/" in name_or_path or "\\" in name_or_path
+    if not looks_like_path:
+        candidate = builtin_layout_dir() / f"{name_or_path}.toml"
+        if candidate.is_file():
+            return candidate, f"layouts/{name_or_path}.toml"
+        names = builtin_layout_names()
+        raise LayoutError(f'no layout named "{name_or_path}"{did_you_mean(name_or_path, names)}; '
+                          "give a built-in name or the path of a .toml file", "--layout")
+    path = Path(name_or_path)
+    if not path.is_absolute() and relative_to is not None:
+        path = relative_to / path
+    if not path.exists():
+        raise LayoutError("no such layout file", str(name_or_path))
+    return path, str(name_or_path)
+
+
+def _load_raw(name_or_path: str, relative_to: Path | None, chain: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    path, where = _resolve_path(name_or_path, relative_to)
+    key = str(path.resolve())
+    if key in chain:
+        raise LayoutError("extends itself (a cycle of extends)", where)
+    raw = _read_toml(path, where)
+    parent = raw.pop("extends", None)
+    if parent is None:
+        return raw, where
+    if not isinstance(parent, str):
+        raise LayoutError("expected the name or path of a layout", f"{where}: extends")
+    base, _ = _load_raw(parent, path.parent, chain + (key,))
+    base.pop("description", None)
+    return _merge(base, raw), where
+
+
+def load_layout(name_or_path: str = "default") -> Layout:
+    """Load, merge (``extends``), validate and contrast-check a layout."""
+    raw, where = _load_raw(name_or_path, Path.cwd(), ())
+    name = Path(where).stem
+    return _LayoutReader(where).layout(raw, name)
+
+
+def relative_luminance(hex_color: str) -> float:
+    def channel(c: int) -> float:
+        v = c / 255
+        return v / 12.92 if v <= 0.04045 else ((v + 0.055) / 1.055) ** 2.4
+
+    r, g, b = (int(hex_color[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+def contrast_ratio(foreground: str, background: str) -> float:
+    """WCAG 2.1 contrast ratio of two #RRGGBB colours (1 to 21)."""
+    a, b = sorted((relative_luminance(foreground), relative_luminance(background)), reverse=True)
+    return (a + 0.05) / (b + 0.05)
+
+
+class _LayoutReader:
+    def __init__(self, where: str) -> None:
+        self.where = where
+        self.problems: list[Problem] = []
+
+    def fail(self, path: str, message: str) -> None:
+        self.problems.append(Problem(f"{self.where}: {path}", message))
+
+    def table(self, raw: Any, path: str, keys: tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, Any]:
+        if not isinstance(raw, dict):
+            self.fail(path, f"expected a table, found {type(raw).__name__}")
+            return {}
+        for key in raw:
+            if key not in keys:
+                self.fail(f"{path}.{key}" if path else key, f"unknown key{did_you_mean(key, keys)}")
+        for key in required:
+            if key not in raw:
+                self.fail(f"{path}.{key}" if path else key, "missing (required)")
+        return raw
+
+    def number(self, raw: Any, path: str, low: float, high: float) -> float | None:
+        if isinstance(raw, bool) or not isinstance(raw, int | float):
+            self.fail(path, f"expected a number from {low:g} to {high:g}")
+            return None
+        if not low <= raw <= high:
+            self.fail(path, f"{raw:g} is out of range; expected {low:g} to {high:g}")
+            return None
+        return float(raw)
+
+    def choice(self, raw: Any, path: str, enum: type[StrEnum]) -> Any:
+        options = [str(x) for x in enum]
+        try:
+            return enum(raw)
+        except ValueError:
+            self.fail(path, f'"{raw}" is not allowed{did_you_mean(str(raw), options)}')
+            return None
+
+    def color(self, raw: Any, path: str, colors: dict[str, str]) -> str | None:
+        if isinstance(raw, str) and raw in colors:
+            return colors[raw]
+        if isinstance(raw, str) and _HEX.match(raw):
+            return raw.upper()
+        self.fail(path, f"expected #RRGGBB or a theme colour ({', '.join(colors)})")
+        return None
+
+    def margins(self, raw: Any, path: str, scale: float, high: float) -> Margins | None:
+        if isinstance(raw, int | float) and not isinstance(raw, bool):
+            value = self.number(raw, path, 0, high)
+            return None if value is None else Margins(*(value * scale,) * 4)
+        table = self.table(raw, path, ("top", "right", "bottom", "left"), ("top", "right", "bottom", "left"))
+        values = [self.number(table.get(k), f"{path}.{k}", 0, high) if k in table else None
+                  for k in ("top", "right", "bottom", "left")]
+        if any(v is None for v in values):
+            return None
+        return Margins(*(v * scale for v in values))  # type: ignore[operator]
+
+    def layout(self, raw: dict[str, Any], name: str) -> Layout:
+        self.table(raw, "", ("description", "theme", "deck", "onepager"), ("theme", "deck", "onepager"))
+        description = raw.get("description", "")
+        if not isinstance(description, str):
+            self.fail("description", "expected a string")
+        theme = self.theme(raw.get("theme", {}))
+        deck = self.deck(raw.get("deck", {}), theme) if theme else None
+        onepager = self.onepager(raw.get("onepager", {}), theme) if theme else None
+        if self.problems or theme is None or deck is None or onepager is None:
+            raise LayoutError(self.problems or [Problem(self.where, "invalid layout")])
+        return Layout(name, str(description), theme, deck, onepager, self.where)
+
+    def theme(self, raw: Any) -> Theme | None:
+        table = self.table(raw, "theme", ("colors", "east_asian_family"), ("colors",))
+        colors_raw = self.table(table.get("colors", {}), "theme.colors",
+                                tuple(table.get("colors", {}).keys()) if isinstance(table.get("colors"), dict)
+                                else (), REQUIRED_COLORS)
+        colors: dict[str, str] = {}
+        for key, value in colors_raw.items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
+                self.fail(f"theme.colors.{key}", "colour names use lowercase letters, digits and _")
+            elif isinstance(value, str) and _HEX.match(value):
+                colors[key] = value.upper()
+            else:
+                self.fail(f"theme.colors.{key}", "expected #RRGGBB")
+        east_asian = table.get("east_asian_family", EAST_ASIAN_FAMILIES[0])
+        if east_asian not in EAST_ASIAN_FAMILIES:
+            self.fail("theme.east_asian_family", f'"{east_asian}" has no bundled metric font'
+                      f"{did_you_mean(str(east_asian), EAST_ASIAN_FAMILIES)}")
+        if len(colors) != len(colors_raw) or any(k not in colors for k in REQUIRED_COLORS):
+            return None
+        return Theme(colors, str(east_asian))
+
+    def roles(self, raw: Any, path: str, theme: Theme) -> dict[Role, RoleStyle]:
+        keys = ("family", "size", "min_size", "weight", "style", "line_spacing", "color", "on", "uppercase")
+        table = self.table(raw, path, tuple(str(r) for r in Role), tuple(str(r) for r in Role))
+        roles: dict[Role, RoleStyle] = {}
+        for role in Role:
+            if role not in table:
+                continue
+            at = f"{path}.{role}"
+            spec = self.table(table[role], at, keys, ("family", "size"))
+            family = spec.get("family")
+            if family not in OFFICE_FAMILIES:
+                self.fail(f"{at}.family", f'"{family}" has no bundled metric font'
+                          f"{did_you_mean(str(family), OFFICE_FAMILIES)}")
+            size = self.number(spec.get("size"), f"{at}.size", 4, 200) if "size" in spec else None
+            min_size = (self.number(spec["min_size"], f"{at}.min_size", 4, 200) if "min_size" in spec else size)
+            if size is not None and min_size is not None and min_size > size:
+                self.fail(f"{at}.min_size", f"{min_size:g} is larger than size {size:g}")
+            weight = self.choice(spec.get("weight", "regular"), f"{at}.weight", Weight)
+            style = self.choice(spec.get("style", "normal"), f"{at}.style", FontStyle)
+            spacing = self.number(spec.get("line_spacing", 1.2), f"{at}.line_spacing", 0.9, 3)
+            color = self.color(spec.get("color", "text"), f"{at}.color", theme.colors)
+            on = self.color(spec.get("on", "background"), f"{at}.on", theme.colors)
+            uppercase = spec.get("uppercase", False)
+            if not isinstance(uppercase, bool):
+                self.fail(f"{at}.uppercase", "expected true or false")
+            if None in (size, min_size, weight, style, spacing, color, on) or family not in OFFICE_FAMILIES:
+                continue
+            ratio = contrast_ratio(color, on)
+            needed = 3.0 if min_size >= 18 else 4.5
+            if ratio < needed:
+                self.fail(f"{at}.color", f"contrast {ratio:.2f}:1 of {color} on {on} is below {needed:g}:1"
+                          f" (WCAG 2.1 for {'large' if needed == 3.0 else 'body'} text)")
+            roles[role] = RoleStyle(str(family), size, min_size, weight, style, spacing, color, on,
+                                    bool(uppercase))
+        return roles
+
+    def deck(self, raw: Any, theme: Theme) -> DeckSpec | None:
+        keys = ("size", "margins", "columns", "gutter", "sequence", "stats", "stats_per_slide", "quotes", "fit",
+                "roles", "footer")
+        table = self.table(raw, "deck", keys, ("sequence", "roles"))
+        size = self.choice(table.get("size", "16:9"), "deck.size", SlideSize)
+        margins = self.margins(table.get("margins", 40), "deck.margins", 1.0, 200)
+        columns = self.number(table.get("columns", 12), "deck.columns", 1, 24)
+        gutter = self.number(table.get("gutter", 20), "deck.gutter", 0, 100)
+        sequence_raw = table.get("sequence", [])
+        sequence: list[SlideKind] = []
+        if not isinstance(sequence_raw, list) or not sequence_raw:
+            self.fail("deck.sequence", f"expected a list of slide types ({', '.join(SlideKind)})")
+        else:
+            for i, item in enumerate(sequence_raw):
+                kind = self.choice(item, f"deck.sequence[{i}]", SlideKind)
+                if kind is not None:
+                    if kind in sequence:
+                        self.fail(f"deck.sequence[{i}]", f'"{kind}" appears twice')
+                    sequence.append(kind)
+            if SlideKind.SECTIONS not in sequence and sequence:
+                self.fail("deck.sequence", '"sections" is required: the deck must show the sections')
+        stats = self.choice(table.get("stats", "grid"), "deck.stats", StatArrangement)
+        per_slide = self.number(table.get("stats_per_slide", 4), "deck.stats_per_slide", 1, 6)
+        quotes = self.choice(table.get("quotes", "full-slide"), "deck.quotes", QuoteTreatment)
+        fit_table = self.table(table.get("fit", {}), "deck.fit", tuple(str(t) for t in FitTarget))
+        fit = {t: FitPolicy.SHRINK for t in FitTarget} | {FitTarget.BODY: FitPolicy.CONTINUE}
+        for key, value in fit_table.items():
+            if key in tuple(FitTarget):
+                policy = self.choice(value, f"deck.fit.{key}", FitPolicy)
+                if policy is not None:
+                    fit[FitTarget(key)] = policy
+        footer = table.get("footer", True)
+        if not isinstance(footer, bool):
+            self.fail("deck.footer", "expected true or false")
+        roles = self.roles(table.get("roles", {}), "deck.roles", theme)
+        if None in (size, margins, columns, gutter, stats, per_slide, quotes) or len(roles) != len(Role):
+            return None
+        return DeckSpec(size, margins, int(columns), gutter, tuple(sequence), stats, int(per_slide), quotes,
+                        fit, roles, bool(footer))
+
+    def onepager(self, raw: Any, theme: Theme) -> OnePagerSpec | None:
+        keys = ("paper", "margins_mm", "columns", "gutter", "blocks", "max_stats", "max_quotes", "roles")
+        table = self.table(raw, "onepager", keys, ("blocks", "roles"))
+        paper = self.choice(table.get("paper", "a4"), "onepager.paper", Paper)
+        margins = self.margins(table.get("margins_mm", 14), "onepager.margins_mm", 72 / 25.4, 60)
+        if margins is not None and min(margins.top, margins.right, margins.bottom, margins.left) < 10 * 72 / 25.4:
+            self.fail("onepager.margins_mm", "at least 10 mm on every side: printers cannot print closer to the edge")
+        columns = self.number(table.get("columns", 2), "onepager.columns", 1, 4)
+        gutter = self.number(table.get("gutter", 14), "onepager.gutter", 0, 72)
+        blocks_raw = table.get("blocks", [])
+        blocks: list[Block] = []
+        if not isinstance(blocks_raw, list) or not blocks_raw:
+            self.fail("onepager.blocks", f"expected a list of blocks ({', '.join(Block)})")
+        else:
+            for i, item in enumerate(blocks_raw):
+                block = self.choice(item, f"onepager.blocks[{i}]", Block)
+                if block is not None:
+                    if block in blocks:
+                        self.fail(f"onepager.blocks[{i}]", f'"{block}" appears twice')
+                    blocks.append(block)
+        max_stats = self.number(table.get("max_stats", 4), "onepager.max_stats", 0, 8)
+        max_quotes = self.number(table.get("max_quotes", 2), "onepager.max_quotes", 0, 4)
+        roles = self.roles(table.get("roles", {}), "onepager.roles", theme)
+        if None in (paper, margins, columns, gutter, max_stats, max_quotes) or len(roles) != len(Role):
+            return None
+        return OnePagerSpec(paper, margins, int(columns), gutter, tuple(blocks), int(max_stats), int(max_quotes),
+                            roles)
