@@ -76,5 +76,52 @@ def validate(content: Path) -> None:
     )
 
 
+@main.command()
+@click.argument("content", default="content.json", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--layout", "-l", default="default", show_default=True, metavar="NAME|PATH",
+              help="A built-in layout (see `hkbrief layouts`) or the path of a layout .toml file.")
+@click.option("--out", "-o", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path),
+              help="Folder to write the outputs into.")
+@click.option("--format", "formats", default="pptx,pdf", show_default=True, metavar="pptx,pdf",
+              help="Which outputs to write, comma-separated.")
+@click.option("--lang", "language", type=click.Choice(["en", "zh-Hant"]), default=None,
+              help="Edition language (default: the content's meta.language).")
+@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+              help="Paper size of the one-pager (default: the layout's).")
+@click.option("--strict", is_flag=True, help="Fail instead of leaving items out of the one-pager.")
+@click.option("--allow-outside-images", is_flag=True,
+              help="Allow images outside the content file's folder.")
+def build(content: Path, layout: str, out_dir: Path, formats: str, language: str | None, paper: str | None,
+          strict: bool, allow_outside_images: bool) -> None:
+    """Build the deck (.pptx) and the one-pager (.pdf) from CONTENT (default content.json)."""
+    from hkbrief.build import OutputFormat, build as run_build
+    from hkbrief.layoutspec import Paper
+    from hkbrief.model import Language
+
+    chosen = []
+    for item in (x.strip() for x in formats.split(",")):
+        try:
+            chosen.append(OutputFormat(item))
+        except ValueError:
+            raise click.BadParameter(f'"{item}" is not a format; use pptx, pdf or pptx,pdf',
+                                     param_hint="--format") from None
+    result = run_build(content, layout, out_dir, tuple(chosen), Language(language) if language else None,
+                       Paper(paper) if paper else None, strict, allow_outside_images)
+    for item in result.omitted:
+        click.echo(f"one-pager: left out {item} to keep it to one page", err=True)
+    for path in result.written:
+        detail = f" ({result.slides} slides)" if path.suffix == ".pptx" else " (1 page)"
+        click.echo(f"wrote {path}{detail}")
+
+
+@main.command()
+def layouts() -> None:
+    """List the built-in layouts: name, then what it is."""
+    from hkbrief.layoutspec import builtin_layout_names, load_layout
+
+    for name in builtin_layout_names():
+        click.echo(f"{name:<10} {load_layout(name).description}")
+
+
 if __name__ == "__main__":  # pragma: no cover
     main(sys.argv[1:])

@@ -132,7 +132,8 @@ def parse_json(text: str, where: str) -> Any:
             parse_constant=_parse_constant,
         )
     except json.JSONDecodeError as exc:
-        hint = " (the file seems to be cut off)" if exc.pos >= len(text.rstrip()) else ""
+        cut_off = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
+        hint = " (the file seems to be cut off)" if cut_off else ""
         raise ContentError(f"line {exc.lineno}, column {exc.colno}: invalid JSON: {exc.msg}{hint}", where) from None
     except RecursionError:
         raise ContentError(f"nested too deeply (more than {MAX_DEPTH} levels)", where) from None
@@ -436,6 +437,12 @@ def _unique(r: _Reader, name: str, items: list[tuple[str, Any]]) -> None:
             seen[item.id] = path
 
 
+def _raw_ids(value: Any) -> list[str]:
+    if not isinstance(value, list):
+        return []
+    return [item["id"] for item in value if isinstance(item, dict) and isinstance(item.get("id"), str)]
+
+
 def _resolve(r: _Reader, path: str, ident: str, table: str, ids: Iterable[str]) -> None:
     ids = list(ids)
     if ident in ids:
@@ -462,7 +469,8 @@ def brief_from_json(value: Any, where: str) -> Brief:
 
     for name, items in (("sections", sections), ("stats", stats), ("quotes", quotes), ("sources", sources)):
         _unique(r, name, items)
-    stat_ids, quote_ids, source_ids = ([i.id for _, i in xs] for xs in (stats, quotes, sources))
+    # ids of every item that names one, valid or not, so one broken item does not cascade into reference errors
+    stat_ids, quote_ids, source_ids = (_raw_ids(root.get(key)) for key in ("stats", "quotes", "sources"))
     for path, section in sections:
         for i, ident in enumerate(section.stats):
             _resolve(r, f"{path}.stats[{i}]", ident, "stats", stat_ids)

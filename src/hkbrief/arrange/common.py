@@ -1,0 +1,73 @@
+"""What the deck and the one-pager share: resolving text into a language, citations, document properties."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from dataclasses import dataclass
+
+from hkbrief import __version__
+from hkbrief.model import Brief, Language, Quote, Stat, Text
+from hkbrief.plan import DocumentProperties
+
+
+@dataclass(frozen=True, slots=True)
+class Edition:
+    """A brief read in one language: ``t`` resolves any :class:`Text`, falling back to the brief's language."""
+
+    brief: Brief
+    language: Language
+
+    def t(self, text: Text | None) -> str:
+        if text is None:
+            return ""
+        return text.resolve(self.language, self.brief.meta.language)
+
+    def lang(self, text: Text | None) -> Language:
+        if text is None:
+            return self.language
+        return text.language_of(self.language, self.brief.meta.language)
+
+    @property
+    def short_title(self) -> str:
+        return self.t(self.brief.meta.short_title or self.brief.meta.title)
+
+    def attribution(self, quote: Quote) -> str:
+        """Title and organisation as the content gives them: ``President of the University of Dubai``."""
+        parts = [self.t(quote.title)]
+        if quote.organisation is not None:
+            parts.append(self.t(quote.organisation))
+        return ", ".join(parts)
+
+    def quoted(self, quote: Quote) -> str:
+        text = self.t(quote.text)
+        if self.lang(quote.text) is Language.ZH_HANT:
+            return f"「{text}」"
+        return f"\u201c{text}\u201d"
+
+    def stat_citation(self, stat: Stat) -> str:
+        return f"{self.t(stat.value)}: {self.t(stat.label)} (Source: {self.t(self.brief.source(stat.source).name)})"
+
+    def quote_citation(self, quote: Quote) -> str:
+        source = self.brief.source(quote.source)
+        where = self.t(source.name) + (f", {source.url}" if source.url else "")
+        return f"{self.quoted(quote)} ({self.t(quote.speaker)}, {self.attribution(quote)}; source: {where})"
+
+
+def document_properties(edition: Edition) -> DocumentProperties:
+    """Metadata for both outputs; the date comes from the content (or SOURCE_DATE_EPOCH), never the clock."""
+    meta = edition.brief.meta
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    if epoch.isdigit():
+        created = dt.datetime.fromtimestamp(int(epoch), tz=dt.timezone.utc).replace(tzinfo=None)
+    else:
+        created = dt.datetime.combine(meta.date, dt.time(0, 0))
+    return DocumentProperties(
+        title=edition.t(meta.title),
+        subject=edition.t(meta.subtitle) or edition.t(meta.title),
+        author=edition.t(meta.organisation),
+        keywords=", ".join(edition.t(k) for k in meta.keywords),
+        language=edition.language.office_tag,
+        created=created,
+        creator=f"hkbrief {__version__}",
+    )

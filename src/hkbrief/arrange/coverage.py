@@ -1,0 +1,59 @@
+"""Refusing characters that no bundled font can draw, before anything is drawn (no black boxes, no tofu)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from hkbrief.arrange.common import Edition
+from hkbrief.arrange.text import Typesetter
+from hkbrief.errors import FitError, Problem
+from hkbrief.layoutspec import Layout, Role
+from hkbrief.model import Text
+
+
+def edition_texts(edition: Edition) -> Iterator[tuple[str, Role, Text]]:
+    """Every user-visible text with its JSON path and the role that draws it."""
+    brief = edition.brief
+    meta = brief.meta
+    for key, role in (("title", Role.TITLE), ("short_title", Role.FOOTER), ("subtitle", Role.SUBTITLE),
+                      ("organisation", Role.ATTRIBUTION), ("handling", Role.HEADING)):
+        value = getattr(meta, key)
+        if value is not None:
+            yield f"meta.{key}", role, value
+    for i, section in enumerate(brief.sections):
+        at = f"sections[{i}]"
+        yield f"{at}.heading", Role.TITLE, section.heading
+        for j, bullet in enumerate(section.bullets):
+            yield f"{at}.bullets[{j}]", Role.BODY, bullet
+        yield f"{at}.summary", Role.BODY, section.summary
+        if section.image is not None and section.image.alt is not None:
+            yield f"{at}.image.alt", Role.CAPTION, section.image.alt
+    for i, stat in enumerate(brief.stats):
+        yield f"stats[{i}].value", Role.STAT_VALUE, stat.value
+        yield f"stats[{i}].label", Role.STAT_LABEL, stat.label
+    for i, quote in enumerate(brief.quotes):
+        yield f"quotes[{i}].text", Role.QUOTE, quote.text
+        yield f"quotes[{i}].speaker", Role.ATTRIBUTION, quote.speaker
+        yield f"quotes[{i}].title", Role.ATTRIBUTION, quote.title
+        if quote.organisation is not None:
+            yield f"quotes[{i}].organisation", Role.ATTRIBUTION, quote.organisation
+    for i, source in enumerate(brief.sources):
+        yield f"sources[{i}].name", Role.BODY, source.name
+
+
+def check_coverage(edition: Edition, typesetter: Typesetter, layout: Layout, where: str) -> None:
+    """Raise one error listing every field with a character that neither output could draw."""
+    problems = []
+    for path, role, text in edition_texts(edition):
+        value = edition.t(text)
+        for spec in (layout.deck.roles[role], layout.onepager.roles[role]):
+            missing = typesetter.missing(value, spec)
+            if missing:
+                ch = missing[0]
+                position = value.index(ch) + 1
+                problems.append(Problem(f"{where}: {path}", f"character U+{ord(ch):04X} at position {position} is"
+                                        f" not in any bundled font ({spec.family} or the East Asian font);"
+                                        " remove or replace it"))
+                break
+    if problems:
+        raise FitError(problems)

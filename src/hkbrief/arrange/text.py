@@ -1,0 +1,245 @@
+"""Setting text into frames: sizes, line breaks, baselines, shrinking and continuation.
+
+Everything here is measured with the bundled fonts' metrics (the same fonts the PDF embeds, and metric clones
+of the Office fonts the deck names), so the plan knows each frame's height before anything is written.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from functools import lru_cache
+
+from hkbrief import linebreak, textfit
+from hkbrief.errors import FitError, Problem
+from hkbrief.geometry import Box, Insets
+from hkbrief.layoutspec import FitPolicy, FontStyle, RoleStyle, Weight
+from hkbrief.model import Language
+from hkbrief.plan import Align, Face, Frame, FrameRole, Line, Paragraph, Span, TextStyle, VAlign
+
+# PowerPoint and LibreOffice re-break the deck's lines with their own engines; planning against a slightly
+# narrower measure keeps their lines no longer than ours.
+WRAP_SAFETY = 0.965
+# A frame's content may use this much of its height; the rest absorbs rounding in other renderers.
+HEIGHT_SAFETY = 0.98
+SHRINK_STEP = 0.5
+
+
+@dataclass(frozen=True, slots=True)
+class Para:
+    """A paragraph to set: its text, role style, language, and how it sits among its neighbours."""
+
+    text: str
+    role: RoleStyle
+    lang: Language = Language.EN
+    bullet: str | None = None
+    space_before: float = 0.0  # in multiples of the paragraph's font size
+    align: Align = Align.LEFT
+    balance: bool = False  # break evenly (titles), instead of greedily
+
+
+@dataclass(frozen=True, slots=True)
+class SetText:
+    """The result of setting paragraphs at one size: the planned paragraphs and the height they take."""
+
+    paragraphs: tuple[Paragraph, ...]
+    height: float
+    scale: float
+
+
+class FontBook:
+    """The bundled fonts, as faces for the plan and as metrics for measuring."""
+
+    def __init__(self, east_asian_family: str) -> None:
+        self.east_asian_family = east_asian_family
+
+    @lru_cache(maxsize=64)
+    def stack(self, family: str, bold: bool, italic: bool) -> textfit.FontStack:
+        return textfit.font_stack(family, bold=bold, italic=italic, east_asian_family=self.east_asian_family)
+
+    @lru_cache(maxsize=64)
+    def faces(self, family: str, bold: bool, italic: bool) -> tuple[Face, ...]:
+        return tuple(
+            Face(
+                office_family=font.office_family if i == 0 else family,
+                east_asian_family=self.east_asian_family,
+                pdf_name=font.pdf_name,
+                pdf_file=str(font.path),
+                bold=bold,
+                italic=italic,
+            )
+            for i, font in enumerate(self.stack(family, bold, italic).fonts)
+        )
+
+
+def _style_key(role: RoleStyle) -> tuple[str, bool, bool]:
+    return role.family, role.weight is Weight.BOLD, role.style is FontStyle.ITALIC
+
+
+class Typesetter:
+    """Breaks, measures and places paragraphs; knows nothing of slides or pages."""
+
+    def __init__(self, fonts: FontBook) -> None:
+        self.fonts = fonts
+
+    def missing(self, text: str, role: RoleStyle) -> list[str]:
+        return self.fonts.stack(*_style_key(role)).missing(text)
+
+    def width(self, text: str, role: RoleStyle, size: float) -> float:
+        return self.fonts.stack(*_style_key(role)).width(text, size)
+
+    def set(self, paras: list[Para], width: float, scale: float = 1.0) -> SetText:
+        """Set paragraphs at ``scale`` of their role sizes (never below a role's minimum) into ``width``."""
+        placed: list[Paragraph] = []
+        y = 0.0
+        for index, para in enumerate(paras):
+            size = _scaled(para.role, scale)
+            stack = self.fonts.stack(*_style_key(para.role))
+            faces = self.fonts.faces(*_style_key(para.role))
+            line_height = size * para.role.line_spacing
+            before = para.space_before * size if index else 0.0
+            y += before
+            text = para.text.upper() if para.role.uppercase else para.text
+            indent = size * 1.1 if para.bullet else 0.0
+            available = max(1.0, (width - indent) * WRAP_SAFETY)
+
+            def measure(s: str, _stack=stack, _size=size) -> float:
+                return _stack.width(s, _size)
+
+            if para.balance:
+                broken = linebreak.break_lines_balanced(text, available, measure)
+            else:
+                broken = linebreak.break_lines(text, available, measure)
+            ascent, descent = stack.ascent_descent()
+            half_leading = (line_height - (ascent + descent) * size) / 2
+            lines = []
+            for raw in broken:
+                line_width = measure(raw)
+                match para.align:
+                    case Align.LEFT:
+                        x = indent
+                    case Align.CENTER:
+                        x = indent + (width - indent - line_width) / 2
+                    case Align.RIGHT:
+                        x = width - line_width
+                spans = []
+                offset = 0.0
+                for piece, font_index in stack.segments(raw):
+                    spans.append(Span(piece, faces[font_index], offset))
+                    offset += stack.fonts[font_index].width(piece, size)
+                lines.append(Line(tuple(spans), x, y + half_leading + ascent * size, line_width))
+                y += line_height
+            style = TextStyle(
+                face=faces[0],
+                size=size,
+                color=para.role.color,
+                line_height=line_height,
+                align=para.align,
+                space_before=before,
+            )
+            placed.append(Paragraph(para.text if not para.role.uppercase else text, tuple(lines), style,
+                                    para.lang.office_tag, para.bullet, indent))
+        return SetText(tuple(placed), y, scale)
+
+    def fit(self, paras: list[Para], width: float, height: float, shrink: bool = True) -> SetText | None:
+        """The largest setting (from full size down to the roles' minimums) whose height fits, or None."""
+        limit = height * HEIGHT_SAFETY
+        scale = 1.0
+        while True:
+            result = self.set(paras, width, scale)
+            if result.height <= limit:
+                return result
+            if not shrink or all(_scaled(p.role, scale) <= p.role.min_size for p in paras):
+                return None
+            smallest_step = min(SHRINK_STEP / p.role.size for p in paras)
+            scale = max(scale - smallest_step, 0.0)
+
+    def frame(
+        self,
+        name: str,
+        paras: list[Para],
+        box: Box,
+        insets: Insets = Insets(),
+        valign: VAlign = VAlign.TOP,
+        policy: FitPolicy = FitPolicy.SHRINK,
+        role: FrameRole = FrameRole.TEXT,
+        where: str = "",
+        fill: str | None = None,
+    ) -> Frame:
+        """A text frame whose paragraphs fit ``box``; raises :class:`FitError` naming the overflow otherwise."""
+        inner = box.inset(insets)
+        result = self.fit(paras, inner.w, inner.h, shrink=policy is not FitPolicy.FAIL)
+        if result is None:
+            smallest = self.set(paras, inner.w, 0.0 if policy is not FitPolicy.FAIL else 1.0)
+            overflow = smallest.height - inner.h * HEIGHT_SAFETY
+            raise FitError(Problem(where or name, f"text does not fit: {overflow:.1f} pt too tall even at the"
+                                   " smallest size the layout allows; shorten it or allow a smaller min_size"))
+        return Frame(
+            name=name,
+            role=role,
+            box=box,
+            paragraphs=_aligned(result, inner.h, valign),
+            insets=insets,
+            valign=valign,
+            fill=fill,
+            keep_breaks=any(p.balance for p in paras),
+        )
+
+    def split(self, paras: list[Para], width: float, height: float) -> list[list[Para]]:
+        """Cut paragraphs into chunks that each fit ``height`` at full size (for continuation slides).
+
+        A paragraph too tall for a whole frame on its own is cut between lines into several paragraphs.
+        """
+        limit = height * HEIGHT_SAFETY
+        chunks: list[list[Para]] = []
+        current: list[Para] = []
+        queue = list(paras)
+        while queue:
+            para = queue.pop(0)
+            trial = current + [para]
+            if self.set(trial, width).height <= limit:
+                current = trial
+                continue
+            if current:
+                chunks.append(current)
+                current = []
+                queue.insert(0, para)
+                continue
+            head, tail = self._cut(para, width, limit)
+            chunks.append([head])
+            queue.insert(0, tail)
+        if current:
+            chunks.append(current)
+        return chunks
+
+    def _cut(self, para: Para, width: float, limit: float) -> tuple[Para, Para]:
+        setting = self.set([para], width)
+        lines = ["".join(s.text for s in line.spans) for line in setting.paragraphs[0].lines]
+        line_height = setting.paragraphs[0].style.line_height
+        fit_lines = max(1, int(limit // line_height))
+        head_text = _join_lines(lines[:fit_lines], para.lang)
+        tail_text = _join_lines(lines[fit_lines:], para.lang)
+        return replace(para, text=head_text), replace(para, text=tail_text, bullet=None, space_before=0.0)
+
+
+def _join_lines(lines: list[str], lang: Language) -> str:
+    joiner = "" if lang is Language.ZH_HANT else " "
+    return joiner.join(line.strip() if joiner else line for line in lines)
+
+
+def _scaled(role: RoleStyle, scale: float) -> float:
+    return max(role.min_size, round(role.size * scale * 2) / 2)
+
+
+def _aligned(result: SetText, height: float, valign: VAlign) -> tuple[Paragraph, ...]:
+    """Shift baselines so the PDF matches the deck's vertical anchor."""
+    match valign:
+        case VAlign.TOP:
+            return result.paragraphs
+        case VAlign.MIDDLE:
+            shift = (height - result.height) / 2
+        case VAlign.BOTTOM:
+            shift = height - result.height
+    return tuple(
+        replace(p, lines=tuple(replace(line, baseline=line.baseline + shift) for line in p.lines))
+        for p in result.paragraphs
+    )

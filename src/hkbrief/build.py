@@ -1,0 +1,131 @@
+"""Load, arrange, render, then write both outputs atomically.
+
+Both files are rendered to memory first, written to temporary files in the output folder, and only then renamed
+into place, so a failed or interrupted build leaves the previous outputs exactly as they were.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from dataclasses import dataclass, field
+from enum import StrEnum
+from pathlib import Path
+
+from hkbrief.content import load_brief
+from hkbrief.errors import HkbriefError, OutputError
+from hkbrief.layoutspec import Paper, load_layout
+from hkbrief.model import Brief, Language
+
+
+class OutputFormat(StrEnum):
+    PPTX = "pptx"
+    PDF = "pdf"
+
+
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    written: tuple[Path, ...]
+    slides: int = 0
+    omitted: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = field(default=())
+
+
+def slug(title: str) -> str:
+    """A file name from a title: ``Hong Kong: A Global Hub`` -> ``hong-kong-a-global-hub``."""
+    ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
+    words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    return words[:60].rstrip("-") or "brief"
+
+
+def output_stem(brief: Brief, language: Language) -> str:
+    stem = slug(brief.meta.title.resolve(Language.EN, brief.meta.language))
+    return stem if language is brief.meta.language else f"{stem}-{str(language).lower()}"
+
+
+def build(
+    content: Path | str = "content.json",
+    layout: str = "default",
+    out_dir: Path | str = "dist",
+    formats: tuple[OutputFormat, ...] = (OutputFormat.PPTX, OutputFormat.PDF),
+    language: Language | None = None,
+    paper: Paper | None = None,
+    strict: bool = False,
+    allow_outside_images: bool = False,
+) -> BuildResult:
+    """Build the deck and/or one-pager; raises :class:`HkbriefError` (and writes nothing) on any problem."""
+    from hkbrief.arrange import Edition, FontBook, Typesetter, arrange_deck, arrange_page
+    from hkbrief.arrange.coverage import check_coverage
+    from hkbrief.images import prepare_images
+
+    content = Path(content)
+    out_dir = Path(out_dir)
+    _check_out_dir(out_dir)
+    brief = load_brief(content)
+    spec = load_layout(layout)
+    edition = Edition(brief, language or brief.meta.language)
+    typesetter = Typesetter(FontBook(spec.theme.east_asian_family))
+    check_coverage(edition, typesetter, spec, str(content))
+    stem = output_stem(brief, edition.language)
+    rendered: list[tuple[Path, bytes]] = []
+    slides = 0
+    omitted: tuple[str, ...] = ()
+    with tempfile.TemporaryDirectory(prefix="hkbrief-") as scratch:
+        images = prepare_images(brief, content, Path(scratch), allow_outside_images)
+        if OutputFormat.PPTX in formats:
+            from hkbrief.render.pptx import render_deck
+
+            deck = arrange_deck(edition, spec, typesetter, images)
+            slides = len(deck.slides)
+            rendered.append((out_dir / f"{stem}.pptx", render_deck(deck)))
+        if OutputFormat.PDF in formats:
+            from hkbrief.render.pdf import render_page
+
+            page = arrange_page(edition, spec, typesetter, paper, strict)
+            omitted = page.omitted
+            rendered.append((out_dir / f"{stem}.pdf", render_page(page)))
+    _write_all(rendered, out_dir)
+    return BuildResult(tuple(path for path, _ in rendered), slides, omitted)
+
+
+def _check_out_dir(out_dir: Path) -> None:
+    if out_dir.exists() and not out_dir.is_dir():
+        raise OutputError("is a file, not a folder; choose another --out", str(out_dir))
+
+
+def _write_all(rendered: list[tuple[Path, bytes]], out_dir: Path) -> None:
+    """Write every output to a temporary file beside its target, then rename them all into place."""
+    try:
+        out_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(f"cannot create the output folder: {exc.strerror}", str(out_dir)) from None
+    for target, _ in rendered:
+        if target.is_dir():
+            raise OutputError("is a folder; move it away or choose another --out", str(target))
+    temporary: list[tuple[Path, Path]] = []
+    try:
+        for target, data in rendered:
+            handle, name = tempfile.mkstemp(dir=out_dir, prefix=f".{target.name}.", suffix=".part")
+            temporary.append((Path(name), target))
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+                stream.flush()
+                os.fsync(stream.fileno())
+        for temp, target in temporary:
+            os.replace(temp, target)
+        temporary.clear()
+    except OSError as exc:
+        raise OutputError(f"cannot write the outputs: {exc.strerror}; nothing was changed", str(out_dir)) from None
+    except BaseException:
+        raise
+    finally:
+        for temp, _ in temporary:
+            try:
+                temp.unlink()
+            except OSError:
+                pass
+
+
+__all__ = ["BuildResult", "HkbriefError", "OutputFormat", "build", "output_stem", "slug"]

@@ -1,0 +1,109 @@
+"""Checking and preparing section images before anything is drawn.
+
+Paths are resolved relative to the content file and confined to its folder; files are checked to be regular
+files (a FIFO or device is never opened), decoded with Pillow under a pixel cap, turned upright (EXIF), converted
+to RGB and re-encoded as PNG, so both writers receive one kind of image they handle well.
+"""
+
+from __future__ import annotations
+
+import os
+import stat as stat_module
+from dataclasses import dataclass
+from pathlib import Path, PureWindowsPath
+
+from hkbrief.errors import ContentError
+from hkbrief.model import Brief
+
+MAX_IMAGE_BYTES = 30 * 1024 * 1024
+MAX_IMAGE_PIXELS = 40_000_000
+MAX_EDGE = 2400  # longest edge embedded; enough for a full-screen slide at 180 dpi
+
+
+@dataclass(frozen=True, slots=True)
+class PreparedImage:
+    path: str  # a PNG written into the build's scratch folder
+    width: int
+    height: int
+
+
+def _resolve(raw: str, content_dir: Path, allow_outside: bool, where: str) -> Path:
+    if "\\" in raw:
+        raw = PureWindowsPath(raw).as_posix()
+    candidate = Path(raw)
+    if candidate.is_absolute() and not allow_outside:
+        raise ContentError("absolute paths are not allowed; put the image next to the content file and give a"
+                           " relative path (or use --allow-outside-images)", where)
+    resolved = (content_dir / candidate).resolve()
+    if not allow_outside and not resolved.is_relative_to(content_dir.resolve()):
+        raise ContentError("the image is outside the content file's folder (through .. or a symbolic link);"
+                           " move it there or use --allow-outside-images", where)
+    return resolved
+
+
+def prepare_images(brief: Brief, content_path: Path, scratch: Path, allow_outside: bool = False
+                   ) -> dict[str, PreparedImage]:
+    """Every section image, checked and converted; keyed by the path as written in the content."""
+    prepared: dict[str, PreparedImage] = {}
+    for index, section in enumerate(brief.sections):
+        if section.image is None or section.image.path in prepared:
+            continue
+        where = f"{content_path}: sections[{index}].image.path"
+        path = _resolve(section.image.path, content_path.parent, allow_outside, where)
+        prepared[section.image.path] = _prepare(path, scratch / f"image-{len(prepared)}.png", where)
+    return prepared
+
+
+def _prepare(path: Path, target: Path, where: str) -> PreparedImage:
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise ContentError(f'no such file "{path.name}"', where) from None
+    except OSError as exc:
+        raise ContentError(f"cannot read the image: {exc.strerror}", where) from None
+    if stat_module.S_ISDIR(info.st_mode):
+        raise ContentError("is a folder, not an image file", where)
+    if not stat_module.S_ISREG(info.st_mode):
+        raise ContentError("is not a regular file (a device or pipe?); give an image file", where)
+    if info.st_size == 0:
+        raise ContentError("the image file is empty", where)
+    if info.st_size > MAX_IMAGE_BYTES:
+        raise ContentError(f"the image is {info.st_size:,} bytes; images are limited to {MAX_IMAGE_BYTES:,}", where)
+    suffix = path.suffix.lower()
+    if suffix == ".svg":
+        raise ContentError("SVG images are not supported; export it as PNG", where)
+
+    from PIL import Image, ImageOps, UnidentifiedImageError
+
+    Image.MAX_IMAGE_PIXELS = None  # our own cap below is checked before decoding
+    try:
+        with Image.open(path) as probe:
+            fmt = probe.format
+            width, height = probe.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ContentError(f"the image is {width}×{height} pixels; at most {MAX_IMAGE_PIXELS:,} pixels are"
+                                   " accepted", where)
+            if fmt not in ("PNG", "JPEG", "GIF", "BMP", "TIFF", "WEBP"):
+                raise ContentError(f"{fmt} images are not supported; use PNG or JPEG", where)
+            probe.verify()
+        with Image.open(path) as image:
+            image.load()
+            image = ImageOps.exif_transpose(image)
+            if image.mode not in ("RGB",):
+                if image.mode in ("RGBA", "LA", "P", "PA"):
+                    image = image.convert("RGBA")
+                    background = Image.new("RGB", image.size, (255, 255, 255))
+                    background.paste(image, mask=image.split()[-1])
+                    image = background
+                else:
+                    image = image.convert("RGB")
+            image.thumbnail((MAX_EDGE, MAX_EDGE))
+            image.save(target, "PNG", optimize=False)
+            return PreparedImage(str(target), image.width, image.height)
+    except ContentError:
+        raise
+    except UnidentifiedImageError:
+        raise ContentError("is not an image Pillow can read (a text file with an image name?); use PNG or JPEG",
+                           where) from None
+    except (OSError, SyntaxError, ValueError) as exc:
+        raise ContentError(f"the image is damaged or truncated ({exc}); export it again", where) from None

@@ -1,0 +1,34 @@
+"""Words hkbrief itself puts on slides and pages, in each language a brief can be built in."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from hkbrief.model import Language
+
+
+class Label(StrEnum):
+    AGENDA = "agenda"
+    KEY_FIGURES = "key_figures"
+    IN_THEIR_WORDS = "in_their_words"
+    SOURCES = "sources"
+    SOURCE = "source"
+    CONTINUED = "continued"
+    TAKEAWAYS = "takeaways"
+    SECTION = "section"
+
+
+_LABELS: dict[Label, dict[Language, str]] = {
+    Label.AGENDA: {Language.EN: "Agenda", Language.ZH_HANT: "議程"},
+    Label.KEY_FIGURES: {Language.EN: "Key figures", Language.ZH_HANT: "關鍵數字"},
+    Label.IN_THEIR_WORDS: {Language.EN: "In their words", Language.ZH_HANT: "引述"},
+    Label.SOURCES: {Language.EN: "Sources", Language.ZH_HANT: "資料來源"},
+    Label.SOURCE: {Language.EN: "Source", Language.ZH_HANT: "資料來源"},
+    Label.CONTINUED: {Language.EN: "(cont.)", Language.ZH_HANT: "（續）"},
+    Label.TAKEAWAYS: {Language.EN: "Key takeaways", Language.ZH_HANT: "重點摘要"},
+    Label.SECTION: {Language.EN: "Section", Language.ZH_HANT: "部分"},
+}
+
+
+def label(which: Label, language: Language) -> str:
+    return _LABELS[which][language]

@@ -1,0 +1,164 @@
+"""The content model and loader: valid input, and each kind of invalid input with the message a user sees."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from hkbrief.content import MAX_CONTENT_BYTES, load_brief, parse_brief
+from hkbrief.errors import ContentError
+from hkbrief.model import FeatureKind, Language
+
+from conftest import CONTENT
+
+
+def messages(path) -> list[str]:
+    with pytest.raises(ContentError) as info:
+        load_brief(path)
+    return [str(p) for p in info.value.problems]
+
+
+def test_bundled_content_loads_with_both_languages():
+    brief = load_brief(CONTENT)
+    assert [brief.meta.title.resolve(Language.EN, Language.EN)][0].startswith("Hong Kong")
+    assert len(brief.sections) == 5
+    assert brief.languages == {Language.EN, Language.ZH_HANT}
+    assert brief.featured[0].kind in (FeatureKind.STAT, FeatureKind.QUOTE)
+    assert brief.stat("industry-fund").value.resolve(Language.EN, Language.EN) == "HK$10 billion"
+
+
+def test_translation_falls_back_to_the_brief_language(content_data, write_json):
+    content_data["sections"][0]["heading"] = {"en": "Only English"}
+    brief = load_brief(write_json(content_data))
+    assert brief.sections[0].heading.resolve(Language.ZH_HANT, Language.EN) == "Only English"
+
+
+def test_missing_required_field_everywhere_is_listed_once_per_place(content_data, write_json):
+    for stat in content_data["stats"]:
+        del stat["value"]
+    found = messages(write_json(content_data))
+    assert len(found) == len(content_data["stats"])
+    assert found[2].endswith("content.json: stats[2].value: missing (required)")
+
+
+def test_unknown_key_suggests_the_near_miss(content_data, write_json):
+    content_data["meta"]["titel"] = "x"
+    assert any('meta.titel: unknown key (did you mean "title"?)' in m for m in messages(write_json(content_data)))
+
+
+def test_unknown_reference_names_both_places(content_data, write_json):
+    content_data["sections"][0]["stats"] = ["industry-fnd"]
+    [message] = messages(write_json(content_data))
+    assert 'sections[0].stats[0]: "industry-fnd" is not the id of any item in stats (did you mean "industry-fund"?)' \
+        in message
+
+
+def test_duplicate_ids_point_at_the_first(content_data, write_json):
+    content_data["sources"][1]["id"] = content_data["sources"][0]["id"]
+    found = messages(write_json(content_data))
+    assert any("sources[1].id:" in m and "already the id of sources[0]" in m for m in found)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ('[1, 2]', "expected a JSON object at the top level, found a list"),
+        ('{"meta": {', "line 1, column 11: invalid JSON"),
+        ("", "the file is empty"),
+        ('{"meta": 1, "meta": 2, "sections": []}', "meta: duplicate key"),
+        ('{"meta": {"title": NaN}, "sections": []}', "meta.title: expected text"),
+        ('{"meta": {"title": 1' + "0" * 5000 + '}, "sections": []}', "a number too large"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_broken_json_gives_one_clear_line(write_json, raw, expected):
+    found = messages(write_json(raw))
+    assert any(expected in m for m in found), found
+    assert all(": " in m and "content.json" in m for m in found)
+
+
+def test_cut_off_file_says_so(write_json):
+    text = CONTENT.read_text(encoding="utf-8")
+    [message] = messages(write_json(text[: len(text) // 2]))
+    assert "invalid JSON" in message and "cut off" in message and "line " in message
+
+
+def test_latin1_bytes_are_refused_with_advice(write_json):
+    [message] = messages(write_json('{"meta": "café"}'.encode("latin-1")))
+    assert "not UTF-8" in message and "save it as UTF-8" in message and "line 1" in message
+
+
+def test_bom_and_utf16_are_accepted(write_json):
+    text = CONTENT.read_text(encoding="utf-8")
+    assert load_brief(write_json(b"\xef\xbb\xbf" + text.encode("utf-8"))).sections
+    assert load_brief(write_json(text.encode("utf-16"))).sections
+
+
+def test_size_cap_is_checked_before_parsing(write_json):
+    [message] = messages(write_json(b" " * (MAX_CONTENT_BYTES + 1)))
+    assert "limited to" in message
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a\u0000b", "U+0000 at position 2 is a control character"),
+        ("a\u202eb", "U+202E at position 2 is an invisible bidirectional override"),
+        ("a\ud800b", "U+D800 at position 2 is a lone surrogate"),
+        ("a\u0085b", "U+0085 at position 2 is a control character"),
+        ("   ", "must not be empty"),
+    ],
+)
+def test_unwritable_or_hidden_characters_are_refused_with_position(content_data, write_json, text, expected):
+    content_data["sections"][1]["bullets"][0] = text
+    [message] = messages(write_json(content_data))
+    assert f"sections[1].bullets[0]: character {expected}" in message or expected in message
+
+
+def test_text_is_nfc_normalised(content_data, write_json):
+    content_data["sections"][0]["heading"] = "Cafe\u0301"
+    brief = load_brief(write_json(content_data))
+    assert brief.sections[0].heading.resolve(Language.EN, Language.EN) == "Caf\u00e9"
+
+
+def test_wrong_types_and_nulls(content_data, write_json):
+    content_data["stats"][0]["label"] = None
+    content_data["sections"][0]["bullets"] = "one string"
+    content_data["meta"]["language"] = "fr"
+    found = messages(write_json(content_data))
+    assert any("stats[0].label: expected text (a string or a map of languages), found null" in m for m in found)
+    assert any("sections[0].bullets: expected a list, found a string" in m for m in found)
+    assert any('meta.language: expected one of: en, zh-Hant; found "fr"' in m for m in found)
+
+
+def test_unknown_language_in_a_translation_map(content_data, write_json):
+    content_data["meta"]["title"] = {"en": "x", "zh-hant": "y"}
+    [message] = messages(write_json(content_data))
+    assert 'meta.title.zh-hant: unknown language (did you mean "zh-Hant"?)' in message
+
+
+def test_featured_must_name_a_kind_and_an_existing_id(content_data, write_json):
+    content_data["featured"] = ["industry-fund", "quote:nobody", "section:x"]
+    found = messages(write_json(content_data))
+    assert any('featured[0]: expected "stat:<id>", "quote:<id>"' in m for m in found)
+    assert any('featured[1]: "nobody" is not the id of any item in quotes' in m for m in found)
+    assert any('featured[2]: "section" cannot be featured' in m for m in found)
+
+
+def test_image_needs_alt_text_or_decorative(content_data, write_json):
+    content_data["sections"][0]["image"] = {"path": "map.png"}
+    [message] = messages(write_json(content_data))
+    assert "sections[0].image.alt: missing: describe the picture" in message
+
+
+def test_url_must_be_web_address(content_data, write_json):
+    content_data["sources"][0]["url"] = "javascript:alert(1)"
+    [message] = messages(write_json(content_data))
+    assert "sources[0].url: expected a web address" in message
+
+
+def test_parse_brief_names_the_file_it_was_given():
+    with pytest.raises(ContentError) as info:
+        parse_brief(json.dumps({"meta": {}}).encode(), "brief.json")
+    assert all(str(p).startswith("brief.json: ") for p in info.value.problems)
