@@ -32,3 +32,17 @@ def write_json(tmp_path):
         return path
 
     return write
+
+
+def require_tool(name: str) -> str:
+    """The path of an external tool, or skip with the reason (fail instead in CI, where it must be present)."""
+    import os
+    import shutil
+
+    found = shutil.which(name)
+    if found:
+        return found
+    reason = f"{name} is not installed (apt-get install libreoffice-impress poppler-utils)"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run this test")
+    pytest.skip(reason)
