@@ -1,0 +1,610 @@
+"""Draw a :class:`~hkbrief.plan.DeckPlan` as an editable PowerPoint deck.
+
+The plan has already decided every break, size, position, colour and font; this module only turns points into EMU
+and frames into DrawingML, writing every property explicitly so that PowerPoint and LibreOffice show what
+``arrange`` measured instead of what the template would inherit. python-pptx and lxml are imported inside the
+functions that need them, so that the command line starts fast.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import io
+import re
+import zipfile
+from collections.abc import Iterator
+from typing import assert_never
+
+from hkbrief.geometry import Insets, Size
+from hkbrief.plan import Align, DeckPlan, DocumentProperties, Frame, FrameRole, Paragraph, SlidePlan, VAlign
+
+__all__ = ["EMU_PER_POINT", "emu", "office_language", "render_deck"]
+
+EMU_PER_POINT = 12_700
+
+_NAMESPACES = {
+    "a": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "p": "http://schemas.openxmlformats.org/presentationml/2006/main",
+    "r": "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+}
+_DECORATIVE_NAMESPACE = "http://schemas.microsoft.com/office/drawing/2017/decorative"
+_DECORATIVE_EXTENSION_URI = "{C183D7F6-B498-43B3-948B-1728B52AA6E4}"
+_EXTENDED_PROPERTIES_NAMESPACE = "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties"
+
+_TITLE_LAYOUT_NAME = "Title Only"
+_FIRST_SLIDE_ID = 256  # the lowest id p:sldId allows
+_CORE_TEXT_LIMIT = 255  # python-pptx refuses longer core property strings
+_ZIP_TIMESTAMP = (1980, 1, 1, 0, 0, 0)  # the earliest date a zip entry can carry
+_ZIP_COMPRESS_LEVEL = 6
+_ZIP_CREATE_SYSTEM = 3  # Unix, so that the file mode below means the same on every machine
+_ZIP_FILE_MODE = 0o644  # explicit: zipfile would otherwise put in its own default for a zero mode
+
+_ALIGNMENTS = {Align.LEFT: "l", Align.CENTER: "ctr", Align.RIGHT: "r"}
+_ANCHORS = {VAlign.TOP: "t", VAlign.MIDDLE: "ctr", VAlign.BOTTOM: "b"}
+_COLOUR = re.compile(r"#([0-9A-Fa-f]{6})")
+_LINE_BREAK = re.compile(r"\r\n|[\n\r\v\u2028]")
+_NOTES_NEWLINE = re.compile(r"\r\n?")
+# Characters XML 1.0 cannot carry; vertical tab is allowed where the writer turns it into a line break.
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_NOT_XML_EXCEPT_BREAKS = re.compile("[^\t\n\r\v\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+_EAST_ASIAN_LANGUAGES = frozenset({"zh", "ja", "ko", "yue"})
+# Office wants a language with a region; these are the regions a tag without one stands for in a Hong Kong brief.
+_DEFAULT_REGIONS = {"en": "en-US", "zh": "zh-HK", "zh-hant": "zh-HK", "zh-hans": "zh-CN", "yue": "zh-HK"}
+_PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+_JPEG_SIGNATURE = b"\xff\xd8\xff"
+
+
+def render_deck(plan: DeckPlan) -> bytes:
+    """Return the bytes of a .pptx that draws ``plan``; identical plans give identical bytes.
+
+    Raises ``ValueError`` naming the slide, frame and field when the plan holds something a deck cannot carry
+    (characters XML cannot hold, a colour that is not ``#RRGGBB``, an image that is not PNG or JPEG).
+    """
+    _check_plan(plan)
+    from pptx import Presentation
+
+    presentation = Presentation()
+    _set_slide_size(presentation, plan.size)
+    _drop_template_leftovers(presentation)
+    _write_slides(presentation, plan)
+    _write_properties(presentation, plan)
+    saved = io.BytesIO()
+    presentation.save(saved)
+    return _normalised_zip(saved.getvalue())
+
+
+def emu(points: float) -> int:
+    """Points to EMU, the integer unit of OOXML."""
+    return round(points * EMU_PER_POINT)
+
+
+def office_language(tag: str) -> str:
+    """The language tag Office expects (language-REGION) for a BCP 47 tag such as ``en`` or ``zh-Hant``."""
+    subtags = tag.replace("_", "-").split("-")
+    language = subtags[0].lower()
+    for subtag in subtags[1:]:
+        if (len(subtag) == 2 and subtag.isalpha()) or (len(subtag) == 3 and subtag.isdigit()):
+            return f"{language}-{subtag.upper()}"
+    script_tag = "-".join(subtags[:2]).lower()
+    return _DEFAULT_REGIONS.get(script_tag) or _DEFAULT_REGIONS.get(language) or tag
+
+
+# -- checks -----------------------------------------------------------------------------------------------------
+
+
+def _check_plan(plan: DeckPlan) -> None:
+    """Refuse, before anything is written, what would crash lxml or come out as garbage in the deck."""
+    properties = plan.properties
+    for field_name in ("title", "subject", "author", "keywords", "language", "creator"):
+        _check_xml_text(getattr(properties, field_name), f"properties.{field_name}", _NOT_XML)
+    for slide_number, slide in enumerate(plan.slides, start=1):
+        where = f"slide {slide_number} ({slide.name})"
+        _check_xml_text(slide.name, f"{where}: name", _NOT_XML)
+        _check_xml_text(slide.notes, f"{where}: notes", _NOT_XML_EXCEPT_BREAKS)
+        _check_colour(slide.background, f"{where}: background")
+        for frame in slide.frames:
+            _check_frame(frame, f"{where}, frame {frame.name}")
+
+
+def _check_frame(frame: Frame, where: str) -> None:
+    _check_xml_text(frame.name, f"{where}: name", _NOT_XML)
+    _check_xml_text(frame.alt_text, f"{where}: alt text", _NOT_XML)
+    if frame.box.w < 0 or frame.box.h < 0:
+        raise ValueError(f"{where}: box has a negative size {frame.box}")
+    for colour, field_name in ((frame.fill, "fill"), (frame.stroke, "stroke")):
+        if colour is not None:
+            _check_colour(colour, f"{where}: {field_name}")
+    if frame.role is FrameRole.IMAGE and not frame.image_path:
+        raise ValueError(f"{where}: image frame without an image path")
+    for index, paragraph in enumerate(frame.paragraphs):
+        at = f"{where}, paragraph {index + 1}"
+        _check_xml_text(paragraph.text, f"{at}: text", _NOT_XML_EXCEPT_BREAKS)
+        _check_xml_text(paragraph.bullet or "", f"{at}: bullet", _NOT_XML)
+        _check_colour(paragraph.style.color, f"{at}: colour")
+        face = paragraph.style.face
+        _check_xml_text(face.office_family, f"{at}: font", _NOT_XML)
+        _check_xml_text(face.east_asian_family, f"{at}: East Asian font", _NOT_XML)
+        for line in paragraph.lines:
+            for span in line.spans:
+                _check_xml_text(span.text, f"{at}: line text", _NOT_XML)
+
+
+def _check_xml_text(text: str, where: str, forbidden: re.Pattern[str]) -> None:
+    found = forbidden.search(text)
+    if found:
+        raise ValueError(
+            f"{where}: character U+{ord(found.group()):04X} at position {found.start() + 1} cannot be written"
+        )
+
+
+def _check_colour(colour: str, where: str) -> None:
+    if not _COLOUR.fullmatch(colour):
+        raise ValueError(f"{where}: colour {colour!r} is not #RRGGBB")
+
+
+# -- package ----------------------------------------------------------------------------------------------------
+
+
+def _set_slide_size(presentation, size: Size) -> None:
+    """Size the slides as planned and move the template's master and layouts to match, for slides users add."""
+    width, height = emu(size.w), emu(size.h)
+    template_width, template_height = presentation.slide_width, presentation.slide_height
+    presentation.slide_width, presentation.slide_height = width, height
+    slide_size = presentation.element.find(_q("p:sldSz"))
+    if (width, height) == (emu(720), emu(540)):
+        slide_size.set("type", "screen4x3")
+    else:
+        slide_size.attrib.pop("type", None)
+    master = presentation.slide_master
+    for element in [master.element, *(layout.element for layout in master.slide_layouts)]:
+        for offset in element.iter(_q("a:off")):
+            offset.set("x", str(round(int(offset.get("x")) * width / template_width)))
+            offset.set("y", str(round(int(offset.get("y")) * height / template_height)))
+        for extent in element.iter(_q("a:ext")):
+            if extent.get("cx") is not None:
+                extent.set("cx", str(round(int(extent.get("cx")) * width / template_width)))
+                extent.set("cy", str(round(int(extent.get("cy")) * height / template_height)))
+
+
+def _drop_template_leftovers(presentation) -> None:
+    """Remove the template's Mac printer settings and its thumbnail of an empty 4:3 slide."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    part = presentation.part
+    for rel_id, relationship in list(part.rels.items()):
+        if relationship.reltype == RT.PRINTER_SETTINGS:
+            part.drop_rel(rel_id)
+    package = part.package
+    for rel_id, relationship in list(package._rels.items()):
+        if relationship.reltype == RT.THUMBNAIL:
+            package.drop_rel(rel_id)
+
+
+def _write_slides(presentation, plan: DeckPlan) -> None:
+    """Add every slide in linear time.
+
+    ``Slides.add_slide`` searches all relationships and part names for each new slide (quadratic: seconds for
+    1,000 slides), so slide, notes and image part names and relationship ids are allocated here instead.
+    """
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.opc.packuri import PackURI
+    from pptx.parts.slide import SlidePart
+
+    presentation_part = presentation.part
+    package = presentation_part.package
+    layout_part = _title_only_layout(presentation).part
+    slide_list = presentation.element.get_or_add_sldIdLst()
+    images = _ImageParts(package)
+    notes = _NotesWriter(presentation) if any(slide.notes for slide in plan.slides) else None
+    for number, slide_plan in enumerate(plan.slides, start=1):
+        slide_part = SlidePart.new(PackURI(f"/ppt/slides/slide{number}.xml"), package, layout_part)
+        # A new part cannot already be related, so skip get_or_add's search of every existing relationship.
+        rel_id = presentation_part.rels._add_relationship(RT.SLIDE, slide_part)
+        _sub(slide_list, "p:sldId", {"id": str(_FIRST_SLIDE_ID + number - 1), "r:id": rel_id})
+        _draw_slide(slide_part, slide_plan, images)
+        if slide_plan.notes and notes is not None:
+            notes.add(slide_part, slide_plan.notes)
+
+
+def _title_only_layout(presentation):
+    for layout in presentation.slide_layouts:
+        if layout.name == _TITLE_LAYOUT_NAME:
+            return layout
+    raise LookupError(f"the template has no {_TITLE_LAYOUT_NAME!r} layout")
+
+
+class _ImageParts:
+    """One image part per distinct image, named without searching the package each time."""
+
+    def __init__(self, package) -> None:
+        self._package = package
+        self._by_content: dict[bytes, object] = {}
+
+    def part_for(self, path: str, where: str):
+        from pptx.opc.packuri import PackURI
+        from pptx.parts.image import ImagePart
+
+        with open(path, "rb") as image_file:
+            blob = image_file.read()
+        existing = self._by_content.get(blob)
+        if existing is not None:
+            return existing
+        if blob.startswith(_PNG_SIGNATURE):
+            extension, content_type = "png", "image/png"
+        elif blob.startswith(_JPEG_SIGNATURE):
+            extension, content_type = "jpeg", "image/jpeg"
+        else:
+            raise ValueError(f"{where}: image is neither PNG nor JPEG")
+        partname = PackURI(f"/ppt/media/image{len(self._by_content) + 1}.{extension}")
+        image_part = ImagePart(partname, content_type, self._package, blob)
+        self._by_content[blob] = image_part
+        return image_part
+
+
+class _NotesWriter:
+    """Notes slides, named by count instead of python-pptx's search of every part name."""
+
+    def __init__(self, presentation) -> None:
+        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+        presentation_part = presentation.part
+        self._master_part = presentation_part.notes_master_part
+        self._count = 0
+        self._blank = None
+        # python-pptx relates the notes master but does not list it in presentation.xml, where the schema puts it
+        # right after the slide masters and where readers such as Keynote look for it.
+        rel_id = next(rid for rid, rel in presentation_part.rels.items() if rel.reltype == RT.NOTES_MASTER)
+        element = presentation.element
+        if element.find(_q("p:notesMasterIdLst")) is None:
+            id_list = _sub(element, "p:notesMasterIdLst")
+            _sub(id_list, "p:notesMasterId", {"r:id": rel_id})
+            element.find(_q("p:sldMasterIdLst")).addnext(id_list)
+
+    def add(self, slide_part, text: str) -> None:
+        from pptx.opc.constants import CONTENT_TYPE as CT
+        from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+        from pptx.opc.packuri import PackURI
+        from pptx.oxml.slide import CT_NotesSlide
+        from pptx.parts.slide import NotesSlidePart
+
+        self._count += 1
+        element = CT_NotesSlide.new() if self._blank is None else copy.deepcopy(self._blank)
+        notes_part = NotesSlidePart(
+            PackURI(f"/ppt/notesSlides/notesSlide{self._count}.xml"),
+            CT.PML_NOTES_SLIDE,
+            slide_part.package,
+            element,
+        )
+        notes_part.relate_to(self._master_part, RT.NOTES_MASTER)
+        notes_part.relate_to(slide_part, RT.SLIDE)
+        slide_part.relate_to(notes_part, RT.NOTES_SLIDE)
+        notes_slide = notes_part.notes_slide
+        if self._blank is None:
+            # Cloning the master's placeholders is the slow part; do it once and copy the result.
+            notes_slide.clone_master_placeholders(self._master_part.notes_master)
+            self._blank = copy.deepcopy(element)
+        # python-pptx makes paragraphs of "\n" and line breaks of "\v" but writes "\r" as a visible _x000D_.
+        notes_slide.notes_text_frame.text = _NOTES_NEWLINE.sub("\n", text).replace("\u2028", "\v")
+
+
+# -- slides and shapes ------------------------------------------------------------------------------------------
+
+
+def _draw_slide(slide_part, slide_plan: SlidePlan, images: _ImageParts) -> None:
+    slide_element = slide_part.slide.element
+    common = slide_element.find(_q("p:cSld"))
+    common.set("name", slide_plan.name)
+    common.insert(0, _background(common, slide_plan.background))
+    tree = common.find(_q("p:spTree"))
+    title_placed = False
+    for shape_id, frame in enumerate(slide_plan.frames, start=2):
+        match frame.role:
+            case FrameRole.TITLE | FrameRole.TEXT:
+                # The first title goes into the placeholder; a second one can only be a text box.
+                as_placeholder = frame.role is FrameRole.TITLE and not title_placed
+                title_placed = title_placed or as_placeholder
+                _add_text_shape(tree, shape_id, frame, title_placeholder=as_placeholder)
+            case FrameRole.SHAPE:
+                _add_rectangle(tree, shape_id, frame)
+            case FrameRole.IMAGE:
+                image_part = images.part_for(frame.image_path or "", f"slide {slide_plan.name}, frame {frame.name}")
+                _add_picture(tree, shape_id, frame, _relate_image(slide_part, image_part))
+            case _:
+                assert_never(frame.role)
+
+
+def _relate_image(slide_part, image_part) -> str:
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    return slide_part.relate_to(image_part, RT.IMAGE)
+
+
+def _background(common, colour: str):
+    background = _sub(common, "p:bg")
+    properties = _sub(background, "p:bgPr")
+    _add_solid_fill(properties, colour)
+    _sub(properties, "a:effectLst")
+    return background
+
+
+def _add_text_shape(tree, shape_id: int, frame: Frame, *, title_placeholder: bool) -> None:
+    """A title placeholder (seen by outline view and screen readers) or a text box, both with explicit formats."""
+    shape = _sub(tree, "p:sp")
+    non_visual = _sub(shape, "p:nvSpPr")
+    _sub(non_visual, "p:cNvPr", {"id": str(shape_id), "name": frame.name})
+    if title_placeholder:
+        _sub(_sub(non_visual, "p:cNvSpPr"), "a:spLocks", {"noGrp": "1"})
+        _sub(_sub(non_visual, "p:nvPr"), "p:ph", {"type": "title"})
+    else:
+        _sub(non_visual, "p:cNvSpPr", {"txBox": "1"})
+        _sub(non_visual, "p:nvPr")
+    _add_shape_properties(shape, frame)
+    _add_text_body(shape, frame)
+
+
+def _add_rectangle(tree, shape_id: int, frame: Frame) -> None:
+    """A plain rectangle: no p:style, so no theme line, shadow or effect beyond what the plan says."""
+    shape = _sub(tree, "p:sp")
+    non_visual = _sub(shape, "p:nvSpPr")
+    _sub(non_visual, "p:cNvPr", {"id": str(shape_id), "name": frame.name})
+    _sub(non_visual, "p:cNvSpPr")
+    _sub(non_visual, "p:nvPr")
+    _add_shape_properties(shape, frame)
+    if frame.paragraphs:
+        _add_text_body(shape, frame)
+
+
+def _add_picture(tree, shape_id: int, frame: Frame, rel_id: str) -> None:
+    """A picture stretched over the planned box, described for screen readers or marked decorative."""
+    picture = _sub(tree, "p:pic")
+    non_visual = _sub(picture, "p:nvPicPr")
+    description = "" if frame.decorative else frame.alt_text
+    properties = _sub(non_visual, "p:cNvPr", {"id": str(shape_id), "name": frame.name, "descr": description})
+    if frame.decorative:
+        extension = _sub(_sub(properties, "a:extLst"), "a:ext", {"uri": _DECORATIVE_EXTENSION_URI})
+        _sub_element(extension, f"{{{_DECORATIVE_NAMESPACE}}}decorative", {"val": "1"}, {"adec": _DECORATIVE_NAMESPACE})
+    _sub(_sub(non_visual, "p:cNvPicPr"), "a:picLocks", {"noChangeAspect": "1"})
+    _sub(non_visual, "p:nvPr")
+    fill = _sub(picture, "p:blipFill")
+    _sub(fill, "a:blip", {"r:embed": rel_id})
+    _sub(_sub(fill, "a:stretch"), "a:fillRect")
+    _add_shape_properties(picture, frame, explicit_no_fill=False)
+
+
+def _add_shape_properties(shape, frame: Frame, *, explicit_no_fill: bool = True) -> None:
+    properties = _sub(shape, "p:spPr")
+    transform = _sub(properties, "a:xfrm")
+    _sub(transform, "a:off", {"x": str(emu(frame.box.x)), "y": str(emu(frame.box.y))})
+    _sub(transform, "a:ext", {"cx": str(emu(frame.box.w)), "cy": str(emu(frame.box.h))})
+    _sub(_sub(properties, "a:prstGeom", {"prst": "rect"}), "a:avLst")
+    if frame.fill is not None:
+        _add_solid_fill(properties, frame.fill)
+    elif explicit_no_fill:
+        _sub(properties, "a:noFill")
+    if frame.stroke is not None and frame.stroke_width > 0:
+        line = _sub(properties, "a:ln", {"w": str(emu(frame.stroke_width))})
+        _add_solid_fill(line, frame.stroke)
+    else:
+        _sub(_sub(properties, "a:ln"), "a:noFill")
+    _sub(properties, "a:effectLst")
+
+
+def _add_solid_fill(parent, colour: str) -> None:
+    _sub(_sub(parent, "a:solidFill"), "a:srgbClr", {"val": colour.lstrip("#").upper()})
+
+
+# -- text -------------------------------------------------------------------------------------------------------
+
+
+def _add_text_body(shape, frame: Frame) -> None:
+    """Wrap in the box, never autofit, insets and anchor as planned: the plan already made the text fit."""
+    body = _sub(shape, "p:txBody")
+    insets: Insets = frame.insets
+    body_properties = _sub(
+        body,
+        "a:bodyPr",
+        {
+            "vert": "horz",
+            "wrap": "square",
+            "lIns": str(emu(insets.left)),
+            "tIns": str(emu(insets.top)),
+            "rIns": str(emu(insets.right)),
+            "bIns": str(emu(insets.bottom)),
+            "rtlCol": "0",
+            "anchor": _ANCHORS[frame.valign],
+            "anchorCtr": "0",
+        },
+    )
+    _sub(body_properties, "a:noAutofit")
+    _sub(body, "a:lstStyle")
+    if not frame.paragraphs:
+        _sub(body, "a:p")
+    for index, paragraph in enumerate(frame.paragraphs):
+        _add_paragraph(body, paragraph, first=index == 0, keep_breaks=frame.keep_breaks)
+
+
+def _add_paragraph(body, paragraph: Paragraph, *, first: bool, keep_breaks: bool) -> None:
+    style = paragraph.style
+    element = _sub(body, "a:p")
+    margin = emu(paragraph.indent)
+    properties = _sub(
+        element,
+        "a:pPr",
+        {
+            "marL": str(margin),
+            "indent": str(-margin if paragraph.bullet else 0),
+            "algn": _ALIGNMENTS[style.align],
+        },
+    )
+    _add_spacing(properties, "a:lnSpc", style.line_height)
+    _add_spacing(properties, "a:spcBef", 0.0 if first else style.space_before)
+    _add_spacing(properties, "a:spcAft", style.space_after)
+    if paragraph.bullet:
+        _sub(properties, "a:buFont", {"typeface": style.face.office_family})
+        _sub(properties, "a:buChar", {"char": paragraph.bullet})
+    else:
+        _sub(properties, "a:buNone")
+    for index, piece in enumerate(_pieces(paragraph, keep_breaks)):
+        if index:
+            _add_run_properties(_sub(element, "a:br"), paragraph, "a:rPr")
+        if piece:
+            run = _sub(element, "a:r")
+            _add_run_properties(run, paragraph, "a:rPr")
+            _sub(run, "a:t").text = piece
+    _add_run_properties(element, paragraph, "a:endParaRPr")
+
+
+def _pieces(paragraph: Paragraph, keep_breaks: bool) -> Iterator[str]:
+    """The texts between line breaks: the planned lines when the plan keeps its breaks, else the user's text."""
+    if keep_breaks and paragraph.lines:
+        for line in paragraph.lines:
+            yield "".join(span.text for span in line.spans)
+    else:
+        yield from _LINE_BREAK.split(paragraph.text)
+
+
+def _add_spacing(properties, tag: str, points: float) -> None:
+    _sub(_sub(properties, tag), "a:spcPts", {"val": str(round(points * 100))})
+
+
+def _add_run_properties(parent, paragraph: Paragraph, tag: str) -> None:
+    """Size, face, colour, Latin and East Asian typefaces and language, in the schema's child order."""
+    style = paragraph.style
+    face = style.face
+    language = office_language(paragraph.lang)
+    attributes = {"lang": language}
+    if language.split("-")[0] in _EAST_ASIAN_LANGUAGES:
+        attributes["altLang"] = "en-US"
+    attributes |= {
+        "sz": str(round(style.size * 100)),
+        "b": "1" if face.bold else "0",
+        "i": "1" if face.italic else "0",
+        "dirty": "0",
+    }
+    properties = _sub(parent, tag, attributes)
+    _add_solid_fill(properties, style.color)
+    _sub(properties, "a:latin", {"typeface": face.office_family})
+    _sub(properties, "a:ea", {"typeface": face.east_asian_family})
+
+
+# -- XML --------------------------------------------------------------------------------------------------------
+
+
+def _q(name: str) -> str:
+    """``a:rPr`` to Clark notation ``{namespace}rPr``."""
+    prefix, _, local = name.partition(":")
+    return f"{{{_NAMESPACES[prefix]}}}{local}"
+
+
+def _sub(parent, name: str, attributes: dict[str, str] | None = None):
+    """Append a child named like ``a:rPr`` with attributes named like ``r:id`` or ``sz``."""
+    qualified = {(_q(key) if ":" in key else key): value for key, value in (attributes or {}).items()}
+    return _sub_element(parent, _q(name), qualified)
+
+
+def _sub_element(parent, tag: str, attributes: dict[str, str], namespaces: dict[str, str] | None = None):
+    from lxml import etree
+
+    return etree.SubElement(parent, tag, attributes, nsmap=namespaces)
+
+
+# -- properties -------------------------------------------------------------------------------------------------
+
+
+def _write_properties(presentation, plan: DeckPlan) -> None:
+    """Overwrite every core property the template carries (python-pptx, 2013) and write app.xml afresh."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    properties = plan.properties
+    created = _utc(properties.created)
+    core = presentation.core_properties
+    core.title = _core_text(properties.title)
+    core.subject = _core_text(properties.subject)
+    core.author = _core_text(properties.author)
+    core.keywords = _core_text(properties.keywords)
+    core.language = _core_text(office_language(properties.language)) if properties.language else ""
+    core.comments = ""
+    core.category = ""
+    core.last_modified_by = _core_text(properties.author)
+    core.revision = 1
+    core.created = created
+    core.modified = created
+    app_part = presentation.part.package.part_related_by(RT.EXTENDED_PROPERTIES)
+    app_part.blob = _app_properties(plan, properties)
+
+
+def _core_text(value: str) -> str:
+    """Shorten at a word boundary, with an ellipsis, to the length Office and python-pptx accept."""
+    if len(value) <= _CORE_TEXT_LIMIT:
+        return value
+    cut = value[: _CORE_TEXT_LIMIT - 1]
+    space = cut.rfind(" ")
+    if space > _CORE_TEXT_LIMIT // 2:
+        cut = cut[:space]
+    return cut.rstrip() + "\u2026"
+
+
+def _utc(moment: dt.datetime) -> dt.datetime:
+    """python-pptx writes the clock time with a Z, so hand it UTC (a naive time is taken to be UTC)."""
+    if moment.tzinfo is None:
+        return moment
+    return moment.astimezone(dt.timezone.utc).replace(tzinfo=None)
+
+
+def _app_properties(plan: DeckPlan, properties: DocumentProperties) -> bytes:
+    """docProps/app.xml naming hkbrief and counting this deck, instead of the template's Mac PowerPoint 2010."""
+    from lxml import etree
+
+    namespace = _EXTENDED_PROPERTIES_NAMESPACE
+    root = etree.Element(f"{{{namespace}}}Properties", nsmap={None: namespace})
+    values = (
+        ("TotalTime", "0"),
+        ("Application", properties.creator),
+        ("PresentationFormat", _presentation_format(plan.size)),
+        ("Slides", str(len(plan.slides))),
+        ("Notes", str(sum(1 for slide in plan.slides if slide.notes))),
+        ("HiddenSlides", "0"),
+        ("MMClips", "0"),
+        ("ScaleCrop", "false"),
+        ("LinksUpToDate", "false"),
+        ("SharedDoc", "false"),
+        ("HyperlinksChanged", "false"),
+    )
+    for name, value in values:
+        etree.SubElement(root, f"{{{namespace}}}{name}").text = value
+    return etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
+def _presentation_format(size: Size) -> str:
+    match (emu(size.w), emu(size.h)):
+        case (12_192_000, 6_858_000):
+            return "Widescreen"
+        case (9_144_000, 6_858_000):
+            return "On-screen Show (4:3)"
+        case _:
+            return "Custom"
+
+
+# -- zip --------------------------------------------------------------------------------------------------------
+
+
+def _normalised_zip(package: bytes) -> bytes:
+    """Rewrite the package with entries in a fixed order and fixed dates and attributes, so builds repeat."""
+    source = zipfile.ZipFile(io.BytesIO(package))
+    output = io.BytesIO()
+    with source, zipfile.ZipFile(output, "w") as target:
+        for name in sorted(source.namelist(), key=_entry_order):
+            entry = zipfile.ZipInfo(name, date_time=_ZIP_TIMESTAMP)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.create_system = _ZIP_CREATE_SYSTEM
+            entry.external_attr = _ZIP_FILE_MODE << 16
+            target.writestr(entry, source.read(name), compresslevel=_ZIP_COMPRESS_LEVEL)
+    return output.getvalue()
+
+
+def _entry_order(name: str) -> tuple[int, list[int | str]]:
+    """Content types first (as Office writes it), then package relationships, then by name, slide2 before slide10."""
+    rank = {"[Content_Types].xml": 0, "_rels/.rels": 1}.get(name, 2)
+    return rank, [int(piece) if piece.isdigit() else piece for piece in re.split(r"(\d+)", name)]
+
