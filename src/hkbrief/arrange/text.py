@@ -50,24 +50,28 @@ class FontBook:
     """The bundled fonts, as faces for the plan and as metrics for measuring."""
 
     def __init__(self, east_asian_family: str) -> None:
-        self.east_asian_family = east_asian_family
+        self.east_asian = textfit.find_family(east_asian_family)
 
     @lru_cache(maxsize=64)
     def stack(self, family: str, bold: bool, italic: bool) -> textfit.FontStack:
-        return textfit.font_stack(family, bold=bold, italic=italic, east_asian_family=self.east_asian_family)
+        return textfit.font_stack(family, textfit.Style.of(bold, italic), self.east_asian)
 
     @lru_cache(maxsize=64)
     def faces(self, family: str, bold: bool, italic: bool) -> tuple[Face, ...]:
+        """One face per font in the stack: the Latin family first, then the East Asian fallback."""
+        style = textfit.Style.of(bold, italic)
+        latin = textfit.find_family(family)
+        families = [latin] if latin == self.east_asian else [latin, self.east_asian]
         return tuple(
             Face(
-                office_family=font.office_family if i == 0 else family,
-                east_asian_family=self.east_asian_family,
-                pdf_name=font.pdf_name,
-                pdf_file=str(font.path),
+                office_family=latin.office_family,
+                east_asian_family=self.east_asian.office_family,
+                pdf_name=item.pdf_name(style),
+                pdf_file=str(item.path(style)),
                 bold=bold,
                 italic=italic,
             )
-            for i, font in enumerate(self.stack(family, bold, italic).fonts)
+            for item in families
         )
 
 
@@ -109,8 +113,10 @@ class Typesetter:
                 broken = linebreak.break_lines_balanced(text, available, measure)
             else:
                 broken = linebreak.break_lines(text, available, measure)
-            ascent, descent = stack.ascent_descent()
-            half_leading = (line_height - (ascent + descent) * size) / 2
+            used = {index for raw in broken for _, index in stack.segments(raw)} or {0}
+            ascent = max(stack.fonts[i].ascender(size) for i in used)
+            descent = max(stack.fonts[i].descender(size) for i in used)
+            half_leading = (line_height - (ascent + descent)) / 2
             lines = []
             for raw in broken:
                 line_width = measure(raw)
@@ -126,7 +132,7 @@ class Typesetter:
                 for piece, font_index in stack.segments(raw):
                     spans.append(Span(piece, faces[font_index], offset))
                     offset += stack.fonts[font_index].width(piece, size)
-                lines.append(Line(tuple(spans), x, y + half_leading + ascent * size, line_width))
+                lines.append(Line(tuple(spans), x, y + half_leading + ascent, line_width))
                 y += line_height
             style = TextStyle(
                 face=faces[0],
