@@ -119,7 +119,8 @@ class DeckArranger:
             frames.append(self.ts.frame(f"{name}/kicker", [Para(kicker, self.role(Role.HEADING), self.e.language)],
                                         self.kicker_box, where=f"slide {number} ({name}): kicker"))
         if cont:
-            title = f"{title} {label(Label.CONTINUED, self.e.language)}"
+            joiner = "" if self.e.language is Language.ZH_HANT else " "
+            title = f"{title}{joiner}{label(Label.CONTINUED, self.e.language)}"
         frames.append(self.ts.frame(
             f"{name}/title", [Para(title, self.role(Role.TITLE), title_lang, balance=True)], self.title_box,
             valign=VAlign.BOTTOM, policy=self.spec.fit[FitTarget.TITLE], role=FrameRole.TITLE,
@@ -328,20 +329,20 @@ class DeckArranger:
         return Frame(f"section:{section.id}/image", FrameRole.IMAGE, Box(box.x, box.y, w, h),
                      image_path=info.path, alt_text=alt, decorative=section.image.decorative), h
 
-    def stat_paras(self, stat: Stat, scale_value: float = 1.0) -> list[Para]:
+    def stat_paras(self, stat: Stat, value_cap: float | None = None) -> list[Para]:
         e = self.e
         source = e.t(e.brief.source(stat.source).name)
         return [
-            Para(e.t(stat.value), self.role(Role.STAT_VALUE), e.lang(stat.value)),
+            Para(e.t(stat.value), self.role(Role.STAT_VALUE), e.lang(stat.value), one_line=True, size_cap=value_cap),
             Para(e.t(stat.label), self.role(Role.STAT_LABEL), e.lang(stat.label), space_before=0.5),
             Para(f"{label(Label.SOURCE, e.language)}: {source}", self.role(Role.CAPTION), e.language,
                  space_before=0.6),
         ]
 
-    def stat_card(self, stat: Stat, box: Box, natural: bool = False, scale: float | None = None
-                  ) -> tuple[list[Frame], float] | None:
+    def stat_card(self, stat: Stat, box: Box, natural: bool = False, scale: float | None = None,
+                  valign: VAlign = VAlign.TOP, value_cap: float | None = None) -> tuple[list[Frame], float] | None:
         """A stat callout: a surface card with an accent edge, the value large, the label and a source line."""
-        paras = self.stat_paras(stat)
+        paras = self.stat_paras(stat, value_cap)
         inner_w = box.w - CARD_INSETS.left - CARD_INSETS.right - 4
         if natural:
             setting = self.ts.set(paras, inner_w)
@@ -360,7 +361,7 @@ class DeckArranger:
             if self.spec.fit[FitTarget.STAT] is FitPolicy.FAIL or setting is None:
                 raise FitError(f"stat {stat.id} does not fit its card even at the smallest size",
                                f"slide {self.next_number}: stat:{stat.id}")
-        frames.append(self._frame_from(f"stat:{stat.id}", setting, text_box, CARD_INSETS, VAlign.TOP))
+        frames.append(self._frame_from(f"stat:{stat.id}", setting, text_box, CARD_INSETS, valign))
         return frames, box.h
 
     def _frame_from(self, name, setting, box, insets, valign) -> Frame:
@@ -423,18 +424,21 @@ class DeckArranger:
                 per = min(self.spec.stats_per_slide, 4)
             case StatArrangement.GRID | StatArrangement.BESIDE_SECTION:
                 per = self.spec.stats_per_slide
-        groups = [stats[i:i + per] for i in range(0, len(stats), per)]
+        groups = _even_groups(stats, per)
         for part, group in enumerate(groups):
             n = self.next_number
             name = "stats" + (f"#{part + 1}" if part else "")
             frames = self.chrome(name, "", label(Label.KEY_FIGURES, self.e.language), self.e.language, n,
                                  cont=part > 0)
             boxes = self.card_boxes(len(group), per)
-            # one scale for every card on the slide, so values line up at the same size
+            # one scale and one value size for every card on the slide, so the figures line up
+            value_role = self.role(Role.STAT_VALUE)
+            inner_w = boxes[0].w - 4 - CARD_INSETS.left - CARD_INSETS.right
+            cap = min(self.ts.one_line_size(self.e.t(s.value), value_role, value_role.size, inner_w) for s in group)
             scales = []
             for stat, box in zip(group, boxes):
                 inner = Box(box.x + 4, box.y, box.w - 4, box.h).inset(CARD_INSETS)
-                setting = self.ts.fit(self.stat_paras(stat), inner.w, inner.h)
+                setting = self.ts.fit(self.stat_paras(stat, cap), inner.w, inner.h)
                 if setting is None:
                     raise FitError(f"stat {stat.id} does not fit its card even at the smallest size",
                                    f"slide {n} ({name}): stat:{stat.id}")
@@ -442,7 +446,7 @@ class DeckArranger:
             scale = min(scales)
             notes = []
             for stat, box in zip(group, boxes):
-                card = self.stat_card(stat, box, scale=scale)
+                card = self.stat_card(stat, box, scale=scale, valign=VAlign.MIDDLE, value_cap=cap)
                 frames += card[0]
                 notes.append(self.e.stat_citation(stat))
                 self.shown_stats.add(stat.id)
@@ -478,30 +482,47 @@ class DeckArranger:
             self.quote_slide(self.e.brief.quote(quote_id))
 
     def quote_slide(self, quote: Quote) -> None:
+        """The quotation large, its speaker as the slide title, title and organisation under it.
+
+        The quote and its attribution sit a little above the middle of the body area; when the layout draws
+        quotes on a colour other than the slide's (a dark band in the print layout), a panel of that colour
+        carries them.
+        """
         e = self.e
         n = self.next_number
         name = f"quote:{quote.id}"
         frames = self.chrome(name, label(Label.IN_THEIR_WORDS, e.language), e.t(quote.speaker), e.lang(quote.speaker),
                              n)
         body = self.body_box
-        mark_w = self.grid.column_width
+        quote_role = self.role(Role.QUOTE)
+        panel = quote_role.on != self.colors["background"]
         x, w = self.grid.span(1, self.grid.columns - 2)
+        pad = Insets(24, 20, 24, 20) if panel else Insets()
+        inner_w = w - pad.left - pad.right
         attribution = [Para(e.attribution(quote), self.role(Role.ATTRIBUTION), e.lang(quote.title))]
-        attr_set = self.ts.set(attribution, w)
-        attr_h = attr_set.height / 0.97 + 4
-        quote_box = Box(x, body.y, w, body.h - attr_h - 14)
-        quote_paras = [Para(e.quoted(quote), self.role(Role.QUOTE), e.lang(quote.text))]
+        attr_set = self.ts.set(attribution, inner_w)
+        attr_h = attr_set.height / 0.97 + 2
+        gap = 16
+        room = body.h - attr_h - gap - pad.top - pad.bottom
+        quote_paras = [Para(e.quoted(quote), quote_role, e.lang(quote.text))]
         policy = self.spec.fit[FitTarget.QUOTE]
-        frame = self.ts.frame(f"quote:{quote.id}", quote_paras, quote_box,
-                              policy=FitPolicy.FAIL if policy is FitPolicy.FAIL else FitPolicy.SHRINK,
-                              where=f"slide {n} ({name}): quote")
-        used = max((ln.baseline for p in frame.paragraphs for ln in p.lines), default=0)
-        used += frame.paragraphs[-1].style.line_height * 0.45
-        frames.append(Frame(f"quote:{quote.id}/bar", FrameRole.SHAPE,
-                            Box(self.grid.content.x + mark_w - 10, body.y + 4, 4, used),
-                            fill=self.colors["accent"]))
-        frames.append(replace(frame, box=Box(x, body.y, w, min(quote_box.h, used + 8))))
-        attr_box = Box(x, body.y + min(quote_box.h, used + 8) + 14, w, attr_h)
+        setting = self.ts.fit(quote_paras, inner_w, room, shrink=policy is not FitPolicy.FAIL)
+        if setting is None:
+            raise FitError(f"the quote does not fit its slide even at {quote_role.min_size:g} pt; shorten it",
+                           f"slide {n} ({name}): quote:{quote.id}")
+        quote_h = setting.height / 0.97
+        group_h = pad.top + quote_h + gap + attr_h + pad.bottom
+        top = body.y + max(0.0, (body.h - group_h) * 0.4)
+        if panel:
+            frames.append(Frame(f"quote:{quote.id}/panel", FrameRole.SHAPE, Box(x, top, w, group_h),
+                                fill=quote_role.on))
+        else:
+            bar_x = self.grid.content.x + self.grid.column_width - 10
+            frames.append(Frame(f"quote:{quote.id}/bar", FrameRole.SHAPE, Box(bar_x, top + 4, 4, quote_h - 4),
+                                fill=self.colors["accent"]))
+        quote_box = Box(x + pad.left, top + pad.top, inner_w, quote_h)
+        frames.append(self._frame_from(f"quote:{quote.id}", setting, quote_box, Insets(), VAlign.TOP))
+        attr_box = Box(x + pad.left, quote_box.bottom + gap, inner_w, attr_h)
         frames.append(self._frame_from(f"quote:{quote.id}/attribution", attr_set, attr_box, Insets(), VAlign.TOP))
         frames += self.footer(name, n)
         self.shown_quotes.add(quote.id)
@@ -551,6 +572,18 @@ class DeckArranger:
                                     policy=FitPolicy.SHRINK, where=f"slide {n} (closing): takeaways"))
         frames += self.footer("closing", n)
         self.slide("closing", frames)
+
+
+def _even_groups(items: list, per: int) -> list[list]:
+    """Split into the fewest groups of at most ``per``, as even as possible (13 by 4 -> 4, 3, 3, 3)."""
+    count = -(-len(items) // per)
+    base, extra = divmod(len(items), count)
+    groups, start = [], 0
+    for index in range(count):
+        size = base + (1 if index < extra else 0)
+        groups.append(items[start:start + size])
+        start += size
+    return groups
 
 
 def _format_date(date, language: Language) -> str:

@@ -35,6 +35,8 @@ class Para:
     space_before: float = 0.0  # in multiples of the paragraph's font size
     align: Align = Align.LEFT
     balance: bool = False  # break evenly (titles), instead of greedily
+    one_line: bool = False  # prefer a smaller size (down to the minimum) to breaking: stat values
+    size_cap: float | None = None  # never larger than this (to match neighbours, e.g. values on one slide)
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,10 +101,14 @@ class Typesetter:
             size = _scaled(para.role, scale)
             stack = self.fonts.stack(*_style_key(para.role))
             faces = self.fonts.faces(*_style_key(para.role))
+            text = para.text.upper() if para.role.uppercase else para.text
+            if para.size_cap is not None:
+                size = max(para.role.min_size, min(size, para.size_cap))
+            if para.one_line:
+                size = self.one_line_size(text, para.role, size, width)
             line_height = size * para.role.line_spacing
             before = para.space_before * size if index else 0.0
             y += before
-            text = para.text.upper() if para.role.uppercase else para.text
             indent = size * 1.1 if para.bullet else 0.0
             available = max(1.0, (width - indent) * WRAP_SAFETY)
 
@@ -146,12 +152,23 @@ class Typesetter:
                                     para.lang.office_tag, para.bullet, indent))
         return SetText(tuple(placed), y, scale)
 
+    def one_line_size(self, text: str, role: RoleStyle, size: float, width: float) -> float:
+        """The largest size up to ``size`` (and not under the role's minimum) that keeps ``text`` on one line."""
+        natural = self.fonts.stack(*_style_key(role)).width(text, size)
+        limit = width * WRAP_SAFETY
+        if natural <= limit:
+            return size
+        return max(role.min_size, int(size * limit / natural * 2) / 2)
+
     def fit(self, paras: list[Para], width: float, height: float, shrink: bool = True) -> SetText | None:
         """The largest setting (from full size down to the roles' minimums) whose height fits, or None."""
         limit = height * HEIGHT_SAFETY
         scale = 1.0
         while True:
-            result = self.set(paras, width, scale)
+            try:
+                result = self.set(paras, width, scale)
+            except linebreak.CharacterTooWideError:
+                result = SetText((), float("inf"), scale)
             if result.height <= limit:
                 return result
             if not shrink or all(_scaled(p.role, scale) <= p.role.min_size for p in paras):
