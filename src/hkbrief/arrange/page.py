@@ -97,27 +97,39 @@ class PageArranger:
         return background + frames, height
 
     def stats(self, y: float, stats: tuple[Stat, ...], markers: dict[str, int]) -> tuple[list[Frame], float]:
+        """Stat callouts in rows of at most four, rows as even as possible (6 -> 3 + 3), one value size."""
         if not stats:
             return [], 0.0
         c = self.content
         gap = self.spec.gutter * 0.75
-        w = (c.w - gap * (len(stats) - 1)) / len(stats)
-        settings = []
-        for i, stat in enumerate(stats):
-            e = self.e
-            marker = f" [{markers[stat.source]}]"
-            paras = [Para(e.t(stat.value), self.role(Role.STAT_VALUE), e.lang(stat.value)),
-                     Para(e.t(stat.label) + marker, self.role(Role.STAT_LABEL), e.lang(stat.label), space_before=0.35)]
-            settings.append(self.text(f"stat:{stat.id}", paras, Box(c.x + i * (w + gap), y, w, 0), CARD))
-        height = max(h for _, h in settings) + 3
+        rows = -(-len(stats) // 4)
+        per_row = -(-len(stats) // rows)
+        w = (c.w - gap * (per_row - 1)) / per_row
+        e = self.e
+        value_role = self.role(Role.STAT_VALUE)
+        inner_w = w - CARD.left - CARD.right
+        cap = min(self.ts.one_line_size(e.t(s.value), value_role, _size(value_role, self.scale), inner_w)
+                  for s in stats)
         frames: list[Frame] = []
-        for (frame, _), stat in zip(settings, stats):
-            box = Box(frame.box.x, y, w, height)
-            frames.append(Frame(f"stat:{stat.id}/card", FrameRole.SHAPE, box, fill=self.colors["surface"]))
-            frames.append(Frame(f"stat:{stat.id}/edge", FrameRole.SHAPE, Box(box.x, y, w, 3),
-                                fill=self.colors["accent"]))
-            frames.append(replace(frame, box=Box(box.x, y + 3, w, height - 3)))
-        return frames, height
+        top = y
+        for row in range(rows):
+            group = stats[row * per_row:(row + 1) * per_row]
+            settings = []
+            for i, stat in enumerate(group):
+                marker = f" [{markers[stat.source]}]"
+                paras = [Para(e.t(stat.value), value_role, e.lang(stat.value), one_line=True, size_cap=cap),
+                         Para(e.t(stat.label) + marker, self.role(Role.STAT_LABEL), e.lang(stat.label),
+                              space_before=0.35)]
+                settings.append(self.text(f"stat:{stat.id}", paras, Box(c.x + i * (w + gap), top, w, 0), CARD))
+            height = max(h for _, h in settings) + 3
+            for (frame, _), stat in zip(settings, group):
+                box = Box(frame.box.x, top, w, height)
+                frames.append(Frame(f"stat:{stat.id}/card", FrameRole.SHAPE, box, fill=self.colors["surface"]))
+                frames.append(Frame(f"stat:{stat.id}/edge", FrameRole.SHAPE, Box(box.x, top, w, 3),
+                                    fill=self.colors["accent"]))
+                frames.append(replace(frame, box=Box(box.x, top + 3, w, height - 3)))
+            top += height + gap
+        return frames, top - gap - y
 
     def quotes(self, y: float, quotes: tuple[Quote, ...], markers: dict[str, int]) -> tuple[list[Frame], float]:
         if not quotes:
@@ -188,13 +200,13 @@ class PageArranger:
         return [rule, frame], h + 6
 
     # the page -----------------------------------------------------------------------------------------------
-    def attempt(self, content: _Content) -> tuple[list[Frame], float]:
+    def attempt(self, content: _Content, extra_gap: float = 0.0) -> tuple[list[Frame], float]:
         markers: dict[str, int] = {}
         for item in (*content.stats, *content.quotes):
             markers.setdefault(item.source, len(markers) + 1)
         frames: list[Frame] = []
         y = self.content.y
-        gap = self.lh(Role.BODY) * 1.1
+        gap = self.lh(Role.BODY) * 1.1 + extra_gap
         blocks = [b for b in self.spec.blocks if b is not Block.SOURCES]
         for block in blocks:
             match block:
@@ -244,6 +256,10 @@ class PageArranger:
                     if omitted and strict:
                         raise FitError(f"the one-pager does not fit on one page without leaving out "
                                        f"{', '.join(omitted)} (--strict)", "one-pager")
+                    # spread what is left over between the blocks, so the page reads as designed, not cut short
+                    gaps = max(1, sum(1 for b in self.spec.blocks if b is not Block.SOURCES))
+                    extra = min((self.content.h - height) / gaps, self.lh(Role.BODY) * 1.6)
+                    frames, _ = self.attempt(content, extra)
                     return PagePlan(self.size, tuple(frames), document_properties(self.e),
                                     self.colors["background"], omitted)
                 if scale <= min_scale:
