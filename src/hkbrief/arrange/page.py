@@ -238,9 +238,11 @@ class PageArranger:
         candidates: list[FeatureRef | Section] = [f for f in brief.featured if
                                                   (f.kind is FeatureKind.STAT and brief.stat(f.id) in stats)
                                                   or (f.kind is FeatureKind.QUOTE and brief.quote(f.id) in quotes)]
-        drop_order: list[FeatureRef | Section] = list(reversed(candidates)) + list(reversed(brief.sections[1:]))
         min_scale = self.min_scale()
-        for dropped in range(len(drop_order) + 1):
+        hopeless = self.hopeless_sections(min_scale)
+        drop_order: list[FeatureRef | Section] = hopeless + list(reversed(candidates)) + [
+            s for s in reversed(brief.sections) if s not in hopeless]
+        for dropped in range(len(hopeless), len(drop_order) + 1):
             gone = drop_order[:dropped]
             content = _Content(
                 tuple(s for s in stats if FeatureRef(FeatureKind.STAT, s.id) not in gone),
@@ -266,6 +268,18 @@ class PageArranger:
                     break
                 scale = max(min_scale, scale - SCALE_STEP)
         raise FitError("the header alone does not fit on one page; shorten the title or subtitle", "one-pager")
+
+    def hopeless_sections(self, min_scale: float) -> list[Section]:
+        """Sections whose summary alone is taller than the page at the smallest sizes: left out first."""
+        self.scale = min_scale
+        width = (self.content.w - self.spec.gutter * (self.spec.columns - 1)) / self.spec.columns
+        found = []
+        for section in self.e.brief.sections:
+            paras = [Para(self.e.t(section.heading), self.role(Role.HEADING)),
+                     Para(self.e.t(section.summary), self.role(Role.BODY), space_before=0.35)]
+            if self.ts.set(paras, width, min_scale).height > self.content.h * 0.8:
+                found.append(section)
+        return found
 
     def min_scale(self) -> float:
         """The scale at which every role has reached its minimum size."""

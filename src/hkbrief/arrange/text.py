@@ -210,14 +210,15 @@ class Typesetter:
     def split(self, paras: list[Para], width: float, height: float) -> list[list[Para]]:
         """Cut paragraphs into chunks that each fit ``height`` at full size (for continuation slides).
 
-        A paragraph too tall for a whole frame on its own is cut between lines into several paragraphs.
+        A paragraph too tall for a whole frame on its own is cut between lines into several paragraphs; it is
+        broken into lines once, so even a 100,000-character paragraph is cut in linear time.
         """
         limit = height * HEIGHT_SAFETY
         chunks: list[list[Para]] = []
         current: list[Para] = []
-        queue = list(paras)
+        queue = list(reversed(paras))
         while queue:
-            para = queue.pop(0)
+            para = queue.pop()
             trial = current + [para]
             if self.set(trial, width).height <= limit:
                 current = trial
@@ -225,28 +226,33 @@ class Typesetter:
             if current:
                 chunks.append(current)
                 current = []
-                queue.insert(0, para)
+                queue.append(para)
                 continue
-            head, tail = self._cut(para, width, limit)
-            chunks.append([head])
-            queue.insert(0, tail)
+            pieces = self._pieces(para, width, limit)
+            chunks.extend([piece] for piece in pieces[:-1])
+            queue.append(pieces[-1])
         if current:
             chunks.append(current)
         return chunks
 
-    def _cut(self, para: Para, width: float, limit: float) -> tuple[Para, Para]:
-        setting = self.set([para], width)
-        lines = ["".join(s.text for s in line.spans) for line in setting.paragraphs[0].lines]
-        line_height = setting.paragraphs[0].style.line_height
-        fit_lines = max(1, int(limit // line_height))
-        head_text = _join_lines(lines[:fit_lines], para.lang)
-        tail_text = _join_lines(lines[fit_lines:], para.lang)
-        return replace(para, text=head_text), replace(para, text=tail_text, bullet=None, space_before=0.0)
-
-
-def _join_lines(lines: list[str], lang: Language) -> str:
-    joiner = "" if lang is Language.ZH_HANT else " "
-    return joiner.join(line.strip() if joiner else line for line in lines)
+    def _pieces(self, para: Para, width: float, limit: float) -> list[Para]:
+        """A paragraph cut at line boundaries into pieces of as many lines as fit ``limit``."""
+        planned = self.set([para], width).paragraphs[0]
+        drawn = planned.text
+        starts, position = [], 0
+        for line in planned.lines:
+            text = "".join(span.text for span in line.spans)
+            found = drawn.find(text, position)
+            starts.append(found if found >= 0 else position)
+            position = starts[-1] + len(text)
+        per_piece = max(1, int(limit // planned.style.line_height))
+        pieces = []
+        for first in range(0, len(starts), per_piece):
+            stop = starts[first + per_piece] if first + per_piece < len(starts) else len(drawn)
+            pieces.append(replace(para, text=drawn[starts[first]:stop].strip(),
+                                  bullet=para.bullet if first == 0 else None,
+                                  space_before=para.space_before if first == 0 else 0.0))
+        return pieces
 
 
 def _scaled(role: RoleStyle, scale: float) -> float:
