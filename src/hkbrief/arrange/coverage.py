@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Iterator
 
 from hkbrief.arrange.common import Edition
@@ -46,6 +47,11 @@ def check_coverage(edition: Edition, typesetter: Typesetter, layout: Layout, whe
     problems = []
     for path, role, text in edition_texts(edition):
         value = edition.t(text)
+        rtl = next((i for i, ch in enumerate(value) if unicodedata.bidirectional(ch) in ("R", "AL")), None)
+        if rtl is not None:
+            problems.append(Problem(f"{where}: {path}", f"character U+{ord(value[rtl]):04X} at position {rtl + 1} is"
+                                    " right-to-left text, which hkbrief cannot lay out yet; remove it"))
+            continue
         for spec in (layout.deck.roles[role], layout.onepager.roles[role]):
             missing = typesetter.missing(value, spec)
             if missing:

@@ -1,0 +1,64 @@
+"""Render the README's pictures: each built-in layout's deck as a contact sheet, and the one-pagers.
+
+Needs LibreOffice (soffice) and poppler (pdftoppm). Run from the repository root: python tools/readme_images.py
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from PIL import Image
+
+from hkbrief.build import OutputFormat, build
+from hkbrief.model import Language
+
+ROOT = Path(__file__).resolve().parents[1]
+DOCS = ROOT / "docs"
+
+
+def pages(pdf: Path, out: Path, dpi: int) -> list[Path]:
+    subprocess.run(["pdftoppm", "-png", "-r", str(dpi), str(pdf), str(out / pdf.stem)], check=True)
+    return sorted(out.glob(f"{pdf.stem}*.png"))
+
+
+def contact_sheet(images: list[Path], target: Path, columns: int = 4, gap: int = 10) -> None:
+    tiles = [Image.open(p).convert("RGB") for p in images]
+    w, h = tiles[0].size
+    rows = -(-len(tiles) // columns)
+    sheet = Image.new("RGB", (columns * w + (columns + 1) * gap, rows * h + (rows + 1) * gap), (214, 219, 223))
+    for index, tile in enumerate(tiles):
+        row, col = divmod(index, columns)
+        sheet.paste(tile, (gap + col * (w + gap), gap + row * (h + gap)))
+    sheet.save(target, optimize=True)
+
+
+def main() -> None:
+    DOCS.mkdir(exist_ok=True)
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        profile = work / "profile"
+        for layout, language, deck in (("default", None, True), ("compact", None, True), ("print", None, True),
+                                       ("default", Language.ZH_HANT, False)):
+            out = work / f"{layout}-{language or 'en'}"
+            result = build(ROOT / "content.json", layout, out, (OutputFormat.PPTX, OutputFormat.PDF), language)
+            pptx = next(p for p in result.written if p.suffix == ".pptx")
+            pdf = next(p for p in result.written if p.suffix == ".pdf")
+            suffix = "zh-hant" if language else layout
+            page = pages(pdf, work, 60)[0]
+            Image.open(page).save(DOCS / f"onepager-{suffix}.png", optimize=True)
+            if deck:
+                subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to",
+                                "pdf", "--outdir", str(work / "deck"), str(pptx)], check=True,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+                slides = pages(work / "deck" / f"{pptx.stem}.pdf", work / "deck", 36)
+                contact_sheet(slides, DOCS / f"deck-{layout}.png")
+                for old in slides:
+                    old.unlink()
+            print(f"docs: {suffix}", file=sys.stderr)
+
+
+if __name__ == "__main__":
+    main()
