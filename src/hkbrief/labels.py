@@ -32,3 +32,8 @@ _LABELS: dict[Label, dict[Language, str]] = {
 
 def label(which: Label, language: Language) -> str:
     return _LABELS[which][language]
+
+
+def colon(language: Language) -> str:
+    """The separator after a label: "Source: ITF", but "資料來源：ITF"."""
+    return "\uff1a" if language is Language.ZH_HANT else ": "

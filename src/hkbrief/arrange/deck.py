@@ -8,7 +8,7 @@ from hkbrief.arrange.common import Edition, document_properties
 from hkbrief.arrange.text import Para, Typesetter
 from hkbrief.errors import FitError
 from hkbrief.geometry import SLIDE_4_3, SLIDE_16_9, Box, Insets, Size
-from hkbrief.labels import Label, label
+from hkbrief.labels import Label, colon, label
 from hkbrief.layoutspec import (
     DeckSpec,
     FitPolicy,
@@ -335,7 +335,7 @@ class DeckArranger:
         return [
             Para(e.t(stat.value), self.role(Role.STAT_VALUE), e.lang(stat.value), one_line=True, size_cap=value_cap),
             Para(e.t(stat.label), self.role(Role.STAT_LABEL), e.lang(stat.label), space_before=0.5),
-            Para(f"{label(Label.SOURCE, e.language)}: {source}", self.role(Role.CAPTION), e.language,
+            Para(f"{label(Label.SOURCE, e.language)}{colon(e.language)}{source}", self.role(Role.CAPTION), e.language,
                  space_before=0.6),
         ]
 

@@ -14,7 +14,7 @@ from hkbrief.arrange.deck import _format_date
 from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, _aligned
 from hkbrief.errors import FitError
 from hkbrief.geometry import A4, LETTER, Box, Insets
-from hkbrief.labels import Label, label
+from hkbrief.labels import Label, colon, label
 from hkbrief.layoutspec import Block, Layout, Paper, Role, RoleStyle
 from hkbrief.model import FeatureKind, FeatureRef, Language, Quote, Section, Stat
 from hkbrief.plan import Align, Frame, FrameRole, PagePlan, VAlign
@@ -190,7 +190,7 @@ class PageArranger:
             parts.append(f"[{number}] {e.t(source.name)}" + (f" ({source.url})" if source.url else ""))
         paras = []
         if parts:
-            paras.append(Para(f"{label(Label.SOURCES, e.language)}: " + "   ".join(parts), self.role(Role.FOOTER),
+            paras.append(Para(f"{label(Label.SOURCES, e.language)}{colon(e.language)}" + "   ".join(parts), self.role(Role.FOOTER),
                               e.language))
         line = "  \u00b7  ".join(x for x in (e.short_title, e.t(meta.handling), _format_date(meta.date, e.language))
                                  if x)
