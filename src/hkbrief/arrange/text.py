@@ -106,7 +106,6 @@ class Typesetter:
                 size = max(para.role.min_size, min(size, para.size_cap))
             if para.one_line:
                 size = self.one_line_size(text, para.role, size, width)
-            line_height = size * para.role.line_spacing
             before = para.space_before * size if index else 0.0
             y += before
             indent = size * 1.1 if para.bullet else 0.0
@@ -119,9 +118,12 @@ class Typesetter:
                 broken = linebreak.break_lines_balanced(text, available, measure)
             else:
                 broken = linebreak.break_lines(text, available, measure)
-            used = {index for raw in broken for _, index in stack.segments(raw)} or {0}
+            used = {font for raw in broken for _, font in stack.segments(raw)} or {0}
             ascent = max(stack.fonts[i].ascender(size) for i in used)
             descent = max(stack.fonts[i].descender(size) for i in used)
+            # never tighter than the fonts' own ascent + descent, so no glyph box reaches past its line
+            # (Noto Sans TC needs 1.45 em; a title role's 1.1 would otherwise let lines overlap)
+            line_height = max(size * para.role.line_spacing, ascent + descent)
             half_leading = (line_height - (ascent + descent)) / 2
             lines = []
             for raw in broken:
@@ -192,10 +194,14 @@ class Typesetter:
         inner = box.inset(insets)
         result = self.fit(paras, inner.w, inner.h, shrink=policy is not FitPolicy.FAIL)
         if result is None:
-            smallest = self.set(paras, inner.w, 0.0 if policy is not FitPolicy.FAIL else 1.0)
-            overflow = smallest.height - inner.h * HEIGHT_SAFETY
-            raise FitError(Problem(where or name, f"text does not fit: {overflow:.1f} pt too tall even at the"
-                                   " smallest size the layout allows; shorten it or allow a smaller min_size"))
+            if policy is FitPolicy.FAIL:
+                overflow = self.set(paras, inner.w).height - inner.h * HEIGHT_SAFETY
+                advice = ('at its size, and the layout\'s fit policy here is "fail"; shorten it or set the'
+                          ' policy to "shrink"')
+            else:
+                overflow = self.set(paras, inner.w, 0.0).height - inner.h * HEIGHT_SAFETY
+                advice = "even at the smallest size the layout allows; shorten it or allow a smaller min_size"
+            raise FitError(Problem(where or name, f"text does not fit: {overflow:.1f} pt too tall {advice}"))
         return Frame(
             name=name,
             role=role,

@@ -1,0 +1,584 @@
+"""The plans, before anything is drawn: every line fits its box, every box fits its slide or page, and the
+decisions a reader sees (slide order, continuation, one-line stat values, what the one-pager leaves out) hold."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+import subprocess
+import sys
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from hkbrief import linebreak
+from hkbrief.arrange import Edition, FontBook, Typesetter, arrange_deck, arrange_page
+from hkbrief.arrange.text import WRAP_SAFETY
+from hkbrief.content import load_brief
+from hkbrief.errors import FitError
+from hkbrief.geometry import A4, LETTER, SLIDE_4_3, SLIDE_16_9, Box
+from hkbrief.layoutspec import Layout, Paper, Role, SlideKind, SlideSize, builtin_layout_names, load_layout
+from hkbrief.model import FeatureKind, Language
+from hkbrief.plan import DeckPlan, Frame, FrameRole, PagePlan, Span
+from hkbrief.textfit import load_metrics
+
+from conftest import CONTENT
+
+LAYOUTS = builtin_layout_names()
+LANGUAGES = list(Language)
+EPS = 0.01  # points: rounding, nothing more
+
+LONG_EN = ("Hong Kong's universities, research institutes and science parks together train tens of thousands of "
+           "engineers and researchers every year, many of whom go on to found start-ups of their own")
+LONG_ZH = ("香港的大學、研究所和科學園每年合共培訓數以萬計的工程師及研究人員，"
+           "當中不少人其後創立初創企業，推動本地創新科技生態持續發展")
+
+
+# helpers ----------------------------------------------------------------------------------------------------------
+
+def typesetter(layout: Layout) -> Typesetter:
+    return Typesetter(FontBook(layout.theme.east_asian_family))
+
+
+def deck_of(brief, layout: Layout, language: Language) -> DeckPlan:
+    return arrange_deck(Edition(brief, language), layout, typesetter(layout))
+
+
+def page_of(brief, layout: Layout, language: Language, strict: bool = False) -> PagePlan:
+    return arrange_page(Edition(brief, language), layout, typesetter(layout), None, strict)
+
+
+@cache
+def sample_brief():
+    return load_brief(CONTENT)
+
+
+@cache
+def sample_deck(name: str, language: Language) -> DeckPlan:
+    return deck_of(sample_brief(), load_layout(name), language)
+
+
+@cache
+def sample_page(name: str, language: Language) -> PagePlan:
+    return page_of(sample_brief(), load_layout(name), language)
+
+
+def brief_from(tmp_path: Path, data: dict):
+    path = tmp_path / "content.json"
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return load_brief(path)
+
+
+def layout_from(tmp_path: Path, text: str, name: str = "custom") -> Layout:
+    path = tmp_path / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return load_layout(str(path))
+
+
+def line_text(line) -> str:
+    return "".join(span.text for span in line.spans)
+
+
+def metrics(span: Span):
+    return load_metrics(Path(span.face.pdf_file).name)
+
+
+def text_frames(frames) -> list[Frame]:
+    return [f for f in frames if f.paragraphs]
+
+
+def width_problems(frame: Frame, where: str) -> list[str]:
+    """Every planned line of a text frame is no wider than the frame's content box (widths measured again here)."""
+    problems = []
+    inner = frame.box.inset(frame.insets)
+    for p_index, paragraph in enumerate(frame.paragraphs):
+        size = paragraph.style.size
+        for l_index, line in enumerate(paragraph.lines):
+            at = f"{where} {frame.name} paragraph {p_index} line {l_index} {line_text(line)!r}"
+            measured = sum(metrics(span).width(span.text, size) for span in line.spans)
+            if abs(measured - line.width) > 0.05:
+                problems.append(f"{at}: planned width {line.width:.2f} but its spans measure {measured:.2f}")
+            right = line.x + max(line.width, measured)
+            if line.x < -EPS or right > inner.w + EPS:
+                problems.append(f"{at}: spans x {line.x:.2f}..{right:.2f}, content width {inner.w:.2f}")
+    return problems
+
+
+def height_problems(frame: Frame, where: str) -> list[str]:
+    """The last baseline plus the descent of the fonts on that line lies inside the frame's content height."""
+    problems = []
+    inner = frame.box.inset(frame.insets)
+    lines = [(paragraph.style.size, line) for paragraph in frame.paragraphs for line in paragraph.lines]
+    if not lines:
+        return problems
+    size, last = max(lines, key=lambda item: item[1].baseline)
+    descent = max((metrics(span).descender(size) for span in last.spans if span.text), default=0.0)
+    if last.baseline + descent > inner.h + EPS:
+        problems.append(f"{where} {frame.name} last line {line_text(last)!r} at {size:g} pt: baseline"
+                        f" {last.baseline:.2f} + descent {descent:.2f} = {last.baseline + descent:.2f} > content"
+                        f" height {inner.h:.2f}")
+    return problems
+
+
+def frame_problems(frame: Frame, where: str) -> list[str]:
+    return width_problems(frame, where) + height_problems(frame, where)
+
+
+def deck_problems(deck: DeckPlan, check) -> list[str]:
+    return [p for number, slide in enumerate(deck.slides, start=1)
+            for frame in text_frames(slide.frames) for p in check(frame, f"slide {number} ({slide.name})")]
+
+
+def outside_slide(deck: DeckPlan) -> list[str]:
+    slide_box = Box(0, 0, deck.size.w, deck.size.h)
+    return [f"slide {number} ({slide.name}) {frame.name}: {frame.box} is not inside the slide {deck.size}"
+            for number, slide in enumerate(deck.slides, start=1) for frame in slide.frames
+            if not slide_box.contains(frame.box)]
+
+
+def all_deck_problems(deck: DeckPlan) -> list[str]:
+    return outside_slide(deck) + deck_problems(deck, frame_problems)
+
+
+def page_content(layout: Layout, page: PagePlan) -> Box:
+    m = layout.onepager.margins
+    return Box(m.left, m.top, page.size.w - m.left - m.right, page.size.h - m.top - m.bottom)
+
+
+def slide_kind(name: str) -> SlideKind:
+    head = re.split(r"[:#]", name)[0]
+    return {"title": SlideKind.TITLE, "agenda": SlideKind.AGENDA, "section": SlideKind.SECTIONS,
+            "stats": SlideKind.STATS, "quote": SlideKind.QUOTES, "sources": SlideKind.SOURCES,
+            "closing": SlideKind.CLOSING}[head]
+
+
+def stat_frames(frames) -> list[Frame]:
+    return [f for f in frames if f.name.startswith("stat:") and "/" not in f.name and f.paragraphs]
+
+
+def many_bullets(data: dict, count: int = 14) -> dict:
+    data = copy.deepcopy(data)
+    data["sections"][0]["bullets"] = [{"en": f"{i + 1}. {LONG_EN}", "zh-Hant": f"{i + 1}. {LONG_ZH}"}
+                                      for i in range(count)]
+    return data
+
+
+# every built-in layout, both languages ----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_deck_every_frame_lies_inside_its_slide(name, language):
+    deck = sample_deck(name, language)
+    expected = SLIDE_16_9 if load_layout(name).deck.size is SlideSize.WIDE else SLIDE_4_3
+    assert deck.size == expected
+    assert deck.slides
+    problems = outside_slide(deck)
+    assert not problems, "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_deck_every_line_fits_the_width_of_its_frame(name, language):
+    problems = deck_problems(sample_deck(name, language), width_problems)
+    assert not problems, "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_deck_last_line_fits_the_height_of_its_frame(name, language):
+    problems = deck_problems(sample_deck(name, language), height_problems)
+    assert not problems, f"{len(problems)} frames:\n" + "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_deck_shows_every_stat_once_as_a_named_frame(name, language):
+    deck = sample_deck(name, language)
+    names = [f.name for slide in deck.slides for f in stat_frames(slide.frames)]
+    for stat in sample_brief().stats:
+        assert names.count(f"stat:{stat.id}") == 1, f"stat:{stat.id} appears {names.count(f'stat:{stat.id}')} times"
+        frame = next(f for slide in deck.slides for f in slide.frames if f.name == f"stat:{stat.id}")
+        shown = " ".join(line_text(line) for p in frame.paragraphs for line in p.lines)
+        assert Edition(sample_brief(), language).t(stat.value) in shown
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_deck_slide_order_follows_the_layout_sequence(name, language):
+    layout = load_layout(name)
+    deck = sample_deck(name, language)
+    names = [s.name for s in deck.slides]
+    assert names[0] == "title"
+    sequence = list(layout.deck.sequence)
+    positions = [sequence.index(slide_kind(n)) for n in names]
+    assert positions == sorted(positions), f"slides out of the layout's order: {names}"
+    sections = [n.split(":")[1] for n in names if n.startswith("section:") and "#" not in n]
+    assert sections == [s.id for s in sample_brief().sections]
+    if SlideKind.SOURCES in sequence:
+        after_sources = sequence[sequence.index(SlideKind.SOURCES) + 1:]
+        index = names.index("sources")
+        assert all(slide_kind(n) in after_sources for n in names[index + 1:])
+        assert len(names) - 1 - index <= len(after_sources)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_onepager_frames_stay_inside_the_margins(name, language):
+    layout = load_layout(name)
+    page = sample_page(name, language)
+    assert page.size == (A4 if layout.onepager.paper is Paper.A4 else LETTER)
+    content = page_content(layout, page)
+    problems = [f"{f.name}: {f.box} outside the margins {content}" for f in page.frames if not content.contains(f.box)]
+    assert not problems, "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_onepager_every_line_fits_the_width_of_its_frame(name, language):
+    problems = [p for f in text_frames(sample_page(name, language).frames) for p in width_problems(f, "one-pager")]
+    assert not problems, "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_onepager_last_line_fits_the_height_of_its_frame(name, language):
+    problems = [p for f in text_frames(sample_page(name, language).frames) for p in height_problems(f, "one-pager")]
+    assert not problems, f"{len(problems)} frames:\n" + "\n".join(problems[:20])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_onepager_shows_every_section_and_its_featured_stats(name, language):
+    page = sample_page(name, language)
+    names = {f.name for f in page.frames}
+    brief = sample_brief()
+    omitted = set(page.omitted)
+    for section in brief.sections:
+        assert f"section:{section.id}/summary" in names or f"section:{section.id}" in omitted
+    layout = load_layout(name)
+    featured_stats = [f for f in brief.featured if f.kind is FeatureKind.STAT][: layout.onepager.max_stats]
+    for ref in featured_stats:
+        assert (f"stat:{ref.id}" in names) != (str(ref) in omitted)
+
+
+# Chinese text ----------------------------------------------------------------------------------------------------
+
+HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_chinese_lines_use_noto_for_han_and_the_latin_face_for_latin(name):
+    deck = sample_deck(name, Language.ZH_HANT)
+    page = sample_page(name, Language.ZH_HANT)
+    frames = [f for s in deck.slides for f in text_frames(s.frames)] + text_frames(page.frames)
+    han_spans = latin_spans = 0
+    problems = []
+    for frame in frames:
+        for paragraph in frame.paragraphs:
+            for line in paragraph.lines:
+                for span in line.spans:
+                    file = Path(span.face.pdf_file).name
+                    has_han = bool(HAN.search(span.text))
+                    has_latin = any(ch.isascii() and ch.isalnum() for ch in span.text)
+                    if has_han and has_latin:
+                        problems.append(f"{frame.name}: one span mixes Han and Latin: {span.text!r}")
+                    elif has_han:
+                        han_spans += 1
+                        if not file.startswith("NotoSansTC"):
+                            problems.append(f"{frame.name}: Han span {span.text!r} drawn with {file}")
+                    elif has_latin:
+                        latin_spans += 1
+                        if file.startswith("NotoSansTC"):
+                            problems.append(f"{frame.name}: Latin span {span.text!r} drawn with {file}")
+                    if span.face.east_asian_family != "Microsoft JhengHei":
+                        problems.append(f"{frame.name}: east Asian family {span.face.east_asian_family}")
+    assert not problems, "\n".join(problems[:20])
+    assert han_spans > 50 and latin_spans > 5  # the edition really mixes the two scripts
+
+
+def test_mixed_line_spans_follow_each_other_without_gaps():
+    deck = sample_deck("default", Language.ZH_HANT)
+    checked = 0
+    for slide in deck.slides:
+        for frame in text_frames(slide.frames):
+            for paragraph in frame.paragraphs:
+                for line in paragraph.lines:
+                    if len(line.spans) < 2:
+                        continue
+                    checked += 1
+                    x = 0.0
+                    for span in line.spans:
+                        assert span.x == pytest.approx(x, abs=0.01), (frame.name, line_text(line))
+                        x += metrics(span).width(span.text, paragraph.style.size)
+    assert checked > 0
+
+
+# continuation -----------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(("language", "suffix"), [(Language.EN, " (cont.)"), (Language.ZH_HANT, "（續）")])
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_a_long_section_continues_on_further_slides(tmp_path, content_data, name, language, suffix):
+    brief = brief_from(tmp_path, many_bullets(content_data))
+    section = brief.sections[0]
+    edition = Edition(brief, language)
+    deck = deck_of(brief, load_layout(name), language)
+    slides = [s for s in deck.slides if s.name.split("#")[0] == f"section:{section.id}"]
+    assert len(slides) >= 2
+    assert [s.name for s in slides] == [f"section:{section.id}"] + [f"section:{section.id}#{i}"
+                                                                     for i in range(2, len(slides) + 1)]
+    names = [s.name for s in deck.slides]
+    first = names.index(slides[0].name)
+    assert names[first:first + len(slides)] == [s.name for s in slides]  # one after the other
+    heading = edition.t(section.heading)
+    for part, slide in enumerate(slides):
+        title = next(f for f in slide.frames if f.role is FrameRole.TITLE)
+        text = "".join(p.text for p in title.paragraphs)
+        assert text == (heading if part == 0 else heading + suffix)
+    # every word of every bullet is shown once, in order, across the slides
+    shown = []
+    for slide in slides:
+        body = [f for f in slide.frames if f.name.split("#")[0] == f"section:{section.id}/body"]
+        assert len(body) == 1
+        shown += [p.text for p in body[0].paragraphs]
+    wanted = [edition.t(b) for b in section.bullets]
+    if language is Language.EN:
+        assert " ".join(shown).split() == " ".join(wanted).split()
+    else:
+        assert re.sub(r"\s", "", "".join(shown)) == re.sub(r"\s", "", "".join(wanted))
+    problems = [p for number, slide in enumerate(deck.slides, start=1) for f in slide.frames
+                if f.name.split("#")[0] == f"section:{section.id}/body" for p in frame_problems(f, f"slide {number}")]
+    assert not problems, "\n".join(problems[:20])
+
+
+# stat values -------------------------------------------------------------------------------------------------------
+
+def test_a_long_stat_value_on_a_narrow_card_stays_on_one_line_smaller(tmp_path, content_data):
+    data = copy.deepcopy(content_data)
+    data["stats"][0]["value"] = "HK$12,345,678,900"
+    brief = brief_from(tmp_path, data)
+    layout = layout_from(tmp_path, 'extends = "default"\n[deck]\nstats = "grid"\nstats_per_slide = 6\n')
+    role = layout.deck.roles[Role.STAT_VALUE]
+    ts = typesetter(layout)
+    deck = arrange_deck(Edition(brief, Language.EN), layout, ts)
+    frame = next(f for s in deck.slides for f in s.frames if f.name == f"stat:{brief.stats[0].id}")
+    value = frame.paragraphs[0]
+    inner = frame.box.inset(frame.insets)
+    assert ts.width("HK$12,345,678,900", role, role.size) > inner.w  # too wide at full size: the test means it
+    assert ts.width("HK$12,345,678,900", role, role.min_size) < inner.w * 0.9  # but fits at the minimum
+    assert [line_text(line) for line in value.lines] == ["HK$12,345,678,900"]
+    assert role.min_size <= value.style.size < role.size
+    assert not frame_problems(frame, "stats slide")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_stat_values_that_fit_on_one_line_are_on_one_line(name, language):
+    layout = load_layout(name)
+    ts = typesetter(layout)
+    plans = [("deck", layout.deck.roles[Role.STAT_VALUE], [f for s in sample_deck(name, language).slides
+                                                          for f in stat_frames(s.frames)]),
+             ("one-pager", layout.onepager.roles[Role.STAT_VALUE], stat_frames(sample_page(name, language).frames))]
+    for where, role, frames in plans:
+        assert frames
+        for frame in frames:
+            value = frame.paragraphs[0]
+            inner = frame.box.inset(frame.insets)
+            if ts.width(value.text, role, role.min_size) <= inner.w * 0.9:
+                assert len(value.lines) == 1, (where, frame.name, [line_text(x) for x in value.lines])
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_stat_values_on_one_slide_share_one_size(name, language):
+    deck = sample_deck(name, language)
+    stats_slides = [s for s in deck.slides if slide_kind(s.name) is SlideKind.STATS]
+    assert stats_slides
+    for slide in stats_slides:
+        sizes = {f.paragraphs[0].style.size for f in stat_frames(slide.frames)}
+        assert len(sizes) == 1, f"{slide.name}: value sizes {sizes}"
+    page_sizes = {f.paragraphs[0].style.size for f in stat_frames(sample_page(name, language).frames)}
+    assert len(page_sizes) <= 1, f"one-pager value sizes {page_sizes}"
+
+
+def test_one_long_value_shrinks_its_neighbours_on_the_same_slide(tmp_path, content_data):
+    data = copy.deepcopy(content_data)
+    data["stats"][1]["value"] = "HK$12,345,678,900"
+    brief = brief_from(tmp_path, data)
+    layout = layout_from(tmp_path, 'extends = "default"\n[deck]\nstats = "grid"\nstats_per_slide = 6\n')
+    deck = deck_of(brief, layout, Language.EN)
+    slide = next(s for s in deck.slides if any(f.name == f"stat:{brief.stats[1].id}" for f in s.frames))
+    frames = stat_frames(slide.frames)
+    assert len(frames) >= 2
+    sizes = {f.paragraphs[0].style.size for f in frames}
+    assert len(sizes) == 1
+    assert sizes.pop() < layout.deck.roles[Role.STAT_VALUE].size
+    assert all(len(f.paragraphs[0].lines) == 1 for f in frames)
+
+
+# the one-pager leaves out, in priority order ------------------------------------------------------------------------
+
+def huge_brief(tmp_path, content_data):
+    data = copy.deepcopy(content_data)
+    for section in data["sections"]:
+        section["summary"] = {k: (" " if k == "en" else "").join([v] * 4) for k, v in section["summary"].items()}
+    return brief_from(tmp_path, data)
+
+
+def test_onepager_leaves_out_the_lowest_priority_featured_items_first(tmp_path, content_data):
+    brief = huge_brief(tmp_path, content_data)
+    layout = load_layout("default")
+    page = page_of(brief, layout, Language.EN)
+    assert page.omitted, "the test brief should be too long for one page"
+    stats = [f for f in brief.featured if f.kind is FeatureKind.STAT][: layout.onepager.max_stats]
+    quotes = [f for f in brief.featured if f.kind is FeatureKind.QUOTE][: layout.onepager.max_quotes]
+    candidates = [f for f in brief.featured if f in stats or f in quotes]
+    lowest_first = [str(f) for f in reversed(candidates)]
+    assert list(page.omitted) == lowest_first[: len(page.omitted)]
+    names = {f.name for f in page.frames}
+    for ref in candidates:
+        assert (str(ref) in page.omitted) != (str(ref) in names), str(ref)
+    for section in brief.sections:
+        assert f"section:{section.id}/summary" in names
+    content = page_content(layout, page)
+    assert all(content.contains(f.box) for f in page.frames)
+    problems = [p for f in text_frames(page.frames) for p in frame_problems(f, "one-pager")]
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_onepager_strict_raises_instead_of_leaving_out(tmp_path, content_data):
+    brief = huge_brief(tmp_path, content_data)
+    with pytest.raises(FitError) as caught:
+        page_of(brief, load_layout("default"), Language.EN, strict=True)
+    message = str(caught.value)
+    assert "one-pager" in message
+    assert "stat:qs-top-100" in message or "leav" in message
+
+
+def test_onepager_strict_is_quiet_when_everything_fits():
+    page = page_of(sample_brief(), load_layout("default"), Language.EN, strict=True)
+    assert page.omitted == ()
+
+
+# fit policy "fail" ------------------------------------------------------------------------------------------------
+
+def test_every_fit_policy_fail_still_builds_text_that_fits(tmp_path):
+    layout = layout_from(tmp_path, 'extends = "default"\n[deck.fit]\ntitle = "fail"\nbody = "fail"\n'
+                                   'quote = "fail"\nstat = "fail"\n')
+    for language in LANGUAGES:
+        assert deck_of(sample_brief(), layout, language).slides
+
+
+def test_body_that_cannot_fit_under_fail_raises_naming_slide_and_frame(tmp_path, content_data):
+    brief = brief_from(tmp_path, many_bullets(content_data))
+    layout = layout_from(tmp_path, 'extends = "default"\n[deck.fit]\nbody = "fail"\n')
+    with pytest.raises(FitError) as caught:
+        deck_of(brief, layout, Language.EN)
+    message = str(caught.value)
+    assert "\n" not in message
+    section_slide = list(layout.deck.sequence).index(SlideKind.SECTIONS) + 1  # after one title and one agenda slide
+    assert f"slide {section_slide}" in message
+    assert f"section:{brief.sections[0].id}" in message
+    assert "bullets" in message or "/body" in message
+
+
+def test_title_that_cannot_fit_under_fail_raises_naming_slide_and_frame(tmp_path, content_data):
+    data = copy.deepcopy(content_data)
+    # three lines at the title's full size, two at its minimum: too tall unless the layout lets it shrink
+    data["sections"][1]["heading"] = {"en": "Hong Kong's universities and research institutes train engineers and"
+                                             " founders for the whole Greater Bay Area, year after year",
+                                      "zh-Hant": "香港的大學"}
+    brief = brief_from(tmp_path, data)
+    layout = layout_from(tmp_path, 'extends = "default"\n[deck.fit]\ntitle = "fail"\n')
+    with pytest.raises(FitError) as caught:
+        deck_of(brief, layout, Language.EN)
+    message = str(caught.value)
+    assert f"section:{brief.sections[1].id}" in message and "title" in message
+    assert re.search(r"slide \d+", message)
+    # the same heading fits when the layout lets the title shrink: "fail" refused what "shrink" could place
+    shrink = layout_from(tmp_path, 'extends = "default"\n[deck.fit]\ntitle = "shrink"\n', name="shrink")
+    deck = deck_of(brief, shrink, Language.EN)
+    title = next(f for s in deck.slides if s.name == f"section:{brief.sections[1].id}" for f in s.frames
+                 if f.role is FrameRole.TITLE)
+    assert title.paragraphs[0].style.size < shrink.deck.roles[Role.TITLE].size
+    assert not width_problems(title, "shrunk title")
+
+
+# balanced titles ----------------------------------------------------------------------------------------------------
+
+def test_balanced_title_avoids_a_one_word_last_line(tmp_path, content_data):
+    layout = load_layout("default")
+    ts = typesetter(layout)
+    role = layout.deck.roles[Role.TITLE]
+    deck = deck_of(sample_brief(), layout, Language.EN)
+    title = next(f for s in deck.slides if s.name.startswith("section:") for f in s.frames
+                 if f.role is FrameRole.TITLE)
+    width = title.box.inset(title.insets).w * WRAP_SAFETY
+
+    def measure(text: str) -> float:
+        return ts.width(text, role, role.size)
+
+    words = ("Why founders from across the region now choose Hong Kong for research, funding, talent and "
+             "partners in every industry").split()
+    heading = ""
+    for word in words:  # grow the heading word by word until greedy filling spills one word onto a second line
+        heading = f"{heading} {word}".strip()
+        if len(linebreak.break_lines(heading, width, measure)) == 2:
+            break
+    greedy = linebreak.break_lines(heading, width, measure)
+    assert len(greedy) == 2 and len(greedy[-1].split()) == 1  # the lonely word a balanced title should avoid
+
+    data = copy.deepcopy(content_data)
+    data["sections"][0]["heading"] = {"en": heading, "zh-Hant": "全球超級聯繫人"}
+    brief = brief_from(tmp_path, data)
+    deck = deck_of(brief, layout, Language.EN)
+    frame = next(f for f in deck.slides[[s.name for s in deck.slides].index(f"section:{brief.sections[0].id}")].frames
+                 if f.role is FrameRole.TITLE)
+    lines = [line_text(line) for p in frame.paragraphs for line in p.lines]
+    assert " ".join(lines).split() == heading.split()
+    assert len(lines) == 2, lines
+    assert all(len(line.split()) >= 2 for line in lines), lines
+    assert frame.keep_breaks  # the deck keeps the balanced breaks instead of re-breaking greedily
+
+
+# determinism -------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_the_same_inputs_give_equal_plans(name):
+    layout = load_layout(name)
+    for language in LANGUAGES:
+        assert deck_of(load_brief(CONTENT), layout, language) == sample_deck(name, language)
+        assert page_of(load_brief(CONTENT), load_layout(name), language) == sample_page(name, language)
+    shared = typesetter(layout)  # a warm typesetter (cached metrics) gives the same plan as a fresh one
+    edition = Edition(sample_brief(), Language.EN)
+    assert arrange_deck(edition, layout, shared) == arrange_deck(edition, layout, shared) == sample_deck(
+        name, Language.EN)
+
+
+def test_plans_do_not_depend_on_the_hash_seed():
+    code = (
+        "import hashlib\n"
+        "from hkbrief.content import load_brief\n"
+        "from hkbrief.layoutspec import load_layout\n"
+        "from hkbrief.arrange import Edition, FontBook, Typesetter, arrange_deck, arrange_page\n"
+        "from hkbrief.model import Language\n"
+        f"brief = load_brief({str(CONTENT)!r})\n"
+        "out = []\n"
+        f"for name in {LAYOUTS!r}:\n"
+        "    layout = load_layout(name)\n"
+        "    for language in Language:\n"
+        "        ts = Typesetter(FontBook(layout.theme.east_asian_family))\n"
+        "        edition = Edition(brief, language)\n"
+        "        out.append(repr(arrange_deck(edition, layout, ts)))\n"
+        "        out.append(repr(arrange_page(edition, layout, ts)))\n"
+        "print(hashlib.sha256('\\n'.join(out).encode()).hexdigest())\n"
+    )
+    digests = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed, "SOURCE_DATE_EPOCH": ""}
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True)
+        digests.add(result.stdout.strip())
+    assert len(digests) == 1
+    assert all(re.fullmatch(r"[0-9a-f]{64}", d) for d in digests)

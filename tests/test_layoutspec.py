@@ -1,0 +1,324 @@
+"""Layout files as a user meets them: the built-ins, `extends`, and every refusal with a one-line, findable error."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hkbrief.cli import main
+from hkbrief.errors import LayoutError
+from hkbrief.layoutspec import (
+    Role,
+    builtin_layout_dir,
+    builtin_layout_names,
+    contrast_ratio,
+    load_layout,
+)
+
+from conftest import CONTENT
+
+BUILTINS = builtin_layout_names()
+
+
+def run(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def refusal(path: Path | str) -> LayoutError:
+    """Load a layout that must be refused; return the error (exactly one problem, on one line)."""
+    with pytest.raises(LayoutError) as caught:
+        load_layout(str(path))
+    error = caught.value
+    assert "\n" not in str(error.problems[0]), str(error)
+    return error
+
+
+def only_problem(path: Path | str) -> str:
+    error = refusal(path)
+    assert len(error.problems) == 1, f"expected one problem, got: {error}"
+    return str(error.problems[0])
+
+
+# built-in layouts --------------------------------------------------------------------------------------------
+
+def test_there_are_builtin_layouts_and_default_is_one_of_them():
+    assert "default" in BUILTINS
+    assert len(BUILTINS) >= 3
+    assert BUILTINS == sorted(p.stem for p in builtin_layout_dir().glob("*.toml"))
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_every_builtin_layout_loads_complete(name):
+    layout = load_layout(name)
+    assert layout.name == name
+    assert layout.description.strip(), f"{name} has no description"
+    assert set(layout.deck.roles) == set(Role)
+    assert set(layout.onepager.roles) == set(Role)
+    assert "sections" in layout.deck.sequence
+    for role in (*layout.deck.roles.values(), *layout.onepager.roles.values()):
+        assert role.min_size <= role.size
+        needed = 3.0 if role.min_size >= 18 else 4.5
+        assert contrast_ratio(role.color, role.on) >= needed
+
+
+@pytest.mark.parametrize("name", BUILTINS)
+def test_builtin_layout_by_path_equals_by_name(name):
+    path = builtin_layout_dir() / f"{name}.toml"
+    by_path = load_layout(str(path))
+    by_name = load_layout(name)
+    assert by_path.theme == by_name.theme
+    assert by_path.deck == by_name.deck
+    assert by_path.onepager == by_name.onepager
+
+
+def test_layouts_command_prints_one_line_per_layout_name_first():
+    result = run("layouts")
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    assert len(lines) == len(BUILTINS)
+    for line, name in zip(lines, BUILTINS):
+        first, _, rest = line.partition(" ")
+        assert first == name
+        assert rest.strip() == load_layout(name).description
+
+
+# extends ------------------------------------------------------------------------------------------------------
+
+def test_user_layout_extending_default_inherits_everything_it_does_not_override(tmp_path):
+    path = write(tmp_path / "brand.toml", """
+extends = "default"
+description = "Our brand"
+
+[theme.colors]
+accent = "#1F3A5F"
+
+[deck.roles.body]
+size = 22
+""")
+    mine = load_layout(str(path))
+    base = load_layout("default")
+    assert mine.name == "brand"
+    assert mine.description == "Our brand"
+
+    assert mine.theme.colors == base.theme.colors | {"accent": "#1F3A5F"}
+    assert mine.theme.east_asian_family == base.theme.east_asian_family
+
+    # roles that name the theme colour "accent" in default.toml follow the new accent; nothing else changes
+    raw = tomllib.loads((builtin_layout_dir() / "default.toml").read_text(encoding="utf-8"))
+    old_accent = base.theme.colors["accent"]
+
+    def expected(section: str, role: Role, style):
+        spec = raw[section]["roles"][str(role)]
+        if spec.get("color") == "accent":
+            style = replace(style, color="#1F3A5F")
+        if spec.get("on") == "accent":
+            style = replace(style, on="#1F3A5F")
+        return style
+
+    for section, ours, theirs in (("deck", mine.deck, base.deck), ("onepager", mine.onepager, base.onepager)):
+        for role in Role:
+            want = expected(section, role, theirs.roles[role])
+            if section == "deck" and role is Role.BODY:
+                want = replace(want, size=22.0)
+            assert ours.roles[role] == want, f"{section}.roles.{role}"
+    assert mine.deck.roles[Role.BODY].min_size == base.deck.roles[Role.BODY].min_size
+    assert mine.deck.roles[Role.BODY].family == base.deck.roles[Role.BODY].family
+    assert replace(mine.deck, roles={}) == replace(base.deck, roles={})
+    assert replace(mine.onepager, roles={}) == replace(base.onepager, roles={})
+    # the accent really is used: a role drawn in accent in the default now uses the new colour
+    assert any(r.color == "#1F3A5F" for r in mine.deck.roles.values())
+    assert old_accent not in {r.color for r in mine.deck.roles.values()} | {r.on for r in mine.deck.roles.values()}
+
+
+def test_extends_a_path_relative_to_the_extending_file(tmp_path, monkeypatch):
+    write(tmp_path / "base" / "house.toml", 'extends = "default"\n[deck]\nstats_per_slide = 2\n')
+    path = write(tmp_path / "base" / "team.toml", 'extends = "house.toml"\n[deck]\nfooter = false\n')
+    monkeypatch.chdir(tmp_path)  # the parent is found next to team.toml, not in the working folder
+    layout = load_layout(str(path))
+    assert layout.deck.stats_per_slide == 2
+    assert layout.deck.footer is False
+    assert layout.deck.sequence == load_layout("default").deck.sequence
+
+
+def test_extends_itself_is_refused(tmp_path):
+    path = write(tmp_path / "loop.toml", 'extends = "loop.toml"\n')
+    message = " ".join(str(p) for p in refusal(path).problems)
+    assert "loop.toml" in message and "cycle" in message
+
+
+def test_a_cycle_of_two_layouts_is_refused(tmp_path):
+    write(tmp_path / "a.toml", 'extends = "b.toml"\n')
+    write(tmp_path / "b.toml", 'extends = "a.toml"\n')
+    message = " ".join(str(p) for p in refusal(tmp_path / "a.toml").problems)
+    assert "cycle" in message
+
+
+# unknown keys ----------------------------------------------------------------------------------------------------
+
+def test_misspelt_table_is_refused_with_path_and_did_you_mean(tmp_path):
+    path = write(tmp_path / "typo.toml", 'extends = "default"\n[theme.colours]\naccent = "#1F3A5F"\n')
+    message = only_problem(path)
+    assert message == f'{path}: theme.colours: unknown key (did you mean "colors"?)'
+
+
+def test_misspelt_role_key_is_refused_with_path_and_did_you_mean(tmp_path):
+    path = write(tmp_path / "typo.toml", 'extends = "default"\n[deck.roles.body]\nsizee = 20\n')
+    message = only_problem(path)
+    assert message.startswith(f"{path}: deck.roles.body.sizee: ")
+    assert 'did you mean "size"' in message
+
+
+def test_misspelt_key_through_the_cli_is_one_line_and_exit_1(tmp_path):
+    path = write(tmp_path / "typo.toml", 'extends = "default"\n[deck.roles.body]\nsizee = 20\n')
+    out = tmp_path / "out"
+    result = run("build", str(CONTENT), "--layout", str(path), "--out", str(out))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert str(path) in lines[0] and "deck.roles.body.sizee" in lines[0] and 'did you mean "size"' in lines[0]
+    assert "Traceback" not in result.output
+    assert not out.exists() or not any(out.iterdir())
+
+
+# values ---------------------------------------------------------------------------------------------------------
+
+def test_bad_colour_is_refused(tmp_path):
+    path = write(tmp_path / "teal.toml", 'extends = "default"\n[theme.colors]\naccent = "teal"\n')
+    message = only_problem(path)
+    assert "theme.colors.accent: expected #RRGGBB" in message
+    assert message.startswith(str(path))
+
+
+def test_low_contrast_body_text_is_refused_naming_role_and_ratio(tmp_path):
+    path = write(tmp_path / "pale.toml", 'extends = "default"\n[deck.roles.body]\ncolor = "#AAAAAA"\n')
+    message = only_problem(path)
+    assert message.startswith(f"{path}: deck.roles.body.color: contrast 2.32:1"), message
+    assert "4.5:1" in message
+
+
+def test_low_contrast_in_onepager_roles_is_refused_too(tmp_path):
+    path = write(tmp_path / "pale.toml", 'extends = "default"\n[onepager.roles.footer]\ncolor = "#999999"\n')
+    message = only_problem(path)
+    assert "onepager.roles.footer.color: contrast 2.85:1" in message
+
+
+def test_large_text_needs_only_3_to_1(tmp_path):
+    # #888888 on white is 3.54:1: enough for text never smaller than 18 pt, not for smaller text
+    ok = write(tmp_path / "large.toml",
+               'extends = "default"\n[deck.roles.body]\ncolor = "#888888"\nsize = 22\nmin_size = 18\n')
+    assert load_layout(str(ok)).deck.roles[Role.BODY].color == "#888888"
+    small = write(tmp_path / "small.toml",
+                  'extends = "default"\n[deck.roles.body]\ncolor = "#888888"\nsize = 22\nmin_size = 17.5\n')
+    assert "deck.roles.body.color: contrast 3.54:1" in only_problem(small)
+    too_pale = write(tmp_path / "pale.toml",
+                     'extends = "default"\n[deck.roles.body]\ncolor = "#AAAAAA"\nsize = 22\nmin_size = 18\n')
+    message = only_problem(too_pale)
+    assert "deck.roles.body.color: contrast 2.32:1" in message and "3:1" in message
+
+
+@pytest.mark.parametrize("margins", ["8", "{ top = 14, right = 15, bottom = 9.5, left = 15 }"])
+def test_onepager_margins_under_10_mm_are_refused(tmp_path, margins):
+    path = write(tmp_path / "tight.toml", f'extends = "default"\n[onepager]\nmargins_mm = {margins}\n')
+    message = only_problem(path)
+    assert "onepager.margins_mm" in message and "10 mm" in message
+
+
+def test_onepager_margins_of_exactly_10_mm_are_allowed(tmp_path):
+    path = write(tmp_path / "ten.toml", 'extends = "default"\n[onepager]\nmargins_mm = 10\n')
+    margins = load_layout(str(path)).onepager.margins
+    assert margins.left == pytest.approx(10 * 72 / 25.4)
+
+
+def test_unknown_font_family_is_refused(tmp_path):
+    path = write(tmp_path / "font.toml", 'extends = "default"\n[deck.roles.body]\nfamily = "Comic Sans MS"\n')
+    message = only_problem(path)
+    assert "deck.roles.body.family" in message and "Comic Sans MS" in message
+    near = write(tmp_path / "near.toml", 'extends = "default"\n[onepager.roles.title]\nfamily = "Arail"\n')
+    message = only_problem(near)
+    assert "onepager.roles.title.family" in message and 'did you mean "Arial"' in message
+
+
+def test_unknown_east_asian_family_is_refused(tmp_path):
+    path = write(tmp_path / "ea.toml", 'extends = "default"\n[theme]\neast_asian_family = "SimSun"\n')
+    message = only_problem(path)
+    assert "theme.east_asian_family" in message and "SimSun" in message
+
+
+def test_invalid_toml_reports_the_parse_error(tmp_path):
+    path = write(tmp_path / "broken.toml", '[deck\nsize = "16:9"\n')
+    message = only_problem(path)
+    assert message.startswith(str(path))
+    assert "invalid TOML" in message and "line 1" in message
+
+
+def test_missing_layout_file_is_refused(tmp_path):
+    message = only_problem(tmp_path / "nowhere.toml")
+    assert "nowhere.toml" in message
+
+
+# choosing a layout on the command line ----------------------------------------------------------------------
+
+def test_build_with_unknown_layout_name_exits_1_with_one_line_listing_names(tmp_path):
+    out = tmp_path / "out"
+    result = run("build", str(CONTENT), "--layout", "nosuch", "--out", str(out))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1, result.output
+    assert '"nosuch"' in lines[0]
+    assert all(name in lines[0] for name in BUILTINS)
+    assert not out.exists()
+
+
+def test_build_with_a_near_miss_layout_name_suggests_it(tmp_path):
+    result = run("build", str(CONTENT), "--layout", "defualt", "--out", str(tmp_path / "out"))
+    assert result.exit_code == 1
+    lines = [line for line in result.output.splitlines() if line.strip()]
+    assert len(lines) == 1 and 'did you mean "default"' in lines[0]
+
+
+def test_build_with_a_layout_given_as_a_path(tmp_path, monkeypatch):
+    write(tmp_path / "layouts" / "mine.toml",
+          'extends = "default"\ndescription = "mine"\n[onepager]\npaper = "letter"\n')
+    monkeypatch.chdir(tmp_path)
+    assert load_layout("layouts/mine.toml").onepager.paper == "letter"
+    result = run("build", str(CONTENT), "--layout", "layouts/mine.toml", "--out", "out", "--format", "pdf")
+    assert result.exit_code == 0, result.output
+    written = list((tmp_path / "out").glob("*.pdf"))
+    assert len(written) == 1
+    data = written[0].read_bytes()
+    assert data.startswith(b"%PDF")
+    boxes = re.findall(rb"/MediaBox \[\s*0 0 ([\d.]+) ([\d.]+)\s*\]", data)
+    assert [(float(w), float(h)) for w, h in boxes] == [(612.0, 792.0)]  # one Letter page, as the layout asked
+
+
+# contrast -------------------------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    ("foreground", "background", "ratio"),
+    [
+        ("#000000", "#FFFFFF", 21.0),
+        ("#FFFFFF", "#000000", 21.0),
+        ("#777777", "#FFFFFF", 4.48),
+        ("#AAAAAA", "#FFFFFF", 2.32),
+        ("#0000FF", "#FFFFFF", 8.59),
+        ("#123456", "#123456", 1.0),
+    ],
+)
+def test_contrast_ratio_on_known_pairs(foreground, background, ratio):
+    assert contrast_ratio(foreground, background) == pytest.approx(ratio, abs=0.005)
+    assert contrast_ratio(background, foreground) == pytest.approx(ratio, abs=0.005)
+
+
+def test_contrast_ratio_ignores_hex_case():
+    assert contrast_ratio("#0b5c6b", "#ffffff") == pytest.approx(contrast_ratio("#0B5C6B", "#FFFFFF"))
