@@ -104,7 +104,7 @@ class DeckArranger:
     def body_box(self) -> Box:
         c = self.grid.content
         top = self.title_box.bottom + 22
-        bottom = (self.footer_box.y - 14) if self.spec.footer else c.bottom
+        bottom = (self.footer_box.y - 22) if self.spec.footer else c.bottom
         return Box(c.x, top, c.w, bottom - top)
 
     def cols(self, first: int, count: int, top: float, height: float) -> Box:
@@ -166,6 +166,9 @@ class DeckArranger:
                 case SlideKind.SECTIONS:
                     for index, section in enumerate(self.e.brief.sections, start=1):
                         self.section_slides(index, section)
+                    if SlideKind.QUOTES not in self.spec.sequence:
+                        # featured quotes that found no room beside their section still get a slide
+                        self.quote_slides()
                 case SlideKind.STATS:
                     self.stat_slides()
                 case SlideKind.QUOTES:
@@ -264,8 +267,13 @@ class DeckArranger:
                  for b in section.bullets]
         policy = self.spec.fit[FitTarget.BODY]
         chunks = [paras]
+        # continuation slides carry no sidebar or band: their text takes the full text measure and height
+        full = self.body_box
+        continued_box = self.cols(0, max(1, round(self.grid.columns * 0.8)), full.y, full.h)
         if policy is FitPolicy.CONTINUE and self.ts.fit(paras, text_box.w, text_box.h) is None:
-            chunks = self.ts.split(paras, text_box.w, text_box.h)
+            first, *rest = self.ts.split(paras, text_box.w, text_box.h)
+            remaining = [para for chunk in rest for para in chunk]
+            chunks = [first] + (self.ts.split(remaining, continued_box.w, continued_box.h) if remaining else [])
         kicker = f"{index:02d}  \u00b7  {label(Label.SECTION, e.language)}" if e.language is Language.EN \
             else f"{label(Label.SECTION, e.language)} {index:02d}"
         for part, chunk in enumerate(chunks):
@@ -273,7 +281,7 @@ class DeckArranger:
             name = f"section:{section.id}" + (f"#{part + 1}" if part else "")
             frames = self.chrome(name, kicker, e.t(section.heading), e.lang(section.heading), n, cont=part > 0)
             frames.append(self.ts.frame(f"section:{section.id}/body" + (f"#{part + 1}" if part else ""), chunk,
-                                        text_box, policy=FitPolicy.FAIL if policy is FitPolicy.FAIL
+                                        continued_box if part else text_box, policy=FitPolicy.FAIL if policy is FitPolicy.FAIL
                                         else FitPolicy.SHRINK, where=f"slide {n} ({name}): bullets"))
             notes = [e.t(p) for p in section.notes] if part == 0 else []
             if part == 0:
@@ -446,7 +454,7 @@ class DeckArranger:
             scale = min(scales)
             notes = []
             for stat, box in zip(group, boxes):
-                card = self.stat_card(stat, box, scale=scale, valign=VAlign.MIDDLE, value_cap=cap)
+                card = self.stat_card(stat, box, scale=scale, valign=VAlign.TOP, value_cap=cap)
                 frames += card[0]
                 notes.append(self.e.stat_citation(stat))
                 self.shown_stats.add(stat.id)
@@ -562,16 +570,21 @@ class DeckArranger:
         self.slide("sources", frames, "\n".join(e.t(s.name) + (f" {s.url}" if s.url else "") for s in sources))
 
     def closing_slide(self) -> None:
+        """Key takeaways: each section's first bullet, continued onto further slides if there are many."""
         e = self.e
-        n = self.next_number
-        frames = self.chrome("closing", "", label(Label.TAKEAWAYS, e.language), e.language, n)
         paras = [Para(e.t(s.bullets[0]), self.role(Role.BODY), e.lang(s.bullets[0]), bullet=BULLET,
                       space_before=0.55) for s in e.brief.sections]
         x, w = self.grid.span(0, max(1, round(self.grid.columns * 0.8)))
-        frames.append(self.ts.frame("closing/takeaways", paras, Box(x, self.body_box.y, w, self.body_box.h),
-                                    policy=FitPolicy.SHRINK, where=f"slide {n} (closing): takeaways"))
-        frames += self.footer("closing", n)
-        self.slide("closing", frames)
+        box = Box(x, self.body_box.y, w, self.body_box.h)
+        chunks = [paras] if self.ts.fit(paras, box.w, box.h) else self.ts.split(paras, box.w, box.h)
+        for part, chunk in enumerate(chunks):
+            n = self.next_number
+            name = "closing" + (f"#{part + 1}" if part else "")
+            frames = self.chrome(name, "", label(Label.TAKEAWAYS, e.language), e.language, n, cont=part > 0)
+            frames.append(self.ts.frame(f"{name}/takeaways", chunk, box, policy=FitPolicy.SHRINK,
+                                        where=f"slide {n} ({name}): takeaways"))
+            frames += self.footer(name, n)
+            self.slide(name, frames)
 
 
 def _even_groups(items: list, per: int) -> list[list]:

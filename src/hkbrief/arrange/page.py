@@ -201,9 +201,12 @@ class PageArranger:
 
     # the page -----------------------------------------------------------------------------------------------
     def attempt(self, content: _Content, extra_gap: float = 0.0) -> tuple[list[Frame], float]:
+        # sources are numbered in the order a reader meets them on the page
         markers: dict[str, int] = {}
-        for item in (*content.stats, *content.quotes):
-            markers.setdefault(item.source, len(markers) + 1)
+        for block in self.spec.blocks:
+            items = content.stats if block is Block.STATS else content.quotes if block is Block.QUOTES else ()
+            for item in items:
+                markers.setdefault(item.source, len(markers) + 1)
         frames: list[Frame] = []
         y = self.content.y
         gap = self.lh(Role.BODY) * 1.1 + extra_gap

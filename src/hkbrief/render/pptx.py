@@ -435,6 +435,8 @@ def _add_paragraph(body, paragraph: Paragraph, *, first: bool, keep_breaks: bool
             "marL": str(margin),
             "indent": str(-margin if paragraph.bullet else 0),
             "algn": _ALIGNMENTS[style.align],
+            # the plan measured every character inside the line: no punctuation may hang past the box edge
+            "hangingPunct": "0",
         },
     )
     _add_spacing(properties, "a:lnSpc", style.line_height)

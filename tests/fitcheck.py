@@ -1,0 +1,279 @@
+"""An overflow check that does not trust the fit engine: it asks LibreOffice and poppler where the text ended up.
+
+``check_deck`` takes a deck and the PDF LibreOffice made of it. For every slide it reopens the deck with
+python-pptx, takes every shape that carries text (its planned box, EMU -> points), takes every character
+LibreOffice drew on that page (pdfplumber) and checks that
+
+(a) the PDF has one page per slide (and pages of the slide's size, so the coordinates compare);
+(b) every drawn character lies on the slide (within ``SLIDE_TOLERANCE``);
+(c) every non-whitespace character of every text shape is among the characters whose centre lies inside that
+    shape's box (within ``BOX_TOLERANCE``), compared as a multiset and case-insensitively (layouts may uppercase
+    a role), after NFKC (so a ligature drawn as one glyph still counts as its letters).
+
+``check_onepager`` takes a one-pager PDF: exactly one page, of the expected size if given, and no character inside
+the page's margins.
+
+Both return a list of readable problems (slide number, shape name, what is missing and how far outside it was
+drawn); ``assert_*`` wrappers fail with all of them at once. Nothing from ``hkbrief`` is imported here except what a
+caller passes in, so the judge stays independent of what it judges.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+import unicodedata
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+
+EMU_PER_POINT = 12_700
+SLIDE_TOLERANCE = 0.5  # points a drawn character may stray past the slide's edge
+BOX_TOLERANCE = 1.5  # points a character's centre may lie outside its shape's box
+MARGIN_TOLERANCE = 0.01  # the one-pager's margins are a hard limit (this only absorbs coordinate rounding)
+MM = 72 / 25.4
+MIN_MARGIN = 10 * MM  # printers cannot print closer to the edge
+
+
+@dataclass(frozen=True, slots=True)
+class Rect:
+    """A box in points, origin top-left (the PDF's page coordinates as pdfplumber gives them)."""
+
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    def contains(self, x: float, y: float, tolerance: float = 0.0) -> bool:
+        return (self.x0 - tolerance <= x <= self.x1 + tolerance
+                and self.top - tolerance <= y <= self.bottom + tolerance)
+
+    def distance(self, x: float, y: float) -> float:
+        """How far a point lies outside the box (0 inside)."""
+        dx = max(self.x0 - x, 0.0, x - self.x1)
+        dy = max(self.top - y, 0.0, y - self.bottom)
+        return (dx * dx + dy * dy) ** 0.5
+
+    def __str__(self) -> str:
+        return f"({self.x0:.1f}, {self.top:.1f})-({self.x1:.1f}, {self.bottom:.1f}) pt"
+
+
+@dataclass(frozen=True, slots=True)
+class TextShape:
+    slide: int  # 1-based
+    name: str
+    box: Rect
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Glyph:
+    text: str  # one character, NFKC-normalised and case-folded
+    raw: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def centre(self) -> tuple[float, float]:
+        return (self.x0 + self.x1) / 2, (self.top + self.bottom) / 2
+
+
+def comparable(text: str) -> list[str]:
+    """The characters that must be drawn: NFKC, case-folded, one character each, whitespace dropped."""
+    folded = unicodedata.normalize("NFKC", text).casefold()
+    return [ch for ch in folded if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf")]
+
+
+def _direction(box: Rect, x: float, y: float) -> str:
+    parts = []
+    if y < box.top:
+        parts.append(f"{box.top - y:.1f} pt above")
+    elif y > box.bottom:
+        parts.append(f"{y - box.bottom:.1f} pt below")
+    if x < box.x0:
+        parts.append(f"{box.x0 - x:.1f} pt left of")
+    elif x > box.x1:
+        parts.append(f"{x - box.x1:.1f} pt right of")
+    return " and ".join(parts) + " the box" if parts else "inside the box"
+
+
+# -- reading the inputs -----------------------------------------------------------------------------------------
+
+
+def deck_text_shapes(pptx_path: Path | str) -> tuple[tuple[float, float], list[list[TextShape]]]:
+    """The slide size in points and, per slide, every shape with non-empty text (groups are walked)."""
+    from pptx import Presentation
+    from pptx.shapes.group import GroupShape
+
+    presentation = Presentation(str(pptx_path))
+    size = (presentation.slide_width / EMU_PER_POINT, presentation.slide_height / EMU_PER_POINT)
+    slides: list[list[TextShape]] = []
+    for number, slide in enumerate(presentation.slides, start=1):
+        found: list[TextShape] = []
+
+        def walk(shapes, _found=found, _number=number) -> None:
+            for shape in shapes:
+                if isinstance(shape, GroupShape):
+                    walk(shape.shapes)
+                    continue
+                if not getattr(shape, "has_text_frame", False) or not shape.text_frame.text.strip():
+                    continue
+                if shape.left is None or shape.width is None:
+                    raise AssertionError(f"slide {_number}: shape {shape.name!r} has text but no position of its"
+                                         " own (inherited from the layout), so its box cannot be checked")
+                x, y = shape.left / EMU_PER_POINT, shape.top / EMU_PER_POINT
+                w, h = shape.width / EMU_PER_POINT, shape.height / EMU_PER_POINT
+                _found.append(TextShape(_number, shape.name, Rect(x, y, x + w, y + h), shape.text_frame.text))
+
+        walk(slide.shapes)
+        slides.append(found)
+    return size, slides
+
+
+def pdf_pages(pdf_path: Path | str) -> list[tuple[float, float, list[Glyph]]]:
+    """Per page: width, height (points) and every drawn character, split into single comparable characters."""
+    import pdfplumber
+
+    pages = []
+    with pdfplumber.open(str(pdf_path)) as pdf:
+        for page in pdf.pages:
+            glyphs = []
+            for char in page.chars:
+                for ch in comparable(char["text"]) or ([" "] if char["text"].isspace() else []):
+                    glyphs.append(Glyph(ch, char["text"], char["x0"], char["top"], char["x1"], char["bottom"]))
+            pages.append((float(page.width), float(page.height), glyphs))
+    return pages
+
+
+# -- the checks -------------------------------------------------------------------------------------------------
+
+
+def _describe(chars: Counter) -> str:
+    return ", ".join(f"{ch!r}" + (f" x{n}" if n > 1 else "") for ch, n in sorted(chars.items()))
+
+
+def check_deck(pptx_path: Path | str, pdf_path: Path | str) -> list[str]:
+    """Every problem found in a deck as rendered by LibreOffice (empty when the deck holds its promise)."""
+    (slide_w, slide_h), slides = deck_text_shapes(pptx_path)
+    pages = pdf_pages(pdf_path)
+    problems: list[str] = []
+    if len(pages) != len(slides):
+        problems.append(f"the PDF has {len(pages)} pages for {len(slides)} slides")
+    for number, (shapes, (page_w, page_h, glyphs)) in enumerate(zip(slides, pages), start=1):
+        if abs(page_w - slide_w) > 1 or abs(page_h - slide_h) > 1:
+            problems.append(f"slide {number}: PDF page is {page_w:.1f} x {page_h:.1f} pt, the slide "
+                            f"{slide_w:.1f} x {slide_h:.1f} pt; coordinates cannot be compared")
+            continue
+        slide_box = Rect(0, 0, slide_w, slide_h)
+        off = [g for g in glyphs if g.text != " " and not (
+            slide_box.contains(g.x0, g.top, SLIDE_TOLERANCE) and slide_box.contains(g.x1, g.bottom, SLIDE_TOLERANCE))]
+        if off:
+            worst = max(off, key=lambda g: max(slide_box.distance(g.x0, g.top), slide_box.distance(g.x1, g.bottom)))
+            far = max(slide_box.distance(worst.x0, worst.top), slide_box.distance(worst.x1, worst.bottom))
+            text = "".join(g.raw for g in off)
+            problems.append(f"slide {number}: {len(off)} character(s) drawn off the slide, up to {far:.1f} pt "
+                            f"beyond its edge: {text[:80]!r}")
+        for shape in shapes:
+            problem = _check_shape(shape, glyphs)
+            if problem:
+                problems.append(problem)
+    return problems
+
+
+def _check_shape(shape: TextShape, glyphs: list[Glyph]) -> str | None:
+    wanted = Counter(comparable(shape.text))
+    inside = Counter(g.text for g in glyphs if shape.box.contains(*g.centre, BOX_TOLERANCE))
+    missing = wanted - inside
+    if not missing:
+        return None
+    # Where did the missing characters go? The nearest drawn copy outside the box says how far it spilled.
+    spills = []
+    for ch in missing:
+        outside = [g for g in glyphs if g.text == ch and not shape.box.contains(*g.centre, BOX_TOLERANCE)]
+        if outside:
+            nearest = min(outside, key=lambda g: shape.box.distance(*g.centre))
+            spills.append((shape.box.distance(*nearest.centre), ch, nearest))
+    if spills:
+        far, ch, glyph = max(spills, key=lambda item: item[0])
+        line = sorted((g for g in glyphs if abs(g.top - glyph.top) < 1 and abs(g.x0 - glyph.x0) < 120),
+                      key=lambda g: g.x0)
+        context = "".join(g.raw for g in line)
+        detail = (f"; drawn outside it, e.g. {ch!r} {_direction(shape.box, *glyph.centre)} "
+                  f"(up to {far:.1f} pt away) in {context!r}")
+    else:
+        detail = "; not drawn anywhere on the page (lost or substituted)"
+    snippet = " ".join(shape.text.split())
+    return (f"slide {shape.slide}, shape {shape.name!r} at {shape.box}: {sum(missing.values())} of "
+            f"{sum(wanted.values())} characters not inside the box: {_describe(missing)}{detail}. "
+            f"Text: {snippet[:100]!r}")
+
+
+def check_onepager(pdf_path: Path | str, margins: tuple[float, float, float, float] | None = None,
+                   size: tuple[float, float] | None = None) -> list[str]:
+    """Problems of a one-pager: not one page, wrong size, or characters in the margins.
+
+    ``margins`` is (top, right, bottom, left) in points; each is taken as at least 10 mm.
+    """
+    pages = pdf_pages(pdf_path)
+    problems: list[str] = []
+    if len(pages) != 1:
+        problems.append(f"the one-pager has {len(pages)} pages, not 1")
+    if not pages:
+        return problems
+    width, height, glyphs = pages[0]
+    if size is not None and (abs(width - size[0]) > 1 or abs(height - size[1]) > 1):
+        problems.append(f"page is {width:.2f} x {height:.2f} pt, expected {size[0]:.2f} x {size[1]:.2f} pt")
+    top, right, bottom, left = (max(m, MIN_MARGIN) for m in (margins or (MIN_MARGIN,) * 4))
+    area = Rect(left, top, width - right, height - bottom)
+    tol = MARGIN_TOLERANCE
+    stray = [g for g in glyphs if g.text != " " and not (area.contains(g.x0, g.top, tol)
+                                                         and area.contains(g.x1, g.bottom, tol))]
+    if stray:
+        worst = max(stray, key=lambda g: max(area.distance(g.x0, g.top), area.distance(g.x1, g.bottom)))
+        far = max(area.distance(worst.x0, worst.top), area.distance(worst.x1, worst.bottom))
+        problems.append(f"{len(stray)} character(s) in the margins (printable area {area}), up to {far:.1f} pt "
+                        f"into them, e.g. {worst.raw!r} at ({worst.x0:.1f}, {worst.top:.1f}): "
+                        f"{''.join(g.raw for g in stray)[:80]!r}")
+    return problems
+
+
+def _fail(problems: list[str], what: str) -> None:
+    if problems:
+        raise AssertionError(f"{what}: {len(problems)} problem(s):\n  " + "\n  ".join(problems))
+
+
+def assert_deck_fits(pptx_path: Path | str, pdf_path: Path | str) -> None:
+    _fail(check_deck(pptx_path, pdf_path), f"{Path(pptx_path).name} as LibreOffice draws it")
+
+
+def assert_onepager_fits(pdf_path: Path | str, margins=None, size=None) -> None:
+    _fail(check_onepager(pdf_path, margins, size), Path(pdf_path).name)
+
+
+# -- LibreOffice ------------------------------------------------------------------------------------------------
+
+
+def convert_with_libreoffice(soffice: str, decks: list[Path], out_dir: Path, timeout: float = 600) -> list[Path]:
+    """Convert decks to PDF in one LibreOffice run with a throwaway profile; returns the PDFs in input order.
+
+    The decks' file stems must be distinct (LibreOffice names each PDF after its deck).
+    """
+    stems = [deck.stem for deck in decks]
+    assert len(set(stems)) == len(stems), f"deck names must be distinct: {stems}"
+    out_dir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="hkbrief-lo-") as profile:
+        env = dict(os.environ, HOME=profile)
+        result = subprocess.run(
+            [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
+             "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, decks)],
+            capture_output=True, text=True, timeout=timeout, env=env, stdin=subprocess.DEVNULL,
+        )
+    pdfs = [out_dir / f"{deck.stem}.pdf" for deck in decks]
+    missing = [str(p) for p in pdfs if not p.is_file()]
+    if missing:
+        raise AssertionError(f"LibreOffice did not convert {missing} (exit {result.returncode}):\n"
+                             f"{result.stdout[-2000:]}\n{result.stderr[-2000:]}")
+    return pdfs
