@@ -502,12 +502,18 @@ class DeckArranger:
         frames = self.chrome(name, label(Label.IN_THEIR_WORDS, e.language), e.t(quote.speaker), e.lang(quote.speaker),
                              n)
         body = self.body_box
+        # a layout may size quotes for a sidebar or band; alone on a slide they are set at least a third larger
+        # than body text
         quote_role = self.role(Role.QUOTE)
+        body_size = self.role(Role.BODY).size
+        quote_role = replace(quote_role, size=max(quote_role.size, round(body_size * 1.35)))
+        attribution_role = self.role(Role.ATTRIBUTION)
+        attribution_role = replace(attribution_role, size=max(attribution_role.size, round(body_size * 0.75)))
         panel = quote_role.on != self.colors["background"]
         x, w = self.grid.span(1, self.grid.columns - 2)
         pad = Insets(24, 20, 24, 20) if panel else Insets()
         inner_w = w - pad.left - pad.right
-        attribution = [Para(e.attribution(quote), self.role(Role.ATTRIBUTION), e.lang(quote.title))]
+        attribution = [Para(e.attribution(quote), attribution_role, e.lang(quote.title))]
         attr_set = self.ts.set(attribution, inner_w)
         attr_h = attr_set.height / 0.97 + 2
         gap = 16
