@@ -483,3 +483,25 @@ def test_importing_the_writer_does_not_load_reportlab():
         env={"PYTHONPATH": str(Path(hkbrief.__file__).parent.parent)},
     )
     assert result.stdout.strip() == "False"
+
+
+@pytest.mark.parametrize(
+    "font_file", sorted((Path(hkbrief.__file__).parent / "fonts").glob("*/*.ttf")), ids=lambda path: path.name
+)
+def test_bulk_font_reading_gives_reportlabs_own_tables(font_file: Path):
+    """The writer reads each TTF's cmap, hmtx and loca in bulk; the face must equal reportlab's, entry for entry."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from hkbrief.render.pdf import _load_font
+
+    theirs, ours = TTFont("HkbriefCompare", str(font_file)), _load_font("HkbriefCompare", str(font_file))
+    assert isinstance(ours, TTFont)
+    assert vars(ours).keys() == vars(theirs).keys()
+    assert ours.shapable == theirs.shapable and ours._asciiReadable == theirs._asciiReadable
+    their_face, our_face = vars(theirs.face), vars(ours.face)
+    assert our_face.keys() == their_face.keys()
+    for name, value in their_face.items():
+        if name != "_pdfScale":  # a lambda made per face
+            assert our_face[name] == value, name
+    for name in ("charToGlyph", "glyphToChar", "charWidths"):  # the same insertion order, too
+        assert list(our_face[name]) == list(their_face[name]), name

@@ -399,6 +399,57 @@ def test_a_deck_without_notes_has_no_notes_master(images):
     assert part_xml(data, "ppt/presentation.xml").find(f"{P}notesMasterIdLst") is None
 
 
+# -- XML as text -------------------------------------------------------------------------------------------------
+
+SPECIAL = "R&D <AI> \"quoted\" 'single' ]]> \u5275\u65b0\tand a tab"
+
+
+def special_plan(images: tuple[Path, Path]) -> DeckPlan:
+    """The test plan plus a slide whose every text field holds characters XML must escape."""
+    base = make_plan(images)
+    face = Face('Arial & "Co"', "Microsoft <JhengHei>", "LiberationSans", "fonts/LiberationSans-Regular.ttf")
+    style = TextStyle(face, 18, "#1A2B3C", 21.6, Align.LEFT)
+    body = Frame(f"section:{SPECIAL}\nname", FrameRole.TEXT, BODY_BOX,
+                 (Paragraph(f"{SPECIAL}\nnext line", (), style, "en", "&"),))
+    picture = Frame("image:<&>", FrameRole.IMAGE, PICTURE_BOX, image_path=str(images[0]), alt_text=SPECIAL)
+    slide = SlidePlan(f"slide {SPECIAL}", (body, picture), notes=f"{SPECIAL}\r\nsecond\u2028soft\r\rlast")
+    return DeckPlan(base.size, (*base.slides, slide), base.properties)
+
+
+def test_slides_and_notes_are_exactly_what_lxml_would_serialise(images):
+    """Slides and notes are written as text: parsing and re-serialising each must give back the same bytes."""
+    data = render_deck(special_plan(images))
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        names = [n for n in package.namelist() if n.startswith(("ppt/slides/slide", "ppt/notesSlides/notesSlide"))]
+        assert len(names) == 5
+        for name in names:
+            blob = package.read(name)
+            assert etree.tostring(etree.fromstring(blob), encoding="UTF-8", standalone=True) == blob, name
+
+
+def test_characters_xml_escapes_come_back_unchanged(images):
+    data = render_deck(special_plan(images))
+    slide = Presentation(io.BytesIO(data)).slides[2]
+    assert slide.name == f"slide {SPECIAL}"
+    body = slide.shapes[0]
+    assert body.name == f"section:{SPECIAL}\nname"
+    assert body.text_frame.text == f"{SPECIAL}\vnext line"
+    element = part_xml(data, "ppt/slides/slide3.xml")
+    assert element.find(f".//{A}buChar").get("char") == "&"
+    assert {e.get("typeface") for e in element.iter(f"{A}latin")} == {'Arial & "Co"'}
+    assert {e.get("typeface") for e in element.iter(f"{A}ea")} == {"Microsoft <JhengHei>"}
+    assert element.findall(f".//{P}cNvPr")[-1].get("descr") == SPECIAL
+    assert slide.notes_slide.notes_text_frame.text == f"{SPECIAL}\nsecond\vsoft\n\nlast"
+
+
+def test_a_language_xml_cannot_carry_is_refused(images):
+    plan = make_plan(images)
+    broken = Paragraph("text", (), BODY, "en\x00")
+    slide = SlidePlan("broken", (Frame("section:x/body", FrameRole.TEXT, BODY_BOX, (broken,)),))
+    with pytest.raises(ValueError, match=r"paragraph 1: language: .*U\+0000"):
+        render_deck(DeckPlan(plan.size, (*plan.slides, slide), plan.properties))
+
+
 # -- properties -------------------------------------------------------------------------------------------------
 
 

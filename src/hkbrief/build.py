@@ -6,9 +6,13 @@ into place, so a failed or interrupted build leaves the previous outputs exactly
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import shutil
+import signal
 import tempfile
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -65,7 +69,7 @@ def build(
     _check_out_dir(out_dir)
     brief = load_brief(content)
     spec = load_layout(layout)
-    edition = Edition(brief, language or brief.meta.language)
+    edition = Edition(brief, language or brief.meta.language, str(content))
     typesetter = Typesetter(FontBook(spec.theme.east_asian_family))
     check_coverage(edition, typesetter, spec, str(content))
     stem = output_stem(brief, edition.language)
@@ -96,7 +100,12 @@ def _check_out_dir(out_dir: Path) -> None:
 
 
 def _write_all(rendered: list[tuple[Path, bytes]], out_dir: Path) -> None:
-    """Write every output to a temporary file beside its target, then rename them all into place."""
+    """Write every output to a temporary file beside its target, then rename them all into place.
+
+    The renames are the only step that changes what a user sees. Ctrl-C is held back while they run, and if one
+    fails, the targets already replaced are restored from hard-link backups, so the folder ends up either with
+    the new pair or exactly as it was.
+    """
     try:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -104,7 +113,9 @@ def _write_all(rendered: list[tuple[Path, bytes]], out_dir: Path) -> None:
     for target, _ in rendered:
         if target.is_dir():
             raise OutputError("is a folder; move it away or choose another --out", str(target))
+    mode = 0o666 & ~_umask()
     temporary: list[tuple[Path, Path]] = []
+    backups: list[tuple[Path, Path]] = []
     try:
         for target, data in rendered:
             handle, name = tempfile.mkstemp(dir=out_dir, prefix=f".{target.name}.", suffix=".part")
@@ -113,19 +124,60 @@ def _write_all(rendered: list[tuple[Path, bytes]], out_dir: Path) -> None:
                 stream.write(data)
                 stream.flush()
                 os.fsync(stream.fileno())
-        for temp, target in temporary:
-            os.replace(temp, target)
+            os.chmod(name, mode)
+        for _, target in temporary:
+            if target.exists():
+                backup = Path(tempfile.mktemp(dir=out_dir, prefix=f".{target.name}.", suffix=".old"))
+                try:
+                    os.link(target, backup)
+                except OSError:
+                    shutil.copy2(target, backup)  # a file system without hard links
+                backups.append((backup, target))
+        with _interrupts_held():
+            replaced: list[Path] = []
+            try:
+                for temp, target in temporary:
+                    os.replace(temp, target)
+                    replaced.append(target)
+            except BaseException:  # an I/O error, or an interrupt delivered by other means: restore
+                for backup, target in backups:
+                    if target in replaced:
+                        os.replace(backup, target)
+                for target in replaced:
+                    if not any(target == t for _, t in backups):
+                        target.unlink(missing_ok=True)
+                raise
         temporary.clear()
     except OSError as exc:
-        raise OutputError(f"cannot write the outputs: {exc.strerror}; nothing was changed", str(out_dir)) from None
-    except BaseException:
-        raise
+        raise OutputError(f"cannot write the outputs: {exc.strerror or exc}; the folder was left as it was",
+                          str(out_dir)) from None
     finally:
         for temp, _ in temporary:
-            try:
-                temp.unlink()
-            except OSError:
-                pass
+            temp.unlink(missing_ok=True)
+        for backup, _ in backups:
+            backup.unlink(missing_ok=True)
+
+
+def _umask() -> int:
+    current = os.umask(0)
+    os.umask(current)
+    return current
+
+
+@contextlib.contextmanager
+def _interrupts_held():
+    """Hold SIGINT for the few microseconds of the renames, then deliver it (main thread only)."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    received: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+        if received:
+            raise KeyboardInterrupt
 
 
 __all__ = ["BuildResult", "HkbriefError", "OutputFormat", "build", "output_stem", "slug"]

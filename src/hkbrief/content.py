@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from hkbrief.errors import ContentError, Problem, did_you_mean
+from hkbrief.errors import ContentError, Problem, did_you_mean, shown
 from hkbrief.model import (
     Brief,
     FeatureKind,
@@ -99,15 +99,18 @@ def _parse_constant(token: str) -> _Unusable:
 
 def decode_content(data: bytes, where: str) -> str:
     """Bytes to text: UTF-8 (a BOM is accepted) or UTF-16 with a BOM; anything else is refused with advice."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        raise ContentError("UTF-32 is not supported; save the file as UTF-8", where)
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        if data.startswith((b"\xff\xfe\x00\x00",)):
-            raise ContentError("UTF-32 is not supported; save the file as UTF-8", where)
         try:
             return data.decode("utf-16")
         except UnicodeDecodeError as exc:
             raise ContentError(f"broken UTF-16 at byte {exc.start}; save the file as UTF-8", where) from None
+    head = data[:200]
+    if len(head) >= 4 and (head[1::2].count(0) > len(head) // 4 or head[0::2].count(0) > len(head) // 4):
+        raise ContentError("the file looks like UTF-16 without a byte-order mark; save it as UTF-8", where)
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -169,13 +172,16 @@ class _Reader:
         self.problems.append(Problem(f"{self.where}: {path}" if path else self.where, message))
 
     def check_depth(self, value: Any, path: str, depth: int = 0) -> bool:
+        """Refuse nesting deeper than any brief needs, naming the field where it starts (not 32 levels down)."""
         if depth > MAX_DEPTH:
             self.fail(path, f"nested too deeply (more than {MAX_DEPTH} levels)")
             return False
         if isinstance(value, dict):
-            return all(self.check_depth(v, f"{path}.{k}", depth + 1) for k, v in value.items())
+            return all(self.check_depth(v, _join(path, k) if depth < 3 else path, depth + 1)
+                       for k, v in value.items())
         if isinstance(value, list):
-            return all(self.check_depth(v, f"{path}[{i}]", depth + 1) for i, v in enumerate(value))
+            return all(self.check_depth(v, f"{path}[{i}]" if depth < 3 else path, depth + 1)
+                       for i, v in enumerate(value))
         return True
 
     def obj(self, value: Any, path: str, required: Iterable[str], optional: Iterable[str]) -> dict | None:
@@ -233,7 +239,7 @@ class _Reader:
             if reason:
                 self.fail(path, f"character U+{ord(ch):04X} at position {position} is {reason}; remove it")
                 return None
-        value = unicodedata.normalize("NFC", value)
+        value = unicodedata.normalize("NFC", value).replace("\t", " ")  # a tab is a space on a slide
         if not value.strip():
             self.fail(path, "must not be empty")
             return None
@@ -255,7 +261,7 @@ class _Reader:
             self.fail(path, f"expected an id (a string), found {_kind(value)}")
             return None
         if not ID_PATTERN.match(value):
-            self.fail(path, f'"{value[:40]}" is not a valid id: use lowercase letters, digits and hyphens'
+            self.fail(path, f'{shown(value)} is not a valid id: use lowercase letters, digits and hyphens'
                       " (at most 64, starting with a letter or digit)")
             return None
         return value
@@ -274,6 +280,9 @@ class _Reader:
 
 
 def _join(path: str, key: str) -> str:
+    """``meta.title``, or ``meta["odd key"]`` for a key that is not a plain word."""
+    if not re.fullmatch(r"[A-Za-z0-9_-]{1,64}", key):
+        return f"{path}[{shown(key)}]"
     return f"{path}.{key}" if path else key
 
 
@@ -301,7 +310,7 @@ def _meta(r: _Reader, value: Any) -> Meta | None:
             except ValueError:
                 date = None
             if date is None:
-                r.fail("meta.date", f'"{raw[:40]}" is not a date; write it as YYYY-MM-DD, e.g. 2026-11-25')
+                r.fail("meta.date", f"{shown(raw)} is not a date; write it as YYYY-MM-DD, e.g. 2026-11-25")
     language = Language.EN
     if "language" in obj:
         raw = obj["language"]
@@ -309,7 +318,7 @@ def _meta(r: _Reader, value: Any) -> Meta | None:
             language = Language(raw)
         except (ValueError, TypeError):
             r.fail("meta.language", f"expected one of: {', '.join(str(x) for x in Language)}; found "
-                   + (f'"{raw}"' if isinstance(raw, str) else _kind(raw)))
+                   + (shown(raw) if isinstance(raw, str) else _kind(raw)))
     keywords = r.texts(obj["keywords"], "meta.keywords") if "keywords" in obj else ()
     meta_kwargs = dict(
         short_title=_optional(r, obj, "short_title", "meta", lambda v, p: r.text(v, p, 80)),
@@ -418,13 +427,13 @@ def _featured(r: _Reader, value: Any) -> tuple[tuple[str, FeatureRef], ...]:
     for path, item in r.items(value, "featured"):
         kinds = ", ".join(f'"{k}:<id>"' for k in FeatureKind)
         if not isinstance(item, str) or ":" not in item:
-            r.fail(path, f"expected {kinds}, found " + (f'"{item[:40]}"' if isinstance(item, str) else _kind(item)))
+            r.fail(path, f"expected {kinds}, found " + (shown(item) if isinstance(item, str) else _kind(item)))
             continue
         kind, _, ident = item.partition(":")
         try:
             found.append((path, FeatureRef(FeatureKind(kind), ident)))
         except ValueError:
-            r.fail(path, f'"{kind}" cannot be featured; expected {kinds}')
+            r.fail(path, f"{shown(kind)} cannot be featured; expected {kinds}")
     return tuple(found)
 
 
@@ -432,7 +441,7 @@ def _unique(r: _Reader, name: str, items: list[tuple[str, Any]]) -> None:
     seen: dict[str, str] = {}
     for path, item in items:
         if item.id in seen:
-            r.fail(f"{path}.id", f'"{item.id}" is already the id of {seen[item.id]}; ids must be unique in {name}')
+            r.fail(f"{path}.id", f"{shown(item.id)} is already the id of {seen[item.id]}; ids must be unique in {name}")
         else:
             seen[item.id] = path
 
@@ -440,7 +449,8 @@ def _unique(r: _Reader, name: str, items: list[tuple[str, Any]]) -> None:
 def _raw_ids(value: Any) -> list[str]:
     if not isinstance(value, list):
         return []
-    return [item["id"] for item in value if isinstance(item, dict) and isinstance(item.get("id"), str)]
+    return [item["id"] for item in value
+            if isinstance(item, dict) and isinstance(item.get("id"), str) and ID_PATTERN.match(item["id"])]
 
 
 def _resolve(r: _Reader, path: str, ident: str, table: str, ids: Iterable[str]) -> None:
@@ -448,8 +458,8 @@ def _resolve(r: _Reader, path: str, ident: str, table: str, ids: Iterable[str]) 
     if ident in ids:
         return
     close = difflib.get_close_matches(ident, ids, n=1, cutoff=0.5)
-    advice = f' (did you mean "{close[0]}"?)' if close else ""
-    r.fail(path, f'"{ident}" is not the id of any item in {table}{advice}')
+    advice = f" (did you mean {shown(close[0])}?)" if close else ""
+    r.fail(path, f"{shown(ident)} is not the id of any item in {table}{advice}")
 
 
 def brief_from_json(value: Any, where: str) -> Brief:

@@ -58,5 +58,17 @@ def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
 
     close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
     if close:
-        return f' (did you mean "{close[0]}"?)'
+        return f" (did you mean {shown(close[0])}?)"
     return f" (expected one of: {', '.join(options)})"
+
+
+_INVISIBLE_ESCAPES = {code: f"\\u{code:04x}" for code in
+                      [*range(0x7F, 0xA0), *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x2028, 0x2029]}
+
+
+def shown(value: str, limit: int = 40) -> str:
+    """A user's value quoted for a one-line message: escapes keep newlines and terminal codes out of it."""
+    import json
+
+    clipped = value if len(value) <= limit else value[:limit] + "…"
+    return json.dumps(clipped, ensure_ascii=False).translate(_INVISIBLE_ESCAPES)

@@ -89,6 +89,10 @@ def _prepare(path: Path, target: Path, where: str) -> PreparedImage:
         with Image.open(path) as image:
             image.load()
             image = ImageOps.exif_transpose(image)
+            if image.mode in ("I;16", "I;16B", "I;16L", "I"):
+                # 16- and 32-bit greyscale: scale to 8 bits first (a plain convert clips everything to white)
+                top = 65535 if image.mode.startswith("I;16") else max(1, image.getextrema()[1])
+                image = image.convert("I").point(lambda v: v * 255 / top).convert("L")
             if image.mode not in ("RGB",):
                 if image.mode in ("RGBA", "LA", "P", "PA"):
                     image = image.convert("RGBA")

@@ -15,7 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from hkbrief.errors import LayoutError, Problem, did_you_mean
+from hkbrief.errors import LayoutError, Problem, did_you_mean, shown
 
 MAX_LAYOUT_BYTES = 256 * 1024
 _HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
@@ -247,7 +247,15 @@ def _load_raw(name_or_path: str, relative_to: Path | None, chain: tuple[str, ...
         return raw, where
     if not isinstance(parent, str):
         raise LayoutError("expected the name or path of a layout", f"{where}: extends")
-    base, _ = _load_raw(parent, path.parent, chain + (key,))
+    try:
+        base, _ = _load_raw(parent, path.parent, chain + (key,))
+    except LayoutError as exc:
+        if exc.where in ("--layout", parent) or "extends itself" in str(exc):
+            message = exc.problems[0].message
+            if "extends itself" in message:
+                message = f"{shown(parent)} extends itself, through a cycle of extends; extend another layout"
+            raise LayoutError(message, f"{where}: extends") from None
+        raise
     base.pop("description", None)
     return _merge(base, raw), where
 
@@ -288,7 +296,9 @@ class _LayoutReader:
             return {}
         for key in raw:
             if key not in keys:
-                self.fail(f"{path}.{key}" if path else key, f"unknown key{did_you_mean(key, keys)}")
+                plain = re.fullmatch(r"[A-Za-z0-9_-]{1,64}", key)
+                at = (f"{path}.{key}" if path else key) if plain else f"{path}[{shown(key)}]"
+                self.fail(at, f"unknown key{did_you_mean(key, keys) if plain else ''}")
         for key in required:
             if key not in raw:
                 self.fail(f"{path}.{key}" if path else key, "missing (required)")
@@ -308,7 +318,7 @@ class _LayoutReader:
         try:
             return enum(raw)
         except ValueError:
-            self.fail(path, f'"{raw}" is not allowed{did_you_mean(str(raw), options)}')
+            self.fail(path, f"{shown(str(raw))} is not allowed{did_you_mean(str(raw), options)}")
             return None
 
     def color(self, raw: Any, path: str, colors: dict[str, str]) -> str | None:
@@ -349,15 +359,15 @@ class _LayoutReader:
                                 else (), REQUIRED_COLORS)
         colors: dict[str, str] = {}
         for key, value in colors_raw.items():
-            if not re.fullmatch(r"[a-z][a-z0-9_]*", key):
-                self.fail(f"theme.colors.{key}", "colour names use lowercase letters, digits and _")
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", key):
+                self.fail(f"theme.colors[{shown(key)}]", "colour names use lowercase letters, digits and _")
             elif isinstance(value, str) and _HEX.match(value):
                 colors[key] = value.upper()
             else:
                 self.fail(f"theme.colors.{key}", "expected #RRGGBB")
         east_asian = table.get("east_asian_family", EAST_ASIAN_FAMILIES[0])
         if east_asian not in EAST_ASIAN_FAMILIES:
-            self.fail("theme.east_asian_family", f'"{east_asian}" has no bundled metric font'
+            self.fail("theme.east_asian_family", f"{shown(str(east_asian))} has no bundled metric font"
                       f"{did_you_mean(str(east_asian), EAST_ASIAN_FAMILIES)}")
         if len(colors) != len(colors_raw) or any(k not in colors for k in REQUIRED_COLORS):
             return None
@@ -374,7 +384,7 @@ class _LayoutReader:
             spec = self.table(table[role], at, keys, ("family", "size"))
             family = spec.get("family")
             if family not in OFFICE_FAMILIES:
-                self.fail(f"{at}.family", f'"{family}" has no bundled metric font'
+                self.fail(f"{at}.family", f"{shown(str(family))} has no bundled metric font"
                           f"{did_you_mean(str(family), OFFICE_FAMILIES)}")
             size = self.number(spec.get("size"), f"{at}.size", 4, 200) if "size" in spec else None
             min_size = (self.number(spec["min_size"], f"{at}.min_size", 4, 200) if "min_size" in spec else size)

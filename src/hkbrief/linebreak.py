@@ -28,7 +28,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from enum import StrEnum
-from functools import cache
+from functools import cache, lru_cache
 from typing import NamedTuple
 
 from hkbrief.errors import FitError
@@ -213,12 +213,19 @@ def find_breaks(text: str, *, break_after_slash: bool = False) -> list[Break]:
     dropped; white space at the start is kept. Kinsoku vetoes any break that would start a line with closing
     punctuation or end one with opening punctuation.
     """
+    return list(_breaks(text, break_after_slash))
+
+
+@lru_cache(maxsize=4096)
+def _breaks(text: str, break_after_slash: bool) -> tuple[Break, ...]:
+    """:func:`find_breaks`, remembered: arranging sets the same paragraph at several sizes and widths (shrinking,
+    continuing, balancing titles, fitting the one-pager), and its break opportunities never change."""
     breaks: list[Break] = []
     length = len(text)
     checked = 0
     for match in _break_candidates().finditer(text):
         first, last = match.span()
-        if match.group(1) is not None:
+        if match.lastindex:  # a run of breakable space
             if last == length or (first > 0 and _space_may_break(text[first - 1], text[last])):
                 breaks.append(Break(first, last))
             continue
@@ -229,7 +236,10 @@ def find_breaks(text: str, *, break_after_slash: bool = False) -> list[Break]:
                     text, boundary, break_after_slash
                 ):
                     breaks.append(Break(boundary, boundary))
-    return breaks
+    return tuple(breaks)
+
+
+_find_breaks = find_breaks  # the default finder, whose results break_lines may take from the cache
 
 
 NO_LINE_END = frozenset({CharClass.OPEN, CharClass.OPEN_QUOTE})
@@ -326,11 +336,14 @@ def break_lines(
 
     lines: list[str] = []
     for hard_line in split_paragraph(text):
-        lines.extend(_fill(hard_line, max_width, measure, cached, find_breaks(hard_line)))
+        breaks = _breaks(hard_line, False) if find_breaks is _find_breaks else find_breaks(hard_line)
+        lines.extend(_fill(hard_line, max_width, measure, cached, breaks))
     return lines
 
 
-def _fill(text: str, max_width: float, measure: Measure, cached: Measure, breaks: list[Break]) -> list[str]:
+def _fill(
+    text: str, max_width: float, measure: Measure, cached: Measure, breaks: list[Break] | tuple[Break, ...]
+) -> list[str]:
     """Greedy first fit of one hard line."""
     if not breaks or breaks[-1].resume != len(text):
         breaks = [*breaks, Break(len(text), len(text))]
@@ -429,7 +442,7 @@ def _balance(text: str, max_width: float, measure: Measure, finder: BreakFinder,
     greedy = break_lines(text, max_width, measure, find_breaks=finder)
     if len(greedy) < 2:
         return greedy
-    breaks = finder(text)
+    breaks = _breaks(text, False) if finder is _find_breaks else finder(text)
     pieces = []
     previous_resume = 0
     for item in [*breaks, Break(len(text), len(text))]:

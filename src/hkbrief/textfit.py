@@ -32,6 +32,8 @@ METRICS_DIR = FONTS_DIR / "metrics"
 METRICS_FORMAT = 1
 
 HARD_BREAKS = frozenset("\n\r\v\u2028\u2029")
+# Texts whose width a font remembers before it starts over (a few MB at most; a brief has far fewer distinct words).
+_MEASURED_LIMIT = 50_000
 
 
 class Style(StrEnum):
@@ -99,6 +101,7 @@ class FontMetrics:
     __slots__ = (
         "_known",
         "_lacking",
+        "_measured",
         "_run_advances",
         "_run_ends",
         "_run_starts",
@@ -154,6 +157,7 @@ class FontMetrics:
         self._run_advances = advance_runs[2::3]
         self._known: dict[str, int] = {}
         self._lacking: set[str] = set()
+        self._measured: dict[str, int | None] = {}
 
     @classmethod
     def from_json(cls, data: dict, fonts_dir: Path = FONTS_DIR) -> FontMetrics:
@@ -209,24 +213,34 @@ class FontMetrics:
         return self.missing_advance if advance is None else advance
 
     def advance_units(self, text: str) -> int:
-        """Sum of the advances of ``text``, in font units."""
-        try:
-            return sum(map(self._known.__getitem__, text))
-        except KeyError:
-            return sum(map(self.advance, text))
+        """Sum of the advances of ``text``, in font units (a character the font lacks as its missing-glyph box)."""
+        units = self.covered_units(text)
+        return sum(map(self.advance, text)) if units is None else units
 
     def covered_units(self, text: str) -> int | None:
-        """Sum of the advances of ``text`` in font units, or None if the font lacks any of its characters."""
+        """Sum of the advances of ``text`` in font units, or None if the font lacks any of its characters.
+
+        Remembered per text: arranging measures the same words and lines many times over (each piece while
+        breaking, each line once broken, again per span, and again at every size it tries).
+        """
         try:
-            return sum(map(self._known.__getitem__, text))
+            return self._measured[text]
         except KeyError:
-            total = 0
+            pass
+        try:
+            units: int | None = sum(map(self._known.__getitem__, text))
+        except KeyError:
+            units = 0
             for ch in text:
                 advance = self._lookup(ch)
                 if advance is None:
-                    return None
-                total += advance
-            return total
+                    units = None
+                    break
+                units += advance
+        if len(self._measured) >= _MEASURED_LIMIT:
+            self._measured.clear()
+        self._measured[text] = units
+        return units
 
     def width(self, text: str, size: float) -> float:
         """Width of ``text`` set in this font at ``size`` points, in points (sum of advances, no kerning)."""
@@ -239,7 +253,7 @@ class FontMetrics:
 
     def missing(self, text: str) -> list[str]:
         """Characters of ``text`` the font lacks, each once, in order (hard line breaks are not characters)."""
-        return list(dict.fromkeys(ch for ch in text if ch not in HARD_BREAKS and self._lookup(ch) is None))
+        return [ch for ch in dict.fromkeys(text) if ch not in HARD_BREAKS and self._lookup(ch) is None]
 
     def ascender(self, size: float) -> float:
         """Baseline to the top of the line box, in points at ``size``."""
@@ -417,7 +431,7 @@ class FontStack:
 
     def missing(self, text: str) -> list[str]:
         """Characters no font in the stack has, each once, in order; they would print as boxes."""
-        return list(dict.fromkeys(ch for ch in text if ch not in HARD_BREAKS and self.font_index(ch) is None))
+        return [ch for ch in dict.fromkeys(text) if ch not in HARD_BREAKS and self.font_index(ch) is None]
 
     def _choices(self, text: str) -> list[int]:
         """The index of the font that sets each character of ``text`` (the rule is in :meth:`segments`)."""

@@ -17,6 +17,16 @@ class Edition:
 
     brief: Brief
     language: Language
+    source: str = "content.json"  # the content file's name, for messages
+
+    def at(self, kind: str, item_id: str, attribute: str = "") -> str:
+        """The JSON path of an item's field, for messages: ``content.json: sections[2].bullets``."""
+        items = getattr(self.brief, kind)
+        index = next(i for i, item in enumerate(items) if item.id == item_id)
+        return f"{self.source}: {kind}[{index}]" + (f".{attribute}" if attribute else "")
+
+    def meta_at(self, attribute: str) -> str:
+        return f"{self.source}: meta.{attribute}"
 
     def t(self, text: Text | None) -> str:
         if text is None:

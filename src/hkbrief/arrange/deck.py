@@ -25,6 +25,7 @@ from hkbrief.model import FeatureKind, Language, Quote, Section, Stat
 from hkbrief.plan import Align, DeckPlan, Frame, FrameRole, SlidePlan, VAlign
 
 CARD_INSETS = Insets(14, 12, 14, 12)
+MAX_SLIDES = 2000  # a briefing deck; also bounds the time any content under the size cap can take
 BULLET = "\u2022"
 
 
@@ -113,7 +114,7 @@ class DeckArranger:
 
     # frames shared by content slides ------------------------------------------------------------------------
     def chrome(self, name: str, kicker: str, title: str, title_lang: Language, number: int,
-               cont: bool = False) -> list[Frame]:
+               cont: bool = False, field: str = "") -> list[Frame]:
         frames = []
         if kicker:
             frames.append(self.ts.frame(f"{name}/kicker", [Para(kicker, self.role(Role.HEADING), self.e.language)],
@@ -124,7 +125,7 @@ class DeckArranger:
         frames.append(self.ts.frame(
             f"{name}/title", [Para(title, self.role(Role.TITLE), title_lang, balance=True)], self.title_box,
             valign=VAlign.BOTTOM, policy=self.spec.fit[FitTarget.TITLE], role=FrameRole.TITLE,
-            where=f"slide {number} ({name}): title"))
+            where=field or f"slide {number} ({name}): title", context=f"slide {number}, title" if field else ""))
         rule_y = self.title_box.bottom + 9
         frames.append(Frame(f"{name}/rule", FrameRole.SHAPE, Box(self.grid.content.x, rule_y, 56, 3),
                             fill=self.colors["accent"]))
@@ -143,12 +144,15 @@ class DeckArranger:
         if handling:
             text = f"{text}  \u00b7  {handling}"
         frames.append(self.ts.frame(f"{name}/footer", [Para(text, role, self.e.lang(self.e.brief.meta.title))],
-                                    left, where=f"slide {number}: footer"))
+                                    left, where=self.e.meta_at('short_title'), context=f"slide {number}, footer"))
         frames.append(self.ts.frame(f"{name}/number", [Para(str(number), role, Language.EN, align=Align.RIGHT)],
                                     right, where=f"slide {number}: slide number"))
         return frames
 
     def slide(self, name: str, frames: list[Frame], notes: str = "") -> None:
+        if len(self.slides) >= MAX_SLIDES:
+            raise FitError(f"the deck would have more than {MAX_SLIDES:,} slides; shorten the content or split it"
+                           " into several briefs", f"{self.e.source}: sections")
         self.slides.append(SlidePlan(name, tuple(frames), self.colors["background"], notes))
 
     @property
@@ -190,7 +194,8 @@ class DeckArranger:
         if handling:
             frames.append(self.ts.frame("title/handling", [Para(handling, self.role(Role.HEADING),
                                                                 self.e.lang(meta.handling))],
-                                        Box(c.x, top, c.w, self.line(Role.HEADING) + 2), where="title slide: handling"))
+                                        Box(c.x, top, c.w, self.line(Role.HEADING) + 2),
+                                        where=self.e.meta_at('handling'), context="title slide"))
         title_role = self.role(Role.TITLE)
         big = replace(title_role, size=title_role.size * 1.45, min_size=title_role.min_size)
         cols = max(1, round(self.grid.columns * 0.8))
@@ -200,7 +205,7 @@ class DeckArranger:
         frames.append(self.ts.frame("title/title", [Para(self.e.t(meta.title), big, self.e.lang(meta.title),
                                                          balance=True)],
                                     title_box, valign=VAlign.BOTTOM, policy=self.spec.fit[FitTarget.TITLE],
-                                    role=FrameRole.TITLE, where="title slide: title"))
+                                    role=FrameRole.TITLE, where=self.e.meta_at('title'), context="title slide"))
         y = title_box.bottom + 14
         frames.append(Frame("title/rule", FrameRole.SHAPE, Box(c.x, y, 72, 4), fill=self.colors["accent"]))
         y += 22
@@ -208,12 +213,14 @@ class DeckArranger:
             sub_h = self.line(Role.SUBTITLE, 3) + 4
             frames.append(self.ts.frame("title/subtitle", [Para(self.e.t(meta.subtitle), self.role(Role.SUBTITLE),
                                                                  self.e.lang(meta.subtitle))],
-                                        Box(x, y, w, sub_h), policy=FitPolicy.SHRINK, where="title slide: subtitle"))
+                                        Box(x, y, w, sub_h), policy=FitPolicy.SHRINK,
+                                        where=self.e.meta_at('subtitle'), context="title slide"))
         date_text = f"{_format_date(meta.date, self.e.language)}  \u00b7  {self.e.t(meta.organisation)}"
         line_h = self.line(Role.ATTRIBUTION) + 4
         frames.append(self.ts.frame("title/dateline", [Para(date_text, self.role(Role.ATTRIBUTION),
                                                             self.e.lang(meta.organisation))],
-                                    Box(c.x, c.bottom - line_h, c.w, line_h), where="title slide: date line"))
+                                    Box(c.x, c.bottom - line_h, c.w, line_h),
+                                    where=self.e.meta_at('organisation'), context="title slide"))
         notes = self.e.t(meta.subtitle)
         self.slide("title", frames, notes)
         del n
@@ -241,8 +248,9 @@ class DeckArranger:
                                         Box(num_x, y + 8, num_w, row_h - 8), where=f"slide {n} (agenda): number"))
             frames.append(self.ts.frame(f"agenda:{section.id}", [Para(self.e.t(section.heading), self.role(Role.BODY),
                                                                       self.e.lang(section.heading))],
-                                        Box(text_x, y + 6, text_w, row_h - 6), where=f"slide {n} (agenda): "
-                                        f"{section.id}"))
+                                        Box(text_x, y + 6, text_w, row_h - 6),
+                                        where=self.e.at("sections", section.id, "heading"),
+                                        context=f"slide {n}, agenda"))
         frames += self.footer(name, n)
         self.slide(name, frames)
 
@@ -279,11 +287,17 @@ class DeckArranger:
         for part, chunk in enumerate(chunks):
             n = self.next_number
             name = f"section:{section.id}" + (f"#{part + 1}" if part else "")
-            frames = self.chrome(name, kicker, e.t(section.heading), e.lang(section.heading), n, cont=part > 0)
+            frames = self.chrome(name, kicker, e.t(section.heading), e.lang(section.heading), n, cont=part > 0,
+                                 field=e.at("sections", section.id, "heading"))
             frames.append(self.ts.frame(f"section:{section.id}/body" + (f"#{part + 1}" if part else ""), chunk,
-                                        continued_box if part else text_box, policy=FitPolicy.FAIL if policy is FitPolicy.FAIL
-                                        else FitPolicy.SHRINK, where=f"slide {n} ({name}): bullets"))
-            notes = [e.t(p) for p in section.notes] if part == 0 else []
+                                        continued_box if part else text_box,
+                                        policy=FitPolicy.FAIL if policy is FitPolicy.FAIL else FitPolicy.SHRINK,
+                                        where=e.at("sections", section.id, "bullets"), context=f"slide {n}"))
+            if part == 0:
+                first_number = n
+                notes = [e.t(p) for p in section.notes]
+            else:
+                notes = [f"Continues \u201c{e.t(section.heading)}\u201d from slide {first_number}."]
             if part == 0:
                 if sidebar_cols:
                     side = self.cols(text_cols, sidebar_cols, body.y, body.h)
@@ -367,8 +381,7 @@ class DeckArranger:
         setting = self.ts.set(paras, inner.w, scale) if scale is not None else self.ts.fit(paras, inner.w, inner.h)
         if setting is None or setting.height > inner.h:
             if self.spec.fit[FitTarget.STAT] is FitPolicy.FAIL or setting is None:
-                raise FitError(f"stat {stat.id} does not fit its card even at the smallest size",
-                               f"slide {self.next_number}: stat:{stat.id}")
+                raise self.stat_too_big(stat, inner.w, self.next_number)
         frames.append(self._frame_from(f"stat:{stat.id}", setting, text_box, CARD_INSETS, valign))
         return frames, box.h
 
@@ -377,6 +390,14 @@ class DeckArranger:
 
         inner = box.inset(insets)
         return Frame(name, FrameRole.TEXT, box, _aligned(setting, inner.h, valign), insets, valign)
+
+    def stat_too_big(self, stat: Stat, width: float, number: int) -> FitError:
+        """Which part of a stat callout to shorten: the value if it cannot fit one line, else the label."""
+        role = self.role(Role.STAT_VALUE)
+        value_fits = self.ts.width(self.e.t(stat.value), role, role.min_size) <= width
+        field = "label" if value_fits else "value"
+        return FitError(f"on slide {number}: does not fit its card even at the smallest size; shorten the {field}",
+                        self.e.at("stats", stat.id, field))
 
     def quote_card(self, quote: Quote, box: Box) -> list[Frame] | None:
         e = self.e
@@ -412,8 +433,8 @@ class DeckArranger:
         max_h = body.h * 0.5
         setting = self.ts.fit(paras, w - insets.left - insets.right, max_h - insets.top - insets.bottom)
         if setting is None:
-            raise FitError(f"quote {quote.id} does not fit a band at the smallest size",
-                           f"slide {self.next_number}: quote:{quote.id}")
+            raise FitError(f"on slide {self.next_number}: does not fit a band at the smallest size; shorten it",
+                           self.e.at("quotes", quote.id, "text"))
         h = setting.height / 0.97 + insets.top + insets.bottom
         box = Box(x, body.bottom - h, w, h)
         return [
@@ -448,8 +469,7 @@ class DeckArranger:
                 inner = Box(box.x + 4, box.y, box.w - 4, box.h).inset(CARD_INSETS)
                 setting = self.ts.fit(self.stat_paras(stat, cap), inner.w, inner.h)
                 if setting is None:
-                    raise FitError(f"stat {stat.id} does not fit its card even at the smallest size",
-                                   f"slide {n} ({name}): stat:{stat.id}")
+                    raise self.stat_too_big(stat, inner.w, n)
                 scales.append(setting.scale)
             scale = min(scales)
             notes = []
@@ -500,7 +520,7 @@ class DeckArranger:
         n = self.next_number
         name = f"quote:{quote.id}"
         frames = self.chrome(name, label(Label.IN_THEIR_WORDS, e.language), e.t(quote.speaker), e.lang(quote.speaker),
-                             n)
+                             n, field=e.at("quotes", quote.id, "speaker"))
         body = self.body_box
         # a layout may size quotes for a sidebar or band; alone on a slide they are set at least a third larger
         # than body text
@@ -522,8 +542,8 @@ class DeckArranger:
         policy = self.spec.fit[FitTarget.QUOTE]
         setting = self.ts.fit(quote_paras, inner_w, room, shrink=policy is not FitPolicy.FAIL)
         if setting is None:
-            raise FitError(f"the quote does not fit its slide even at {quote_role.min_size:g} pt; shorten it",
-                           f"slide {n} ({name}): quote:{quote.id}")
+            raise FitError(f"on slide {n}: does not fit even at {quote_role.min_size:g} pt; shorten it",
+                           e.at("quotes", quote.id, "text"))
         quote_h = setting.height / 0.97
         group_h = pad.top + quote_h + gap + attr_h + pad.bottom
         top = body.y + max(0.0, (body.h - group_h) * 0.4)

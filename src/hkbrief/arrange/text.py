@@ -189,6 +189,7 @@ class Typesetter:
         role: FrameRole = FrameRole.TEXT,
         where: str = "",
         fill: str | None = None,
+        context: str = "",
     ) -> Frame:
         """A text frame whose paragraphs fit ``box``; raises :class:`FitError` naming the overflow otherwise."""
         inner = box.inset(insets)
@@ -201,7 +202,8 @@ class Typesetter:
             else:
                 overflow = self.set(paras, inner.w, 0.0).height - inner.h * HEIGHT_SAFETY
                 advice = "even at the smallest size the layout allows; shorten it or allow a smaller min_size"
-            raise FitError(Problem(where or name, f"text does not fit: {overflow:.1f} pt too tall {advice}"))
+            on = f"on {context}: " if context else ""
+            raise FitError(Problem(where or name, f"{on}text does not fit: {overflow:.1f} pt too tall {advice}"))
         return Frame(
             name=name,
             role=role,
@@ -235,6 +237,10 @@ class Typesetter:
                 queue.append(para)
                 continue
             pieces = self._pieces(para, width, limit)
+            if len(pieces) == 1:
+                # not even one line fits: keep it as a chunk of its own, and the frame reports the fit error
+                chunks.append(pieces)
+                continue
             chunks.extend([piece] for piece in pieces[:-1])
             queue.append(pieces[-1])
         if current:

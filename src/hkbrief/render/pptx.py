@@ -8,7 +8,6 @@ functions that need them, so that the command line starts fast.
 
 from __future__ import annotations
 
-import copy
 import datetime as dt
 import io
 import re
@@ -45,9 +44,11 @@ _ANCHORS = {VAlign.TOP: "t", VAlign.MIDDLE: "ctr", VAlign.BOTTOM: "b"}
 _COLOUR = re.compile(r"#([0-9A-Fa-f]{6})")
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\u2028]")
 _NOTES_NEWLINE = re.compile(r"\r\n?")
-# Characters XML 1.0 cannot carry; vertical tab is allowed where the writer turns it into a line break.
-_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_NOT_XML_EXCEPT_BREAKS = re.compile("[^\t\n\r\v\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Characters XML 1.0 cannot carry (C0 controls but tab, newline and carriage return; surrogates; U+FFFE, U+FFFF);
+# vertical tab is allowed where the writer turns it into a line break. Listed, not negated: the negated class
+# "[^\t\n\r\x20-\ud7ff...]" spans all of Unicode and took ~6 ms each to compile at every start.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_NOT_XML_EXCEPT_BREAKS = re.compile("[\x00-\x08\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _EAST_ASIAN_LANGUAGES = frozenset({"zh", "ja", "ko", "yue"})
 # Office wants a language with a region; these are the regions a tag without one stands for in a Hong Kong brief.
 _DEFAULT_REGIONS = {"en": "en-US", "zh": "zh-HK", "zh-hant": "zh-HK", "zh-hans": "zh-CN", "yue": "zh-HK"}
@@ -69,9 +70,7 @@ def render_deck(plan: DeckPlan) -> bytes:
     _drop_template_leftovers(presentation)
     _write_slides(presentation, plan)
     _write_properties(presentation, plan)
-    saved = io.BytesIO()
-    presentation.save(saved)
-    return _normalised_zip(saved.getvalue())
+    return _package_bytes(presentation)
 
 
 def emu(points: float) -> int:
@@ -121,6 +120,7 @@ def _check_frame(frame: Frame, where: str) -> None:
         at = f"{where}, paragraph {index + 1}"
         _check_xml_text(paragraph.text, f"{at}: text", _NOT_XML_EXCEPT_BREAKS)
         _check_xml_text(paragraph.bullet or "", f"{at}: bullet", _NOT_XML)
+        _check_xml_text(paragraph.lang, f"{at}: language", _NOT_XML)
         _check_colour(paragraph.style.color, f"{at}: colour")
         face = paragraph.style.face
         _check_xml_text(face.office_family, f"{at}: font", _NOT_XML)
@@ -182,14 +182,17 @@ def _drop_template_leftovers(presentation) -> None:
 
 
 def _write_slides(presentation, plan: DeckPlan) -> None:
-    """Add every slide in linear time.
+    """Add every slide in linear time, each as finished XML.
 
     ``Slides.add_slide`` searches all relationships and part names for each new slide (quadratic: seconds for
-    1,000 slides), so slide, notes and image part names and relationship ids are allocated here instead.
+    1,000 slides), so slide, notes and image part names and relationship ids are allocated here instead. Each
+    slide is written as text (see ``_slide_xml``) into a plain part: building it element by element through
+    python-pptx's lxml classes took ~1.5 ms a slide and kept every slide's tree in memory until the deck was saved.
     """
+    from pptx.opc.constants import CONTENT_TYPE as CT
     from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+    from pptx.opc.package import Part
     from pptx.opc.packuri import PackURI
-    from pptx.parts.slide import SlidePart
 
     presentation_part = presentation.part
     package = presentation_part.package
@@ -198,11 +201,12 @@ def _write_slides(presentation, plan: DeckPlan) -> None:
     images = _ImageParts(package)
     notes = _NotesWriter(presentation) if any(slide.notes for slide in plan.slides) else None
     for number, slide_plan in enumerate(plan.slides, start=1):
-        slide_part = SlidePart.new(PackURI(f"/ppt/slides/slide{number}.xml"), package, layout_part)
+        slide_part = Part(PackURI(f"/ppt/slides/slide{number}.xml"), CT.PML_SLIDE, package)
+        slide_part.relate_to(layout_part, RT.SLIDE_LAYOUT)
         # A new part cannot already be related, so skip get_or_add's search of every existing relationship.
         rel_id = presentation_part.rels._add_relationship(RT.SLIDE, slide_part)
         _sub(slide_list, "p:sldId", {"id": str(_FIRST_SLIDE_ID + number - 1), "r:id": rel_id})
-        _draw_slide(slide_part, slide_plan, images)
+        slide_part.blob = _slide_xml(slide_part, slide_plan, images)
         if slide_plan.notes and notes is not None:
             notes.add(slide_part, slide_plan.notes)
 
@@ -243,7 +247,12 @@ class _ImageParts:
 
 
 class _NotesWriter:
-    """Notes slides, named by count instead of python-pptx's search of every part name."""
+    """Notes slides, named by count instead of python-pptx's search of every part name.
+
+    python-pptx builds one notes slide (cloning the notes master's placeholders, the slow part) as a template,
+    with a marker paragraph as its text; every notes slide is that XML with the marker replaced by its own
+    paragraphs, written as python-pptx's ``TextFrame.text`` would write them.
+    """
 
     def __init__(self, presentation) -> None:
         from pptx.opc.constants import RELATIONSHIP_TYPE as RT
@@ -251,7 +260,7 @@ class _NotesWriter:
         presentation_part = presentation.part
         self._master_part = presentation_part.notes_master_part
         self._count = 0
-        self._blank = None
+        self._head, self._tail = _notes_template(self._master_part)
         # python-pptx relates the notes master but does not list it in presentation.xml, where the schema puts it
         # right after the slide masters and where readers such as Keynote look for it.
         rel_id = next(rid for rid, rel in presentation_part.rels.items() if rel.reltype == RT.NOTES_MASTER)
@@ -264,39 +273,84 @@ class _NotesWriter:
     def add(self, slide_part, text: str) -> None:
         from pptx.opc.constants import CONTENT_TYPE as CT
         from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+        from pptx.opc.package import Part
         from pptx.opc.packuri import PackURI
-        from pptx.oxml.slide import CT_NotesSlide
-        from pptx.parts.slide import NotesSlidePart
 
         self._count += 1
-        element = CT_NotesSlide.new() if self._blank is None else copy.deepcopy(self._blank)
-        notes_part = NotesSlidePart(
-            PackURI(f"/ppt/notesSlides/notesSlide{self._count}.xml"),
-            CT.PML_NOTES_SLIDE,
-            slide_part.package,
-            element,
+        blob = self._head + _notes_paragraphs(text).encode("utf-8") + self._tail
+        notes_part = Part(
+            PackURI(f"/ppt/notesSlides/notesSlide{self._count}.xml"), CT.PML_NOTES_SLIDE, slide_part.package, blob
         )
         notes_part.relate_to(self._master_part, RT.NOTES_MASTER)
         notes_part.relate_to(slide_part, RT.SLIDE)
         slide_part.relate_to(notes_part, RT.NOTES_SLIDE)
-        notes_slide = notes_part.notes_slide
-        if self._blank is None:
-            # Cloning the master's placeholders is the slow part; do it once and copy the result.
-            notes_slide.clone_master_placeholders(self._master_part.notes_master)
-            self._blank = copy.deepcopy(element)
-        # python-pptx makes paragraphs of "\n" and line breaks of "\v" but writes "\r" as a visible _x000D_.
-        notes_slide.notes_text_frame.text = _NOTES_NEWLINE.sub("\n", text).replace("\u2028", "\v")
+
+
+_NOTES_MARKER = "hkbrief-notes-marker"
+
+
+def _notes_template(master_part) -> tuple[bytes, bytes]:
+    """A notes slide's XML before and after its text paragraphs, as python-pptx writes a new notes slide."""
+    from pptx.opc.constants import CONTENT_TYPE as CT
+    from pptx.opc.packuri import PackURI
+    from pptx.oxml.slide import CT_NotesSlide
+    from pptx.parts.slide import NotesSlidePart
+
+    # A part no relationship reaches, so it is never saved: only its XML is wanted.
+    part = NotesSlidePart(
+        PackURI("/ppt/notesSlides/notesSlide0.xml"), CT.PML_NOTES_SLIDE, master_part.package, CT_NotesSlide.new()
+    )
+    part.notes_slide.clone_master_placeholders(master_part.notes_master)
+    part.notes_slide.notes_text_frame.text = _NOTES_MARKER
+    head, marker, tail = part.blob.partition(f"<a:p><a:r><a:t>{_NOTES_MARKER}</a:t></a:r></a:p>".encode())
+    if not marker:
+        raise LookupError("the notes master has no body placeholder to hold speaker notes")
+    return head, tail
+
+
+def _notes_paragraphs(text: str) -> str:
+    """Notes text as python-pptx's ``TextFrame.text`` writes it: a paragraph per line, ``\v`` a line break.
+
+    python-pptx makes paragraphs of "\n" and line breaks of "\v" but writes "\r" as a visible _x000D_, so Windows
+    line ends become "\n" and U+2028 (line separator) "\v" first.
+    """
+    text = _NOTES_NEWLINE.sub("\n", text).replace("\u2028", "\v")
+    out: list[str] = []
+    for paragraph in text.split("\n"):
+        content = []
+        for index, piece in enumerate(paragraph.split("\v")):
+            if index:
+                content.append("<a:br/>")
+            if piece:
+                content.append(f"<a:r><a:t>{_text(piece)}</a:t></a:r>")
+        out.append(f"<a:p>{''.join(content)}</a:p>" if content else "<a:p/>")
+    return "".join(out)
 
 
 # -- slides and shapes ------------------------------------------------------------------------------------------
+#
+# Slides are composed as text. Every value that comes from the plan passes through ``_text`` or ``_attribute``,
+# which escape exactly as lxml does, so the bytes are what lxml would serialise for the same tree (a test parses
+# and re-serialises every slide to check); ``_check_plan`` has already refused characters XML cannot carry.
+
+_XML_DECLARATION = "<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+_SLIDE_START = (
+    f'{_XML_DECLARATION}<p:sld xmlns:a="{_NAMESPACES["a"]}" xmlns:p="{_NAMESPACES["p"]}" xmlns:r="{_NAMESPACES["r"]}">'
+)
+_SHAPE_TREE_START = (
+    '<p:spTree><p:nvGrpSpPr><p:cNvPr id="1" name=""/><p:cNvGrpSpPr/><p:nvPr/></p:nvGrpSpPr><p:grpSpPr/>'
+)
+_SLIDE_END = "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOvr></p:sld>"
 
 
-def _draw_slide(slide_part, slide_plan: SlidePlan, images: _ImageParts) -> None:
-    slide_element = slide_part.slide.element
-    common = slide_element.find(_q("p:cSld"))
-    common.set("name", slide_plan.name)
-    common.insert(0, _background(common, slide_plan.background))
-    tree = common.find(_q("p:spTree"))
+def _slide_xml(slide_part, slide_plan: SlidePlan, images: _ImageParts) -> bytes:
+    out = [
+        _SLIDE_START,
+        f'<p:cSld name="{_attribute(slide_plan.name)}"><p:bg><p:bgPr>',
+        _solid_fill(slide_plan.background),
+        "<a:effectLst/></p:bgPr></p:bg>",
+        _SHAPE_TREE_START,
+    ]
     title_placed = False
     for shape_id, frame in enumerate(slide_plan.frames, start=2):
         match frame.role:
@@ -304,14 +358,16 @@ def _draw_slide(slide_part, slide_plan: SlidePlan, images: _ImageParts) -> None:
                 # The first title goes into the placeholder; a second one can only be a text box.
                 as_placeholder = frame.role is FrameRole.TITLE and not title_placed
                 title_placed = title_placed or as_placeholder
-                _add_text_shape(tree, shape_id, frame, title_placeholder=as_placeholder)
+                _add_text_shape(out, shape_id, frame, title_placeholder=as_placeholder)
             case FrameRole.SHAPE:
-                _add_rectangle(tree, shape_id, frame)
+                _add_rectangle(out, shape_id, frame)
             case FrameRole.IMAGE:
                 image_part = images.part_for(frame.image_path or "", f"slide {slide_plan.name}, frame {frame.name}")
-                _add_picture(tree, shape_id, frame, _relate_image(slide_part, image_part))
+                _add_picture(out, shape_id, frame, _relate_image(slide_part, image_part))
             case _:
                 assert_never(frame.role)
+    out.append(_SLIDE_END)
+    return "".join(out).encode("utf-8")
 
 
 def _relate_image(slide_part, image_part) -> str:
@@ -320,141 +376,117 @@ def _relate_image(slide_part, image_part) -> str:
     return slide_part.relate_to(image_part, RT.IMAGE)
 
 
-def _background(common, colour: str):
-    background = _sub(common, "p:bg")
-    properties = _sub(background, "p:bgPr")
-    _add_solid_fill(properties, colour)
-    _sub(properties, "a:effectLst")
-    return background
-
-
-def _add_text_shape(tree, shape_id: int, frame: Frame, *, title_placeholder: bool) -> None:
+def _add_text_shape(out: list[str], shape_id: int, frame: Frame, *, title_placeholder: bool) -> None:
     """A title placeholder (seen by outline view and screen readers) or a text box, both with explicit formats."""
-    shape = _sub(tree, "p:sp")
-    non_visual = _sub(shape, "p:nvSpPr")
-    _sub(non_visual, "p:cNvPr", {"id": str(shape_id), "name": frame.name})
+    out.append(f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{_attribute(frame.name)}"/>')
     if title_placeholder:
-        _sub(_sub(non_visual, "p:cNvSpPr"), "a:spLocks", {"noGrp": "1"})
-        _sub(_sub(non_visual, "p:nvPr"), "p:ph", {"type": "title"})
+        out.append('<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr>')
     else:
-        _sub(non_visual, "p:cNvSpPr", {"txBox": "1"})
-        _sub(non_visual, "p:nvPr")
-    _add_shape_properties(shape, frame)
-    _add_text_body(shape, frame)
+        out.append('<p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>')
+    _add_shape_properties(out, frame)
+    _add_text_body(out, frame)
+    out.append("</p:sp>")
 
 
-def _add_rectangle(tree, shape_id: int, frame: Frame) -> None:
+def _add_rectangle(out: list[str], shape_id: int, frame: Frame) -> None:
     """A plain rectangle: no p:style, so no theme line, shadow or effect beyond what the plan says."""
-    shape = _sub(tree, "p:sp")
-    non_visual = _sub(shape, "p:nvSpPr")
-    _sub(non_visual, "p:cNvPr", {"id": str(shape_id), "name": frame.name})
-    _sub(non_visual, "p:cNvSpPr")
-    _sub(non_visual, "p:nvPr")
-    _add_shape_properties(shape, frame)
+    out.append(
+        f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{_attribute(frame.name)}"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr>'
+    )
+    _add_shape_properties(out, frame)
     if frame.paragraphs:
-        _add_text_body(shape, frame)
+        _add_text_body(out, frame)
+    out.append("</p:sp>")
 
 
-def _add_picture(tree, shape_id: int, frame: Frame, rel_id: str) -> None:
+def _add_picture(out: list[str], shape_id: int, frame: Frame, rel_id: str) -> None:
     """A picture stretched over the planned box, described for screen readers or marked decorative."""
-    picture = _sub(tree, "p:pic")
-    non_visual = _sub(picture, "p:nvPicPr")
     description = "" if frame.decorative else frame.alt_text
-    properties = _sub(non_visual, "p:cNvPr", {"id": str(shape_id), "name": frame.name, "descr": description})
+    out.append(
+        f'<p:pic><p:nvPicPr><p:cNvPr id="{shape_id}" name="{_attribute(frame.name)}" descr="{_attribute(description)}"'
+    )
     if frame.decorative:
-        extension = _sub(_sub(properties, "a:extLst"), "a:ext", {"uri": _DECORATIVE_EXTENSION_URI})
-        _sub_element(extension, f"{{{_DECORATIVE_NAMESPACE}}}decorative", {"val": "1"}, {"adec": _DECORATIVE_NAMESPACE})
-    _sub(_sub(non_visual, "p:cNvPicPr"), "a:picLocks", {"noChangeAspect": "1"})
-    _sub(non_visual, "p:nvPr")
-    fill = _sub(picture, "p:blipFill")
-    _sub(fill, "a:blip", {"r:embed": rel_id})
-    _sub(_sub(fill, "a:stretch"), "a:fillRect")
-    _add_shape_properties(picture, frame, explicit_no_fill=False)
-
-
-def _add_shape_properties(shape, frame: Frame, *, explicit_no_fill: bool = True) -> None:
-    properties = _sub(shape, "p:spPr")
-    transform = _sub(properties, "a:xfrm")
-    _sub(transform, "a:off", {"x": str(emu(frame.box.x)), "y": str(emu(frame.box.y))})
-    _sub(transform, "a:ext", {"cx": str(emu(frame.box.w)), "cy": str(emu(frame.box.h))})
-    _sub(_sub(properties, "a:prstGeom", {"prst": "rect"}), "a:avLst")
-    if frame.fill is not None:
-        _add_solid_fill(properties, frame.fill)
-    elif explicit_no_fill:
-        _sub(properties, "a:noFill")
-    if frame.stroke is not None and frame.stroke_width > 0:
-        line = _sub(properties, "a:ln", {"w": str(emu(frame.stroke_width))})
-        _add_solid_fill(line, frame.stroke)
+        out.append(
+            f'><a:extLst><a:ext uri="{_DECORATIVE_EXTENSION_URI}"><adec:decorative xmlns:adec="{_DECORATIVE_NAMESPACE}"'
+            ' val="1"/></a:ext></a:extLst></p:cNvPr>'
+        )
     else:
-        _sub(_sub(properties, "a:ln"), "a:noFill")
-    _sub(properties, "a:effectLst")
+        out.append("/>")
+    out.append(
+        '<p:cNvPicPr><a:picLocks noChangeAspect="1"/></p:cNvPicPr><p:nvPr/></p:nvPicPr>'
+        f'<p:blipFill><a:blip r:embed="{_attribute(rel_id)}"/><a:stretch><a:fillRect/></a:stretch></p:blipFill>'
+    )
+    _add_shape_properties(out, frame, explicit_no_fill=False)
+    out.append("</p:pic>")
 
 
-def _add_solid_fill(parent, colour: str) -> None:
-    _sub(_sub(parent, "a:solidFill"), "a:srgbClr", {"val": colour.lstrip("#").upper()})
+def _add_shape_properties(out: list[str], frame: Frame, *, explicit_no_fill: bool = True) -> None:
+    box = frame.box
+    out.append(
+        f'<p:spPr><a:xfrm><a:off x="{emu(box.x)}" y="{emu(box.y)}"/><a:ext cx="{emu(box.w)}" cy="{emu(box.h)}"/>'
+        '</a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom>'
+    )
+    if frame.fill is not None:
+        out.append(_solid_fill(frame.fill))
+    elif explicit_no_fill:
+        out.append("<a:noFill/>")
+    if frame.stroke is not None and frame.stroke_width > 0:
+        out.append(f'<a:ln w="{emu(frame.stroke_width)}">{_solid_fill(frame.stroke)}</a:ln>')
+    else:
+        out.append("<a:ln><a:noFill/></a:ln>")
+    out.append("<a:effectLst/></p:spPr>")
+
+
+def _solid_fill(colour: str) -> str:
+    return f'<a:solidFill><a:srgbClr val="{_attribute(colour.lstrip("#").upper())}"/></a:solidFill>'
 
 
 # -- text -------------------------------------------------------------------------------------------------------
 
 
-def _add_text_body(shape, frame: Frame) -> None:
+def _add_text_body(out: list[str], frame: Frame) -> None:
     """Wrap in the box, never autofit, insets and anchor as planned: the plan already made the text fit."""
-    body = _sub(shape, "p:txBody")
     insets: Insets = frame.insets
-    body_properties = _sub(
-        body,
-        "a:bodyPr",
-        {
-            "vert": "horz",
-            "wrap": "square",
-            "lIns": str(emu(insets.left)),
-            "tIns": str(emu(insets.top)),
-            "rIns": str(emu(insets.right)),
-            "bIns": str(emu(insets.bottom)),
-            "rtlCol": "0",
-            "anchor": _ANCHORS[frame.valign],
-            "anchorCtr": "0",
-        },
+    out.append(
+        f'<p:txBody><a:bodyPr vert="horz" wrap="square" lIns="{emu(insets.left)}" tIns="{emu(insets.top)}"'
+        f' rIns="{emu(insets.right)}" bIns="{emu(insets.bottom)}" rtlCol="0" anchor="{_ANCHORS[frame.valign]}"'
+        ' anchorCtr="0"><a:noAutofit/></a:bodyPr><a:lstStyle/>'
     )
-    _sub(body_properties, "a:noAutofit")
-    _sub(body, "a:lstStyle")
     if not frame.paragraphs:
-        _sub(body, "a:p")
+        out.append("<a:p/>")
     for index, paragraph in enumerate(frame.paragraphs):
-        _add_paragraph(body, paragraph, first=index == 0, keep_breaks=frame.keep_breaks)
+        _add_paragraph(out, paragraph, first=index == 0, keep_breaks=frame.keep_breaks)
+    out.append("</p:txBody>")
 
 
-def _add_paragraph(body, paragraph: Paragraph, *, first: bool, keep_breaks: bool) -> None:
+def _add_paragraph(out: list[str], paragraph: Paragraph, *, first: bool, keep_breaks: bool) -> None:
     style = paragraph.style
-    element = _sub(body, "a:p")
     margin = emu(paragraph.indent)
-    properties = _sub(
-        element,
-        "a:pPr",
-        {
-            "marL": str(margin),
-            "indent": str(-margin if paragraph.bullet else 0),
-            "algn": _ALIGNMENTS[style.align],
-            # the plan measured every character inside the line: no punctuation may hang past the box edge
-            "hangingPunct": "0",
-        },
+    # hangingPunct="0": the plan measured every character inside the line, so no punctuation may hang past the
+    # box edge.
+    out.append(
+        f'<a:p><a:pPr marL="{margin}" indent="{-margin if paragraph.bullet else 0}" algn="{_ALIGNMENTS[style.align]}"'
+        ' hangingPunct="0">'
     )
-    _add_spacing(properties, "a:lnSpc", style.line_height)
-    _add_spacing(properties, "a:spcBef", 0.0 if first else style.space_before)
-    _add_spacing(properties, "a:spcAft", style.space_after)
+    out.append(_spacing("a:lnSpc", style.line_height))
+    out.append(_spacing("a:spcBef", 0.0 if first else style.space_before))
+    out.append(_spacing("a:spcAft", style.space_after))
     if paragraph.bullet:
-        _sub(properties, "a:buFont", {"typeface": style.face.office_family})
-        _sub(properties, "a:buChar", {"char": paragraph.bullet})
+        out.append(
+            f'<a:buFont typeface="{_attribute(style.face.office_family)}"/>'
+            f'<a:buChar char="{_attribute(paragraph.bullet)}"/>'
+        )
     else:
-        _sub(properties, "a:buNone")
+        out.append("<a:buNone/>")
+    out.append("</a:pPr>")
+    attributes, content = _run_properties(paragraph)
+    run_properties = f"<a:rPr {attributes}>{content}</a:rPr>"
     for index, piece in enumerate(_pieces(paragraph, keep_breaks)):
         if index:
-            _add_run_properties(_sub(element, "a:br"), paragraph, "a:rPr")
+            out.append(f"<a:br>{run_properties}</a:br>")
         if piece:
-            run = _sub(element, "a:r")
-            _add_run_properties(run, paragraph, "a:rPr")
-            _sub(run, "a:t").text = piece
-    _add_run_properties(element, paragraph, "a:endParaRPr")
+            out.append(f"<a:r>{run_properties}<a:t>{_text(piece)}</a:t></a:r>")
+    out.append(f"<a:endParaRPr {attributes}>{content}</a:endParaRPr></a:p>")
 
 
 def _pieces(paragraph: Paragraph, keep_breaks: bool) -> Iterator[str]:
@@ -466,31 +498,50 @@ def _pieces(paragraph: Paragraph, keep_breaks: bool) -> Iterator[str]:
         yield from _LINE_BREAK.split(paragraph.text)
 
 
-def _add_spacing(properties, tag: str, points: float) -> None:
-    _sub(_sub(properties, tag), "a:spcPts", {"val": str(round(points * 100))})
+def _spacing(tag: str, points: float) -> str:
+    return f'<{tag}><a:spcPts val="{round(points * 100)}"/></{tag}>'
 
 
-def _add_run_properties(parent, paragraph: Paragraph, tag: str) -> None:
-    """Size, face, colour, Latin and East Asian typefaces and language, in the schema's child order."""
+def _run_properties(paragraph: Paragraph) -> tuple[str, str]:
+    """Attributes and children of a run's properties: language, size, face, colour, Latin and East Asian fonts.
+
+    Every run of a paragraph (and its end-of-paragraph properties) carries the same properties, in the schema's
+    child order.
+    """
     style = paragraph.style
     face = style.face
     language = office_language(paragraph.lang)
-    attributes = {"lang": language}
-    if language.split("-")[0] in _EAST_ASIAN_LANGUAGES:
-        attributes["altLang"] = "en-US"
-    attributes |= {
-        "sz": str(round(style.size * 100)),
-        "b": "1" if face.bold else "0",
-        "i": "1" if face.italic else "0",
-        "dirty": "0",
-    }
-    properties = _sub(parent, tag, attributes)
-    _add_solid_fill(properties, style.color)
-    _sub(properties, "a:latin", {"typeface": face.office_family})
-    _sub(properties, "a:ea", {"typeface": face.east_asian_family})
+    alternative = ' altLang="en-US"' if language.split("-")[0] in _EAST_ASIAN_LANGUAGES else ""
+    attributes = (
+        f'lang="{_attribute(language)}"{alternative} sz="{round(style.size * 100)}" b="{"1" if face.bold else "0"}"'
+        f' i="{"1" if face.italic else "0"}" dirty="0"'
+    )
+    content = (
+        f'{_solid_fill(style.color)}<a:latin typeface="{_attribute(face.office_family)}"/>'
+        f'<a:ea typeface="{_attribute(face.east_asian_family)}"/>'
+    )
+    return attributes, content
 
 
 # -- XML --------------------------------------------------------------------------------------------------------
+
+
+def _text(value: str) -> str:
+    """Element text escaped as lxml escapes it."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\r", "&#13;")
+
+
+def _attribute(value: str) -> str:
+    """An attribute value (inside double quotes) escaped as lxml escapes it."""
+    return (
+        value.replace("&", "&amp;")
+        .replace("<", "&lt;")
+        .replace(">", "&gt;")
+        .replace('"', "&quot;")
+        .replace("\t", "&#9;")
+        .replace("\n", "&#10;")
+        .replace("\r", "&#13;")
+    )
 
 
 def _q(name: str) -> str:
@@ -500,15 +551,11 @@ def _q(name: str) -> str:
 
 
 def _sub(parent, name: str, attributes: dict[str, str] | None = None):
-    """Append a child named like ``a:rPr`` with attributes named like ``r:id`` or ``sz``."""
-    qualified = {(_q(key) if ":" in key else key): value for key, value in (attributes or {}).items()}
-    return _sub_element(parent, _q(name), qualified)
-
-
-def _sub_element(parent, tag: str, attributes: dict[str, str], namespaces: dict[str, str] | None = None):
+    """Append a child named like ``a:rPr`` with attributes named like ``r:id`` or ``sz`` (for template parts)."""
     from lxml import etree
 
-    return etree.SubElement(parent, tag, attributes, nsmap=namespaces)
+    qualified = {(_q(key) if ":" in key else key): value for key, value in (attributes or {}).items()}
+    return etree.SubElement(parent, _q(name), qualified)
 
 
 # -- properties -------------------------------------------------------------------------------------------------
@@ -591,17 +638,35 @@ def _presentation_format(size: Size) -> str:
 # -- zip --------------------------------------------------------------------------------------------------------
 
 
-def _normalised_zip(package: bytes) -> bytes:
-    """Rewrite the package with entries in a fixed order and fixed dates and attributes, so builds repeat."""
-    source = zipfile.ZipFile(io.BytesIO(package))
+class _Members(dict):
+    """The package's entries by member name; stands in for the zip file python-pptx's writer would fill."""
+
+    def write(self, pack_uri, blob: bytes) -> None:
+        self[pack_uri.membername] = blob
+
+
+def _package_bytes(presentation) -> bytes:
+    """The package as a zip with entries in a fixed order and fixed dates and attributes, so builds repeat.
+
+    python-pptx's ``save`` compresses every entry with its own dates and order, which would have to be read back
+    and compressed again; its package writer is asked for the entries instead, and they are compressed once.
+    """
+    from pptx.opc.serialized import PackageWriter
+
+    package = presentation.part.package
+    members = _Members()
+    writer = PackageWriter(None, package._rels, tuple(package.iter_parts()))
+    writer._write_content_types_stream(members)
+    writer._write_pkg_rels(members)
+    writer._write_parts(members)
     output = io.BytesIO()
-    with source, zipfile.ZipFile(output, "w") as target:
-        for name in sorted(source.namelist(), key=_entry_order):
+    with zipfile.ZipFile(output, "w") as target:
+        for name in sorted(members, key=_entry_order):
             entry = zipfile.ZipInfo(name, date_time=_ZIP_TIMESTAMP)
             entry.compress_type = zipfile.ZIP_DEFLATED
             entry.create_system = _ZIP_CREATE_SYSTEM
             entry.external_attr = _ZIP_FILE_MODE << 16
-            target.writestr(entry, source.read(name), compresslevel=_ZIP_COMPRESS_LEVEL)
+            target.writestr(entry, members[name], compresslevel=_ZIP_COMPRESS_LEVEL)
     return output.getvalue()
 
 
