@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING
 
 from hkbrief.arrange.common import Edition, document_properties
-from hkbrief.arrange.text import Para, Typesetter
+from hkbrief.arrange.text import Para, SetText, Typesetter, aligned
 from hkbrief.errors import FitError
 from hkbrief.geometry import SLIDE_4_3, SLIDE_16_9, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
@@ -23,6 +24,9 @@ from hkbrief.layoutspec import (
 )
 from hkbrief.model import FeatureKind, Language, Quote, Section, Stat
 from hkbrief.plan import Align, DeckPlan, Frame, FrameRole, SlidePlan, VAlign
+
+if TYPE_CHECKING:
+    from hkbrief.images import PreparedImage
 
 CARD_INSETS = Insets(14, 12, 14, 12)
 MAX_SLIDES = 2000  # a briefing deck; also bounds the time any content under the size cap can take
@@ -47,19 +51,11 @@ class Grid:
         return x, count * self.column_width + (count - 1) * self.gutter
 
 
-@dataclass
-class _Slides:
-    """Collects slide plans and numbers them."""
-
-    items: list[SlidePlan]
-
-    def add(self, slide: SlidePlan) -> None:
-        self.items.append(slide)
-
-
 class DeckArranger:
-    def __init__(self, edition: Edition, layout: Layout, typesetter: Typesetter) -> None:
+    def __init__(self, edition: Edition, layout: Layout, typesetter: Typesetter,
+                 images: dict[str, PreparedImage] | None = None) -> None:
         self.e = edition
+        self.images = images or {}
         self.layout = layout
         self.spec: DeckSpec = layout.deck
         self.ts = typesetter
@@ -90,7 +86,6 @@ class DeckArranger:
 
     @property
     def title_box(self) -> Box:
-        c = self.grid.content
         top = self.kicker_box.bottom + 2
         x, w = self.grid.span(0, self.grid.columns)
         return Box(x, top, w, self.line(Role.TITLE, 2) + 4)
@@ -187,7 +182,6 @@ class DeckArranger:
         meta = self.e.brief.meta
         size = self.grid.size
         c = self.grid.content
-        n = self.next_number
         frames = [Frame("title/band", FrameRole.SHAPE, Box(0, 0, size.w, 14), fill=self.colors["accent"])]
         handling = self.e.t(meta.handling)
         top = c.y + 34
@@ -221,9 +215,7 @@ class DeckArranger:
                                                             self.e.lang(meta.organisation))],
                                     Box(c.x, c.bottom - line_h, c.w, line_h),
                                     where=self.e.meta_at('organisation'), context="title slide"))
-        notes = self.e.t(meta.subtitle)
-        self.slide("title", frames, notes)
-        del n
+        self.slide("title", frames, self.e.t(meta.subtitle))
 
     def agenda_slide(self) -> None:
         n = self.next_number
@@ -341,8 +333,6 @@ class DeckArranger:
                 notes.append("Quote: " + self.e.quote_citation(quote))
         return frames
 
-    images: dict = {}
-
     def image_frame(self, section: Section, box: Box) -> tuple[Frame, float]:
         info = self.images[section.image.path]
         scale = min(box.w / info.width, box.h / info.height)
@@ -385,11 +375,10 @@ class DeckArranger:
         frames.append(self._frame_from(f"stat:{stat.id}", setting, text_box, CARD_INSETS, valign))
         return frames, box.h
 
-    def _frame_from(self, name, setting, box, insets, valign) -> Frame:
-        from hkbrief.arrange.text import _aligned
-
+    def _frame_from(self, name: str, setting: SetText, box: Box, insets: Insets, valign: VAlign) -> Frame:
+        """A text frame for paragraphs already set (cards whose size follows their text)."""
         inner = box.inset(insets)
-        return Frame(name, FrameRole.TEXT, box, _aligned(setting, inner.h, valign), insets, valign)
+        return Frame(name, FrameRole.TEXT, box, aligned(setting, inner.h, valign), insets, valign)
 
     def stat_too_big(self, stat: Stat, width: float, number: int) -> FitError:
         """Which part of a stat callout to shorten: the value if it cannot fit one line, else the label."""
@@ -631,7 +620,6 @@ def _format_date(date, language: Language) -> str:
     return f"{date.day} {date.strftime('%B')} {date.year}"
 
 
-def arrange_deck(edition: Edition, layout: Layout, typesetter: Typesetter, images: dict | None = None) -> DeckPlan:
-    arranger = DeckArranger(edition, layout, typesetter)
-    arranger.images = images or {}
-    return arranger.arrange()
+def arrange_deck(edition: Edition, layout: Layout, typesetter: Typesetter,
+                 images: dict[str, PreparedImage] | None = None) -> DeckPlan:
+    return DeckArranger(edition, layout, typesetter, images).arrange()

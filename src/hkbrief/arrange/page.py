@@ -11,12 +11,12 @@ from dataclasses import dataclass, replace
 
 from hkbrief.arrange.common import Edition, document_properties
 from hkbrief.arrange.deck import _format_date
-from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, _aligned
+from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned
 from hkbrief.errors import FitError
 from hkbrief.geometry import A4, LETTER, Box, Insets
 from hkbrief.labels import Label, colon, label
 from hkbrief.layoutspec import Block, Layout, Paper, Role, RoleStyle
-from hkbrief.model import FeatureKind, FeatureRef, Language, Quote, Section, Stat
+from hkbrief.model import FeatureKind, FeatureRef, Quote, Section, Stat
 from hkbrief.plan import Align, Frame, FrameRole, PagePlan, VAlign
 
 CARD = Insets(9, 8, 9, 8)
@@ -58,7 +58,7 @@ class PageArranger:
         height = setting.height / HEIGHT_SAFETY + insets.top + insets.bottom
         full = Box(box.x, box.y, box.w, max(box.h, height))
         inner_h = full.h - insets.top - insets.bottom
-        return Frame(name, FrameRole.TEXT, full, _aligned(setting, inner_h, valign), insets, valign), full.h
+        return Frame(name, FrameRole.TEXT, full, aligned(setting, inner_h, valign), insets, valign), full.h
 
     # blocks -------------------------------------------------------------------------------------------------
     def header(self, y: float) -> tuple[list[Frame], float]:

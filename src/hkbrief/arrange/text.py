@@ -208,7 +208,7 @@ class Typesetter:
             name=name,
             role=role,
             box=box,
-            paragraphs=_aligned(result, inner.h, valign),
+            paragraphs=aligned(result, inner.h, valign),
             insets=insets,
             valign=valign,
             fill=fill,
@@ -271,7 +271,7 @@ def _scaled(role: RoleStyle, scale: float) -> float:
     return max(role.min_size, round(role.size * scale * 2) / 2)
 
 
-def _aligned(result: SetText, height: float, valign: VAlign) -> tuple[Paragraph, ...]:
+def aligned(result: SetText, height: float, valign: VAlign) -> tuple[Paragraph, ...]:
     """Shift baselines so the PDF matches the deck's vertical anchor."""
     match valign:
         case VAlign.TOP:
