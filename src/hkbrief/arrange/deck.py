@@ -218,33 +218,40 @@ class DeckArranger:
         self.slide("title", frames, self.e.t(meta.subtitle))
 
     def agenda_slide(self) -> None:
-        n = self.next_number
-        name = "agenda"
-        frames = self.chrome(name, "", label(Label.AGENDA, self.e.language), self.e.language, n)
-        body = self.body_box
-        sections = self.e.brief.sections
-        per_column = 6
-        columns = 1 if len(sections) <= per_column else 2
-        rows = -(-len(sections) // columns)
-        row_h = min(body.h / rows, self.line(Role.BODY, 2.6))
-        col_span = self.grid.columns // columns
-        for i, section in enumerate(sections):
-            col, row = divmod(i, rows)
-            y = body.y + row * row_h
-            num_x, num_w = self.grid.span(col * col_span, 1)
-            text_x, text_w = self.grid.span(col * col_span + 1, col_span - (2 if columns == 1 else 1))
-            frames.append(Frame(f"agenda:{section.id}/rule", FrameRole.SHAPE, Box(num_x, y, text_x + text_w - num_x,
-                                                                                   0.75), fill=self.colors["rule"]))
-            frames.append(self.ts.frame(f"agenda:{section.id}/number",
-                                        [Para(f"{i + 1:02d}", self.role(Role.HEADING), Language.EN)],
-                                        Box(num_x, y + 8, num_w, row_h - 8), where=f"slide {n} (agenda): number"))
-            frames.append(self.ts.frame(f"agenda:{section.id}", [Para(self.e.t(section.heading), self.role(Role.BODY),
-                                                                      self.e.lang(section.heading))],
-                                        Box(text_x, y + 6, text_w, row_h - 6),
-                                        where=self.e.at("sections", section.id, "heading"),
-                                        context=f"slide {n}, agenda"))
-        frames += self.footer(name, n)
-        self.slide(name, frames)
+        """Numbered section headings: one column up to six, two up to twelve, then further agenda slides."""
+        sections = list(self.e.brief.sections)
+        per_column, max_columns = 6, 2
+        pages = [sections[i:i + per_column * max_columns] for i in range(0, len(sections), per_column * max_columns)]
+        first_index = 0
+        for part, page in enumerate(pages):
+            n = self.next_number
+            name = "agenda" + (f"#{part + 1}" if part else "")
+            frames = self.chrome(name, "", label(Label.AGENDA, self.e.language), self.e.language, n, cont=part > 0)
+            body = self.body_box
+            columns = 1 if len(page) <= per_column else max_columns
+            rows = -(-len(page) // columns)
+            row_h = min(body.h / rows, self.line(Role.BODY, 2.6))
+            col_span = self.grid.columns // columns
+            for offset, section in enumerate(page):
+                i = first_index + offset
+                col, row = divmod(offset, rows)
+                y = body.y + row * row_h
+                num_x, num_w = self.grid.span(col * col_span, 1)
+                text_x, text_w = self.grid.span(col * col_span + 1, col_span - (2 if columns == 1 else 1))
+                frames.append(Frame(f"agenda:{section.id}/rule", FrameRole.SHAPE,
+                                    Box(num_x, y, text_x + text_w - num_x, 0.75), fill=self.colors["rule"]))
+                frames.append(self.ts.frame(f"agenda:{section.id}/number",
+                                            [Para(f"{i + 1:02d}", self.role(Role.HEADING), Language.EN)],
+                                            Box(num_x, y + 8, num_w, row_h - 8), where=f"slide {n} (agenda): number"))
+                frames.append(self.ts.frame(f"agenda:{section.id}",
+                                            [Para(self.e.t(section.heading), self.role(Role.BODY),
+                                                  self.e.lang(section.heading))],
+                                            Box(text_x, y + 6, text_w, row_h - 6),
+                                            where=self.e.at("sections", section.id, "heading"),
+                                            context=f"slide {n}, agenda"))
+            first_index += len(page)
+            frames += self.footer(name, n)
+            self.slide(name, frames)
 
     def section_slides(self, index: int, section: Section) -> None:
         e = self.e
