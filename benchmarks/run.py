@@ -19,8 +19,8 @@ Targets (each printed as PASS or FAIL):
 - peak memory stays under 150 MB at 1,000 slides.
 
 Generated briefs have N sections of four bullets (plus a summary and a speaker note) and are built with
-``benchmarks/no-agenda.toml`` (the default layout without the agenda and takeaways slides, which cannot list
-hundreds of sections), so N sections make N + 1 slides; the one-pager leaves out what does not fit.
+``benchmarks/no-agenda.toml`` (the default layout without the agenda and takeaways slides, as the floor writes them
+with ``--no-agenda``), so N sections make N + 1 slides; the one-pager leaves out what does not fit.
 """
 
 from __future__ import annotations
@@ -234,6 +234,8 @@ def main() -> int:
     parser.add_argument("--sizes", default="10,100,1000", help="sections in the generated briefs")
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a run counts as failed")
     parser.add_argument("--quick", action="store_true", help="3 runs, sizes 10,100")
+    parser.add_argument("--layout", default=str(NO_AGENDA),
+                        help="layout for the generated briefs (default benchmarks/no-agenda.toml: N + 1 slides)")
     parser.add_argument("--no-bytecode", action="store_true",
                         help="run without cached bytecode (PYTHONDONTWRITEBYTECODE=1), as an editable install here")
     args = parser.parse_args()
@@ -267,11 +269,10 @@ def main() -> int:
             runs = args.large_runs if size >= 1000 else max(3, args.runs // 3)
             brief = str(scratch / f"sections-{size}.json")
             large[size] = (
-                Case(f"build, {size} sections", [*hk, "build", brief, "-l", str(NO_AGENDA), "-o", f"out-{size}"],
-                     runs),
+                Case(f"build, {size} sections", [*hk, "build", brief, "-l", args.layout, "-o", f"out-{size}"], runs),
                 Case("floor", [*floor, brief, f"out-floor-{size}", "--no-agenda"], runs),
                 Case(f"  deck only, {size} sections",
-                     [*hk, "build", brief, "-l", str(NO_AGENDA), "-o", f"out-{size}", "--format", "pptx"], runs),
+                     [*hk, "build", brief, "-l", args.layout, "-o", f"out-{size}", "--format", "pptx"], runs),
             )
 
         print("warming up (bytecode cache, page cache)", file=sys.stderr)
@@ -316,7 +317,8 @@ def report(args, small, large, warm, heavy, sizes) -> None:
     print()
     print(f"machine: {describe_machine()}")
     print(f"bytecode: {'not cached (PYTHONDONTWRITEBYTECODE=1)' if args.no_bytecode else 'cached'}; "
-          f"medians of {args.runs} runs (generated 1,000-section briefs: {args.large_runs})")
+          f"medians of {args.runs} runs (generated 1,000-section briefs: {args.large_runs}); "
+          f"generated briefs built with {Path(args.layout).name}")
     print()
     header = f"{'case':<34} {'hkbrief s':>10} {'peak MB':>8} {'floor s':>8} {'peak MB':>8} {'ratio':>6}"
     print(header)

@@ -43,6 +43,7 @@ class PageArranger:
         m = self.spec.margins
         self.content = Box(m.left, m.top, self.size.w - m.left - m.right, self.size.h - m.top - m.bottom)
         self.scale = 1.0
+        self._section_heights: dict = {}
 
     def role(self, role: Role) -> RoleStyle:
         return self.spec.roles[role]
@@ -164,7 +165,7 @@ class PageArranger:
         for section in sections:
             paras = [Para(e.t(section.heading), self.role(Role.HEADING), e.lang(section.heading)),
                      Para(e.t(section.summary), self.role(Role.BODY), e.lang(section.summary), space_before=0.35)]
-            blocks.append((section, paras, self.ts.set(paras, w, self.scale).height / HEIGHT_SAFETY))
+            blocks.append((section, paras, self.section_height(section, w)))
         spacing = self.lh(Role.BODY) * 0.9
         columns_of = _balance([h for _, _, h in blocks], columns, spacing)
         frames: list[Frame] = []
@@ -245,7 +246,8 @@ class PageArranger:
         hopeless = self.hopeless_sections(min_scale)
         drop_order: list[FeatureRef | Section] = hopeless + list(reversed(candidates)) + [
             s for s in reversed(brief.sections) if s not in hopeless]
-        for dropped in range(len(hopeless), len(drop_order) + 1):
+        first = self.first_possible_drop(drop_order, len(hopeless), len(candidates), min_scale)
+        for dropped in range(first, len(drop_order) + 1):
             gone = drop_order[:dropped]
             content = _Content(
                 tuple(s for s in stats if FeatureRef(FeatureKind.STAT, s.id) not in gone),
@@ -271,6 +273,37 @@ class PageArranger:
                     break
                 scale = max(min_scale, scale - SCALE_STEP)
         raise FitError("the header alone does not fit on one page; shorten the title or subtitle", "one-pager")
+
+    def first_possible_drop(self, drop_order, hopeless: int, featured: int, min_scale: float) -> int:
+        """The fewest items to leave out before the page can possibly fit: the sections block alone, at the
+        smallest sizes, is at least as tall as its average column, so while the sections kept are too tall for
+        that, leaving out featured items cannot help and trying every scale is wasted."""
+        kept = drop_order[hopeless + featured:][::-1]  # sections in page order, the first to go last
+        columns = self.spec.columns
+        if len(kept) < columns:
+            return hopeless
+        self.scale = min_scale
+        w = (self.content.w - self.spec.gutter * (columns - 1)) / columns
+        spacing = self.lh(Role.BODY) * 0.9
+        heights = [self.section_height(section, w) for section in kept]
+        total = sum(heights)
+        count = len(kept)
+        dropped = hopeless + featured
+        while count > columns and (total + spacing * (count - columns)) / columns > self.content.h:
+            count -= 1
+            total -= heights[count]
+            dropped += 1
+        return hopeless if dropped == hopeless + featured else dropped
+
+    def section_height(self, section: Section, w: float) -> float:
+        key = (section.id, w, self.scale)
+        height = self._section_heights.get(key)
+        if height is None:
+            e = self.e
+            paras = [Para(e.t(section.heading), self.role(Role.HEADING), e.lang(section.heading)),
+                     Para(e.t(section.summary), self.role(Role.BODY), e.lang(section.summary), space_before=0.35)]
+            height = self._section_heights[key] = self.ts.set(paras, w, self.scale).height / HEIGHT_SAFETY
+        return height
 
     def hopeless_sections(self, min_scale: float) -> list[Section]:
         """Sections whose summary alone is taller than the page at the smallest sizes: left out first."""
