@@ -16,6 +16,10 @@ class Label(StrEnum):
     CONTINUED = "continued"
     TAKEAWAYS = "takeaways"
     SECTION = "section"
+    FIGURE_NOTE = "figure_note"
+    QUOTE_NOTE = "quote_note"
+    ALSO_QUOTED = "also_quoted"
+    CONTINUES = "continues"
 
 
 _LABELS: dict[Label, dict[Language, str]] = {
@@ -27,6 +31,11 @@ _LABELS: dict[Label, dict[Language, str]] = {
     Label.CONTINUED: {Language.EN: "(cont.)", Language.ZH_HANT: "（續）"},
     Label.TAKEAWAYS: {Language.EN: "Key takeaways", Language.ZH_HANT: "重點摘要"},
     Label.SECTION: {Language.EN: "Section", Language.ZH_HANT: "部分"},
+    Label.FIGURE_NOTE: {Language.EN: "Figure", Language.ZH_HANT: "數據"},
+    Label.QUOTE_NOTE: {Language.EN: "Quote", Language.ZH_HANT: "引述"},
+    Label.ALSO_QUOTED: {Language.EN: "Also quoted", Language.ZH_HANT: "其他引述"},
+    Label.CONTINUES: {Language.EN: "Continues \u201c{heading}\u201d from slide {number}.",
+                      Language.ZH_HANT: "續第 {number} 張投影片「{heading}」。"},
 }
 
 

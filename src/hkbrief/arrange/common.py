@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 
 from hkbrief import __version__
+from hkbrief.labels import Label, colon, label
 from hkbrief.model import Brief, Language, Quote, Stat, Text
 from hkbrief.plan import DocumentProperties
 
@@ -56,12 +57,15 @@ class Edition:
         return f"\u201c{text}\u201d"
 
     def stat_citation(self, stat: Stat) -> str:
-        return f"{self.t(stat.value)}: {self.t(stat.label)} (Source: {self.t(self.brief.source(stat.source).name)})"
+        source = self.t(self.brief.source(stat.source).name)
+        source_label = f"{label(Label.SOURCE, self.language)}{colon(self.language)}"
+        return f"{self.t(stat.value)}: {self.t(stat.label)} ({source_label}{source})"
 
     def quote_citation(self, quote: Quote) -> str:
         source = self.brief.source(quote.source)
         where = self.t(source.name) + (f", {source.url}" if source.url else "")
-        return f"{self.quoted(quote)} ({self.t(quote.speaker)}, {self.attribution(quote)}; source: {where})"
+        source_label = f"{label(Label.SOURCE, self.language)}{colon(self.language)}"
+        return f"{self.quoted(quote)} ({self.t(quote.speaker)}, {self.attribution(quote)}; {source_label}{where})"
 
 
 def document_properties(edition: Edition) -> DocumentProperties:

@@ -144,6 +144,10 @@ class DeckArranger:
                                     right, where=f"slide {number}: slide number"))
         return frames
 
+    def note(self, which: Label) -> str:
+        """A speaker-note label in the edition's language: "Quote: ", "引述："."""
+        return label(which, self.e.language) + colon(self.e.language)
+
     def slide(self, name: str, frames: list[Frame], notes: str = "") -> None:
         if len(self.slides) >= MAX_SLIDES:
             raise FitError(f"the deck would have more than {MAX_SLIDES:,} slides; shorten the content or split it"
@@ -296,7 +300,7 @@ class DeckArranger:
                 first_number = n
                 notes = [e.t(p) for p in section.notes]
             else:
-                notes = [f"Continues \u201c{e.t(section.heading)}\u201d from slide {first_number}."]
+                notes = [label(Label.CONTINUES, e.language).format(heading=e.t(section.heading), number=first_number)]
             if part == 0:
                 if sidebar_cols:
                     side = self.cols(text_cols, sidebar_cols, body.y, body.h)
@@ -304,10 +308,10 @@ class DeckArranger:
                 frames += band
                 if band_quote is not None:
                     self.shown_quotes.add(band_quote)
-                    notes.append("Quote: " + e.quote_citation(e.brief.quote(band_quote)))
+                    notes.append(self.note(Label.QUOTE_NOTE) + e.quote_citation(e.brief.quote(band_quote)))
                 other = [q for q in section.quotes if q not in self.shown_quotes]
                 for q in other:
-                    notes.append("Also quoted: " + e.quote_citation(e.brief.quote(q)))
+                    notes.append(self.note(Label.ALSO_QUOTED) + e.quote_citation(e.brief.quote(q)))
             frames += self.footer(name, n)
             self.slide(name, frames, "\n\n".join(notes))
 
@@ -329,7 +333,7 @@ class DeckArranger:
             card_frames, h = card
             frames += card_frames
             self.shown_stats.add(stat_id)
-            notes.append("Figure: " + self.e.stat_citation(stat))
+            notes.append(self.note(Label.FIGURE_NOTE) + self.e.stat_citation(stat))
             y += h + gap
         if quote_id is not None:
             quote = self.e.brief.quote(quote_id)
@@ -337,7 +341,7 @@ class DeckArranger:
             if card is not None:
                 frames += card
                 self.shown_quotes.add(quote_id)
-                notes.append("Quote: " + self.e.quote_citation(quote))
+                notes.append(self.note(Label.QUOTE_NOTE) + self.e.quote_citation(quote))
         return frames
 
     def image_frame(self, section: Section, box: Box) -> tuple[Frame, float]:

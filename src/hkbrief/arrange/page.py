@@ -191,8 +191,8 @@ class PageArranger:
             parts.append(f"[{number}] {e.t(source.name)}" + (f" ({source.url})" if source.url else ""))
         paras = []
         if parts:
-            paras.append(Para(f"{label(Label.SOURCES, e.language)}{colon(e.language)}" + "   ".join(parts), self.role(Role.FOOTER),
-                              e.language))
+            heading = f"{label(Label.SOURCES, e.language)}{colon(e.language)}"
+            paras.append(Para(heading + "   ".join(parts), self.role(Role.FOOTER), e.language))
         line = "  \u00b7  ".join(x for x in (e.short_title, e.t(meta.handling), _format_date(meta.date, e.language))
                                  if x)
         paras.append(Para(line, self.role(Role.FOOTER), e.language, space_before=0.4))
