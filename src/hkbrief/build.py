@@ -20,8 +20,8 @@ from pathlib import Path
 
 from hkbrief.content import load_brief
 from hkbrief.errors import HkbriefError, OutputError
-from hkbrief.layoutspec import Paper, load_layout
-from hkbrief.model import Brief, Language
+from hkbrief.layoutspec import Layout, Paper, load_layout
+from hkbrief.model import Brief, FeatureKind, Language
 
 
 class OutputFormat(StrEnum):
@@ -76,6 +76,7 @@ def build(
     rendered: list[tuple[Path, bytes]] = []
     slides = 0
     omitted: tuple[str, ...] = ()
+    warnings: tuple[str, ...] = ()
     with tempfile.TemporaryDirectory(prefix="hkbrief-") as scratch:
         images = prepare_images(brief, content, Path(scratch), allow_outside_images)
         if OutputFormat.PPTX in formats:
@@ -89,9 +90,22 @@ def build(
 
             page = arrange_page(edition, spec, typesetter, paper, strict)
             omitted = page.omitted
+            warnings = _layout_caps(brief, spec)
             rendered.append((out_dir / f"{stem}.pdf", render_page(page)))
     _write_all(rendered, out_dir)
-    return BuildResult(tuple(path for path, _ in rendered), slides, omitted)
+    return BuildResult(tuple(path for path, _ in rendered), slides, omitted, warnings)
+
+
+def _layout_caps(brief: Brief, layout: Layout) -> tuple[str, ...]:
+    """Say when the layout shows fewer featured items than the content features (they stay in the deck)."""
+    notes = []
+    for kind, cap, key in ((FeatureKind.STAT, layout.onepager.max_stats, "max_stats"),
+                           (FeatureKind.QUOTE, layout.onepager.max_quotes, "max_quotes")):
+        featured = sum(1 for ref in brief.featured if ref.kind is kind)
+        if featured > cap:
+            notes.append(f"one-pager: shows the first {cap} of {featured} featured {kind}s (the layout's"
+                         f" onepager.{key}); the others are in the deck")
+    return tuple(notes)
 
 
 def _check_out_dir(out_dir: Path) -> None:

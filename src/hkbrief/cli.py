@@ -64,11 +64,15 @@ def main(ctx: click.Context, debug: bool) -> None:
 
 @main.command()
 @click.argument("content", default="content.json", type=click.Path(dir_okay=True, path_type=Path))
-def validate(content: Path) -> None:
+@click.option("--allow-outside-images", is_flag=True,
+              help="Allow images outside the content file's folder.")
+def validate(content: Path, allow_outside_images: bool) -> None:
     """Check CONTENT (default content.json) and print a one-line summary, or every problem found."""
     from hkbrief.content import load_brief
+    from hkbrief.images import check_image_files
 
     brief = load_brief(content)
+    check_image_files(brief, content, allow_outside_images)
     languages = ", ".join(sorted(str(lang) for lang in brief.languages))
     click.echo(
         f"{content}: valid: {len(brief.sections)} sections, {len(brief.stats)} stats, "
@@ -84,9 +88,9 @@ def validate(content: Path) -> None:
               help="Folder to write the outputs into.")
 @click.option("--format", "formats", default="pptx,pdf", show_default=True, metavar="pptx,pdf",
               help="Which outputs to write, comma-separated.")
-@click.option("--lang", "language", type=click.Choice(["en", "zh-Hant"]), default=None,
+@click.option("--lang", "language", type=click.Choice(["en", "zh-Hant"], case_sensitive=False), default=None,
               help="Edition language (default: the content's meta.language).")
-@click.option("--paper", type=click.Choice(["a4", "letter"]), default=None,
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default=None,
               help="Paper size of the one-pager (default: the layout's).")
 @click.option("--strict", is_flag=True, help="Fail instead of leaving items out of the one-pager.")
 @click.option("--allow-outside-images", is_flag=True,
@@ -107,6 +111,8 @@ def build(content: Path, layout: str, out_dir: Path, formats: str, language: str
                                      param_hint="--format") from None
     result = run_build(content, layout, out_dir, tuple(chosen), Language(language) if language else None,
                        Paper(paper) if paper else None, strict, allow_outside_images)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
     for item in result.omitted:
         click.echo(f"one-pager: left out {item} to keep it to one page", err=True)
     for path in result.written:

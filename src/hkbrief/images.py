@@ -12,7 +12,7 @@ import stat as stat_module
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 
-from hkbrief.errors import ContentError
+from hkbrief.errors import ContentError, shown
 from hkbrief.model import Brief
 
 MAX_IMAGE_BYTES = 30 * 1024 * 1024
@@ -41,24 +41,38 @@ def _resolve(raw: str, content_dir: Path, allow_outside: bool, where: str) -> Pa
     return resolved
 
 
+def check_image_files(brief: Brief, content_path: Path, allow_outside: bool = False) -> dict[str, tuple[Path, str]]:
+    """Resolve every section image and check it is a readable regular file, without decoding it (no Pillow).
+
+    ``validate`` runs this so that it refuses what ``build`` would refuse for a missing or misplaced file.
+    Returns the resolved path and the message location, keyed by the path as written in the content.
+    """
+    found: dict[str, tuple[Path, str]] = {}
+    for index, section in enumerate(brief.sections):
+        if section.image is None or section.image.path in found:
+            continue
+        where = f"{content_path}: sections[{index}].image.path"
+        path = _resolve(section.image.path, content_path.parent, allow_outside, where)
+        _check_file(path, section.image.path, where)
+        found[section.image.path] = (path, where)
+    return found
+
+
 def prepare_images(brief: Brief, content_path: Path, scratch: Path, allow_outside: bool = False
                    ) -> dict[str, PreparedImage]:
     """Every section image, checked and converted; keyed by the path as written in the content."""
     prepared: dict[str, PreparedImage] = {}
-    for index, section in enumerate(brief.sections):
-        if section.image is None or section.image.path in prepared:
-            continue
-        where = f"{content_path}: sections[{index}].image.path"
-        path = _resolve(section.image.path, content_path.parent, allow_outside, where)
-        prepared[section.image.path] = _prepare(path, scratch / f"image-{len(prepared)}.png", where)
+    for written, (path, where) in check_image_files(brief, content_path, allow_outside).items():
+        prepared[written] = _prepare(path, scratch / f"image-{len(prepared)}.png", where)
     return prepared
 
 
-def _prepare(path: Path, target: Path, where: str) -> PreparedImage:
+def _check_file(path: Path, written: str, where: str) -> None:
     try:
         info = os.stat(path)
     except FileNotFoundError:
-        raise ContentError(f'no such file "{path.name}"', where) from None
+        raise ContentError(f"no such file {shown(written, 120)} (paths are relative to the content file)",
+                           where) from None
     except OSError as exc:
         raise ContentError(f"cannot read the image: {exc.strerror}", where) from None
     if stat_module.S_ISDIR(info.st_mode):
@@ -69,9 +83,11 @@ def _prepare(path: Path, target: Path, where: str) -> PreparedImage:
         raise ContentError("the image file is empty", where)
     if info.st_size > MAX_IMAGE_BYTES:
         raise ContentError(f"the image is {info.st_size:,} bytes; images are limited to {MAX_IMAGE_BYTES:,}", where)
-    suffix = path.suffix.lower()
-    if suffix == ".svg":
+    if path.suffix.lower() == ".svg":
         raise ContentError("SVG images are not supported; export it as PNG", where)
+
+
+def _prepare(path: Path, target: Path, where: str) -> PreparedImage:
 
     from PIL import Image, ImageOps, UnidentifiedImageError
 

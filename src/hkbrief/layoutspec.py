@@ -403,8 +403,11 @@ class _LayoutReader:
             ratio = contrast_ratio(color, on)
             needed = 3.0 if min_size >= 18 else 4.5
             if ratio < needed:
+                names = [f"theme.colors.{n}" for n in (spec.get("color", "text"), spec.get("on", "background"))
+                         if isinstance(n, str) and n in theme.colors]
+                source = f"; change {' or '.join(names)}" if names else ""
                 self.fail(f"{at}.color", f"contrast {ratio:.2f}:1 of {color} on {on} is below {needed:g}:1"
-                          f" (WCAG 2.1 for {'large' if needed == 3.0 else 'body'} text)")
+                          f" (WCAG 2.1 for {'large' if needed == 3.0 else 'body'} text){source}")
             roles[role] = RoleStyle(str(family), size, min_size, weight, style, spacing, color, on,
                                     bool(uppercase))
         return roles

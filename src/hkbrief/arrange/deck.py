@@ -214,8 +214,11 @@ class DeckArranger:
                                         Box(x, y, w, sub_h), policy=FitPolicy.SHRINK,
                                         where=self.e.meta_at('subtitle'), context="title slide"))
         date_text = f"{_format_date(meta.date, self.e.language)}  \u00b7  {self.e.t(meta.organisation)}"
-        line_h = self.line(Role.ATTRIBUTION) + 4
-        frames.append(self.ts.frame("title/dateline", [Para(date_text, self.role(Role.ATTRIBUTION),
+        # the subtitle's colours (they are checked against the slide background), at the attribution's size
+        dateline_role = replace(self.role(Role.SUBTITLE), size=self.role(Role.ATTRIBUTION).size,
+                                min_size=self.role(Role.ATTRIBUTION).min_size)
+        line_h = dateline_role.size * dateline_role.line_spacing + 4
+        frames.append(self.ts.frame("title/dateline", [Para(date_text, dateline_role,
                                                             self.e.lang(meta.organisation))],
                                     Box(c.x, c.bottom - line_h, c.w, line_h),
                                     where=self.e.meta_at('organisation'), context="title slide"))
@@ -281,10 +284,12 @@ class DeckArranger:
         # continuation slides carry no sidebar or band: their text takes the full text measure and height
         full = self.body_box
         continued_box = self.cols(0, max(1, round(self.grid.columns * 0.8)), full.y, full.h)
-        if policy is FitPolicy.CONTINUE and self.ts.fit(paras, text_box.w, text_box.h) is None:
+        # "continue" keeps body text at its size on every slide and carries what does not fit onto the next
+        if policy is FitPolicy.CONTINUE and self.ts.fit(paras, text_box.w, text_box.h, shrink=False) is None:
             first, *rest = self.ts.split(paras, text_box.w, text_box.h)
             remaining = [para for chunk in rest for para in chunk]
             chunks = [first] + (self.ts.split(remaining, continued_box.w, continued_box.h) if remaining else [])
+            chunks = self.even_out(chunks, continued_box)
         kicker = f"{index:02d}  \u00b7  {label(Label.SECTION, e.language)}" if e.language is Language.EN \
             else f"{label(Label.SECTION, e.language)} {index:02d}"
         for part, chunk in enumerate(chunks):
@@ -314,6 +319,17 @@ class DeckArranger:
                     notes.append(self.note(Label.ALSO_QUOTED) + e.quote_citation(e.brief.quote(q)))
             frames += self.footer(name, n)
             self.slide(name, frames, "\n\n".join(notes))
+
+    def even_out(self, chunks: list[list[Para]], box: Box) -> list[list[Para]]:
+        """Move bullets forward so the last continuation slide is not left with a lone bullet (4 + 1 -> 3 + 2)."""
+        chunks = [list(c) for c in chunks]
+        while len(chunks) >= 2 and len(chunks[-2]) - len(chunks[-1]) >= 2:
+            moved = [chunks[-2][-1]] + chunks[-1]
+            if self.ts.fit(moved, box.w, box.h, shrink=False) is None:
+                break
+            chunks[-2].pop()
+            chunks[-1] = moved
+        return chunks
 
     def sidebar(self, section: Section, box: Box, stat_ids: list[str], quote_id: str | None,
                 notes: list[str]) -> list[Frame]:
@@ -375,7 +391,7 @@ class DeckArranger:
             box = Box(box.x, box.y, box.w, h)
         text_box = Box(box.x + 4, box.y, box.w - 4, box.h)
         frames = [
-            Frame(f"stat:{stat.id}/card", FrameRole.SHAPE, box, fill=self.colors["surface"]),
+            Frame(f"stat:{stat.id}/card", FrameRole.SHAPE, box, fill=self.role(Role.STAT_VALUE).on),
             Frame(f"stat:{stat.id}/edge", FrameRole.SHAPE, Box(box.x, box.y, 4, box.h), fill=self.colors["accent"]),
         ]
         inner = text_box.inset(CARD_INSETS)
@@ -414,7 +430,7 @@ class DeckArranger:
         h = setting.height / 0.97 + CARD_INSETS.top + CARD_INSETS.bottom
         card = Box(box.x, box.y, box.w, min(h, box.h))
         return [
-            Frame(f"quote:{quote.id}/card", FrameRole.SHAPE, card, fill=self.colors["surface"]),
+            Frame(f"quote:{quote.id}/card", FrameRole.SHAPE, card, fill=self.role(Role.QUOTE).on),
             Frame(f"quote:{quote.id}/edge", FrameRole.SHAPE, Box(card.x, card.y, card.w, 3),
                   fill=self.colors["accent"]),
             self._frame_from(f"quote:{quote.id}", setting, card, CARD_INSETS, VAlign.TOP),
@@ -438,7 +454,7 @@ class DeckArranger:
         h = setting.height / 0.97 + insets.top + insets.bottom
         box = Box(x, body.bottom - h, w, h)
         return [
-            Frame(f"quote:{quote.id}/band", FrameRole.SHAPE, box, fill=self.colors["accent"]),
+            Frame(f"quote:{quote.id}/band", FrameRole.SHAPE, box, fill=self.role(Role.QUOTE).on),
             self._frame_from(f"quote:{quote.id}", setting, box, insets, VAlign.TOP),
         ], h
 

@@ -125,7 +125,7 @@ class PageArranger:
             height = max(h for _, h in settings) + 3
             for (frame, _), stat in zip(settings, group):
                 box = Box(frame.box.x, top, w, height)
-                frames.append(Frame(f"stat:{stat.id}/card", FrameRole.SHAPE, box, fill=self.colors["surface"]))
+                frames.append(Frame(f"stat:{stat.id}/card", FrameRole.SHAPE, box, fill=value_role.on))
                 frames.append(Frame(f"stat:{stat.id}/edge", FrameRole.SHAPE, Box(box.x, top, w, 3),
                                     fill=self.colors["accent"]))
                 frames.append(replace(frame, box=Box(box.x, top + 3, w, height - 3)))
