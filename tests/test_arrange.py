@@ -20,7 +20,18 @@ from hkbrief.arrange.text import WRAP_SAFETY
 from hkbrief.content import load_brief
 from hkbrief.errors import FitError
 from hkbrief.geometry import A4, LETTER, SLIDE_4_3, SLIDE_16_9, Box
-from hkbrief.layoutspec import Layout, Paper, Role, SlideKind, SlideSize, builtin_layout_names, load_layout
+from hkbrief.layoutspec import (
+    FitPolicy,
+    FitTarget,
+    Layout,
+    Paper,
+    Role,
+    SlideKind,
+    SlideSize,
+    builtin_layout_names,
+    contrast_ratio,
+    load_layout,
+)
 from hkbrief.model import FeatureKind, Language
 from hkbrief.plan import DeckPlan, Frame, FrameRole, PagePlan, Span
 from hkbrief.textfit import load_metrics
@@ -581,3 +592,51 @@ def test_plans_do_not_depend_on_the_hash_seed():
         digests.add(result.stdout.strip())
     assert len(digests) == 1
     assert all(re.fullmatch(r"[0-9a-f]{64}", d) for d in digests)
+
+
+# what text is drawn on ------------------------------------------------------------------------------------------
+
+def _background_under(frame, earlier, default: str) -> str:
+    """The colour a text frame sits on: its own fill, else the last filled frame drawn before it that covers it."""
+    if frame.fill:
+        return frame.fill
+    for other in reversed(earlier):
+        if other.fill and other.box.contains(frame.box, tolerance=0.5):
+            return other.fill
+    return default
+
+
+@pytest.mark.parametrize("layout_name", LAYOUTS)
+@pytest.mark.parametrize("language", LANGUAGES, ids=str)
+def test_every_text_is_readable_on_what_it_is_drawn_on(layout_name, language):
+    """Contrast is checked per role, but a role can be placed on another colour: the plan must not do that."""
+    layout = load_layout(layout_name)
+    brief = sample_brief()
+    deck = deck_of(brief, layout, language)
+    page = page_of(brief, layout, language)
+    surfaces = [(f"slide {i}", s.frames, s.background) for i, s in enumerate(deck.slides, start=1)]
+    surfaces.append(("one-pager", page.frames, page.background))
+    for where, frames, background in surfaces:
+        for index, frame in enumerate(frames):
+            for paragraph in frame.paragraphs:
+                under = _background_under(frame, frames[:index], background)
+                ratio = contrast_ratio(paragraph.style.color, under)
+                needed = 3.0 if paragraph.style.size >= 18 else 4.5
+                assert ratio >= needed, (f"{where}: {frame.name}: {paragraph.style.color} on {under} is"
+                                         f" {ratio:.2f}:1")
+
+
+@pytest.mark.parametrize("layout_name", LAYOUTS)
+def test_continued_section_text_keeps_one_size(layout_name):
+    """Under "continue", body text is the same size on every section slide; the rest goes to "(cont.)" slides."""
+    layout = load_layout(layout_name)
+    if layout.deck.fit[FitTarget.BODY] is not FitPolicy.CONTINUE:
+        pytest.skip("the layout does not continue body text")
+    deck = deck_of(sample_brief(), layout, Language.EN)
+    sizes = {p.style.size for s in deck.slides for f in s.frames if "/body" in f.name for p in f.paragraphs}
+    assert sizes == {layout.deck.roles[Role.BODY].size}
+    for slide in deck.slides:
+        bodies = [f for f in slide.frames if "/body#" in f.name]
+        for body in bodies:
+            assert len(body.paragraphs) >= 2 or len(body.paragraphs[0].lines) > 1, \
+                f"{slide.name}: a continuation slide with one short bullet"

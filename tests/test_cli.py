@@ -72,3 +72,30 @@ def test_help_and_validate_import_no_heavy_libraries():
 def test_python_dash_m_works():
     out = subprocess.run([sys.executable, "-m", "hkbrief", "--version"], capture_output=True, text=True)
     assert out.returncode == 0 and __version__ in out.stdout
+
+
+def test_validate_refuses_a_missing_image_as_build_would(tmp_path, content_data):
+    import json
+
+    content_data["sections"][0]["image"] = {"path": "images/campus.jpg", "alt": "The campus"}
+    path = tmp_path / "content.json"
+    path.write_text(json.dumps(content_data), encoding="utf-8")
+    result = run("validate", str(path))
+    assert result.exit_code == 1
+    assert result.output.strip() == (f'{path}: sections[0].image.path: no such file "images/campus.jpg"'
+                                     " (paths are relative to the content file)")
+
+
+def test_build_says_when_the_layout_shows_fewer_featured_items(tmp_path):
+    result = CliRunner().invoke(main, ["build", str(CONTENT), "--out", str(tmp_path), "--format", "pdf"])
+    assert result.exit_code == 0, result.output
+    assert "one-pager: shows the first 8 of 13 featured stats (the layout's onepager.max_stats)" in result.stderr
+    assert "one-pager: shows the first 2 of 4 featured quotes" in result.stderr
+
+
+def test_lang_and_paper_ignore_case(tmp_path):
+    result = CliRunner().invoke(main, ["build", str(CONTENT), "--out", str(tmp_path), "--format", "pdf",
+                                       "--lang", "ZH-HANT", "--paper", "Letter"])
+    assert result.exit_code == 0, result.output
+    [pdf] = tmp_path.glob("*.pdf")
+    assert pdf.name.endswith("-zh-hant.pdf")
