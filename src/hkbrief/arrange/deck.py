@@ -237,16 +237,17 @@ class DeckArranger:
             body = self.body_box
             columns = 1 if len(page) <= per_column else max_columns
             rows = -(-len(page) // columns)
-            row_h = min(body.h / rows, self.line(Role.BODY, 2.6))
+            row_h = min((body.h - 8) / rows, self.line(Role.BODY, 2.6))
             col_span = self.grid.columns // columns
             for offset, section in enumerate(page):
                 i = first_index + offset
                 col, row = divmod(offset, rows)
-                y = body.y + row * row_h
+                y = body.y + 8 + row * row_h
                 num_x, num_w = self.grid.span(col * col_span, 1)
                 text_x, text_w = self.grid.span(col * col_span + 1, col_span - (2 if columns == 1 else 1))
+                rule_x, rule_w = self.grid.span(col * col_span, col_span)
                 frames.append(Frame(f"agenda:{section.id}/rule", FrameRole.SHAPE,
-                                    Box(num_x, y, text_x + text_w - num_x, 0.75), fill=self.colors["rule"]))
+                                    Box(rule_x, y, rule_w, 0.75), fill=self.colors["rule"]))
                 frames.append(self.ts.frame(f"agenda:{section.id}/number",
                                             [Para(f"{i + 1:02d}", self.role(Role.HEADING), Language.EN)],
                                             Box(num_x, y + 8, num_w, row_h - 8), where=f"slide {n} (agenda): number"))
