@@ -73,6 +73,12 @@ class TextStyle:
     space_after: float = 0.0
 
 
+class TextField(StrEnum):
+    """Text the deck keeps live (PowerPoint updates it); the PDF draws the planned value."""
+
+    SLIDE_NUMBER = "slidenum"
+
+
 @dataclass(frozen=True, slots=True)
 class Paragraph:
     """A paragraph as the user wrote it (``text``) and as the plan broke it (``lines``).
@@ -89,6 +95,7 @@ class Paragraph:
     lang: str = "en"
     bullet: str | None = None
     indent: float = 0.0
+    field: TextField | None = None
 
 
 class FrameRole(StrEnum):

@@ -23,7 +23,7 @@ from hkbrief.layoutspec import (
     StatArrangement,
 )
 from hkbrief.model import FeatureKind, Language, Quote, Section, Stat
-from hkbrief.plan import Align, DeckPlan, Frame, FrameRole, SlidePlan, VAlign
+from hkbrief.plan import Align, DeckPlan, Frame, FrameRole, SlidePlan, TextField, VAlign
 
 if TYPE_CHECKING:
     from hkbrief.images import PreparedImage
@@ -140,7 +140,8 @@ class DeckArranger:
             text = f"{text}  \u00b7  {handling}"
         frames.append(self.ts.frame(f"{name}/footer", [Para(text, role, self.e.lang(self.e.brief.meta.title))],
                                     left, where=self.e.meta_at('short_title'), context=f"slide {number}, footer"))
-        frames.append(self.ts.frame(f"{name}/number", [Para(str(number), role, Language.EN, align=Align.RIGHT)],
+        frames.append(self.ts.frame(f"{name}/number", [Para(str(number), role, Language.EN, align=Align.RIGHT,
+                                                        field=TextField.SLIDE_NUMBER)],
                                     right, where=f"slide {number}: slide number"))
         return frames
 

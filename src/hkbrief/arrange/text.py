@@ -14,7 +14,7 @@ from hkbrief.errors import FitError, Problem
 from hkbrief.geometry import Box, Insets
 from hkbrief.layoutspec import FitPolicy, FontStyle, RoleStyle, Weight
 from hkbrief.model import Language
-from hkbrief.plan import Align, Face, Frame, FrameRole, Line, Paragraph, Span, TextStyle, VAlign
+from hkbrief.plan import Align, Face, Frame, FrameRole, Line, Paragraph, Span, TextField, TextStyle, VAlign
 
 # PowerPoint and LibreOffice re-break the deck's lines with their own engines; planning against a slightly
 # narrower measure keeps their lines no longer than ours.
@@ -37,6 +37,7 @@ class Para:
     balance: bool = False  # break evenly (titles), instead of greedily
     one_line: bool = False  # prefer a smaller size (down to the minimum) to breaking: stat values
     size_cap: float | None = None  # never larger than this (to match neighbours, e.g. values on one slide)
+    field: TextField | None = None  # the deck keeps it live (slide number)
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,7 +152,7 @@ class Typesetter:
                 space_before=before,
             )
             placed.append(Paragraph(para.text if not para.role.uppercase else text, tuple(lines), style,
-                                    para.lang.office_tag, para.bullet, indent))
+                                    para.lang.office_tag, para.bullet, indent, para.field))
         return SetText(tuple(placed), y, scale)
 
     def one_line_size(self, text: str, role: RoleStyle, size: float, width: float) -> float:

@@ -481,12 +481,18 @@ def _add_paragraph(out: list[str], paragraph: Paragraph, *, first: bool, keep_br
     out.append("</a:pPr>")
     attributes, content = _run_properties(paragraph)
     run_properties = f"<a:rPr {attributes}>{content}</a:rPr>"
-    for index, piece in enumerate(_pieces(paragraph, keep_breaks)):
+    if paragraph.field is not None:
+        out.append(f'<a:fld id="{_FIELD_ID}" type="{paragraph.field}">{run_properties}'
+                   f"<a:t>{_text(paragraph.text)}</a:t></a:fld>")
+    for index, piece in enumerate(() if paragraph.field is not None else _pieces(paragraph, keep_breaks)):
         if index:
             out.append(f"<a:br>{run_properties}</a:br>")
         if piece:
             out.append(f"<a:r>{run_properties}<a:t>{_text(piece)}</a:t></a:r>")
     out.append(f"<a:endParaRPr {attributes}>{content}</a:endParaRPr></a:p>")
+
+
+_FIELD_ID = "{B6F15528-21DE-4FAA-801E-634DDDAF4B2B}"  # any fixed GUID: fields need one, output stays reproducible
 
 
 def _pieces(paragraph: Paragraph, keep_breaks: bool) -> Iterator[str]:
