@@ -10,7 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import difflib
 import json
+import os
 import re
+import stat as stat_module
 import unicodedata
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -522,24 +524,29 @@ def parse_brief(data: bytes, where: str) -> Brief:
     return brief_from_json(parse_json(decode_content(data, where), where), where)
 
 
-def read_content_bytes(path: Path) -> bytes:
-    """The bytes of a content file, refusing folders, devices and FIFOs (never opened, so nothing hangs)."""
-    import stat as stat_module
-
-    where = str(path)
+def regular_file_size(path: Path, where: str, *, kind: str, limit: int, limit_name: str,
+                      missing: str = "no such file") -> int:
+    """The size of a file about to be read, refusing folders, devices and FIFOs before anything opens them
+    (so nothing hangs) and files over ``limit``. ``kind`` says what was expected: "an image file"."""
     try:
-        info = path.stat()
+        info = os.stat(path)
     except FileNotFoundError:
-        raise ContentError("no such file", where) from None
+        raise ContentError(missing, where) from None
     except OSError as exc:
         raise ContentError(f"cannot read: {exc.strerror}", where) from None
     if stat_module.S_ISDIR(info.st_mode):
-        raise ContentError("is a folder; give the path of a content .json file", where)
+        raise ContentError(f"is a folder; give the path of {kind}", where)
     if not stat_module.S_ISREG(info.st_mode):
-        raise ContentError("is not a regular file", where)
-    if info.st_size > MAX_CONTENT_BYTES:
-        raise ContentError(f"the file is {info.st_size:,} bytes; content files are limited to"
-                           f" {MAX_CONTENT_BYTES:,} bytes", where)
+        raise ContentError(f"is not a regular file (a device or pipe?); give {kind}", where)
+    if info.st_size > limit:
+        raise ContentError(f"the file is {info.st_size:,} bytes; {limit_name} are limited to {limit:,} bytes", where)
+    return info.st_size
+
+
+def read_content_bytes(path: Path) -> bytes:
+    """The bytes of a content file (checked first, so a FIFO or device is never opened)."""
+    where = str(path)
+    regular_file_size(path, where, kind="a content .json file", limit=MAX_CONTENT_BYTES, limit_name="content files")
     try:
         with path.open("rb") as handle:
             return handle.read(MAX_CONTENT_BYTES + 1)

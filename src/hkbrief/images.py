@@ -7,11 +7,10 @@ to RGB and re-encoded as PNG, so both writers receive one kind of image they han
 
 from __future__ import annotations
 
-import os
-import stat as stat_module
 from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 
+from hkbrief.content import regular_file_size
 from hkbrief.errors import ContentError, shown
 from hkbrief.model import Brief
 
@@ -68,21 +67,10 @@ def prepare_images(brief: Brief, content_path: Path, scratch: Path, allow_outsid
 
 
 def _check_file(path: Path, written: str, where: str) -> None:
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise ContentError(f"no such file {shown(written, 120)} (paths are relative to the content file)",
-                           where) from None
-    except OSError as exc:
-        raise ContentError(f"cannot read the image: {exc.strerror}", where) from None
-    if stat_module.S_ISDIR(info.st_mode):
-        raise ContentError("is a folder, not an image file", where)
-    if not stat_module.S_ISREG(info.st_mode):
-        raise ContentError("is not a regular file (a device or pipe?); give an image file", where)
-    if info.st_size == 0:
+    size = regular_file_size(path, where, kind="an image file", limit=MAX_IMAGE_BYTES, limit_name="images",
+                             missing=f"no such file {shown(written, 120)} (paths are relative to the content file)")
+    if size == 0:
         raise ContentError("the image file is empty", where)
-    if info.st_size > MAX_IMAGE_BYTES:
-        raise ContentError(f"the image is {info.st_size:,} bytes; images are limited to {MAX_IMAGE_BYTES:,}", where)
     if path.suffix.lower() == ".svg":
         raise ContentError("SVG images are not supported; export it as PNG", where)
 
