@@ -237,25 +237,24 @@ def _resolve_path(name_or_path: str, relative_to: Path | None) -> tuple[Path, st
 
 
 def _load_raw(name_or_path: str, relative_to: Path | None, chain: tuple[str, ...]) -> tuple[dict[str, Any], str]:
+    """The layout's table merged over its ``extends`` chain; a parent that cannot be found, or that leads back
+    to a layout already in the chain, is reported at the ``extends`` key of the file that names it."""
     path, where = _resolve_path(name_or_path, relative_to)
     key = str(path.resolve())
-    if key in chain:
-        raise LayoutError("extends itself (a cycle of extends)", where)
     raw = _read_toml(path, where)
     parent = raw.pop("extends", None)
     if parent is None:
         return raw, where
+    at = f"{where}: extends"
     if not isinstance(parent, str):
-        raise LayoutError("expected the name or path of a layout", f"{where}: extends")
+        raise LayoutError("expected the name or path of a layout", at)
     try:
-        base, _ = _load_raw(parent, path.parent, chain + (key,))
+        parent_path, _ = _resolve_path(parent, path.parent)
     except LayoutError as exc:
-        if exc.where in ("--layout", parent) or "extends itself" in str(exc):
-            message = exc.problems[0].message
-            if "extends itself" in message:
-                message = f"{shown(parent)} extends itself, through a cycle of extends; extend another layout"
-            raise LayoutError(message, f"{where}: extends") from None
-        raise
+        raise LayoutError(exc.problems[0].message, at) from None
+    if str(parent_path.resolve()) in chain + (key,):
+        raise LayoutError(f"{shown(parent)} extends itself, through a cycle of extends; extend another layout", at)
+    base, _ = _load_raw(parent, path.parent, chain + (key,))
     base.pop("description", None)
     return _merge(base, raw), where
 
