@@ -13,6 +13,10 @@ LibreOffice drew on that page (pdfplumber) and checks that
 ``check_onepager`` takes a one-pager PDF: exactly one page, of the expected size if given, and no character inside
 the page's margins.
 
+``font_problems`` asks fontconfig (``fc-match``, the way LibreOffice finds fonts) what it gives for every family a
+deck names: a judge that draws Calibri as DejaVu Sans reports overflow that is the machine's fault, not the deck's,
+so a test checks the fonts first and fails with the missing package instead.
+
 Both return a list of readable problems (slide number, shape name, what is missing and how far outside it was
 drawn); ``assert_*`` wrappers fail with all of them at once. Nothing from ``hkbrief`` is imported here except what a
 caller passes in, so the judge stays independent of what it judges.
@@ -21,6 +25,8 @@ caller passes in, so the judge stays independent of what it judges.
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import subprocess
 import tempfile
 import unicodedata
@@ -251,6 +257,107 @@ def assert_deck_fits(pptx_path: Path | str, pdf_path: Path | str) -> None:
 
 def assert_onepager_fits(pdf_path: Path | str, margins=None, size=None) -> None:
     _fail(check_onepager(pdf_path, margins, size), Path(pdf_path).name)
+
+
+# -- the fonts LibreOffice will use ---------------------------------------------------------------------------
+
+# The metric-compatible clone of each proprietary family, and the Debian package that provides it. A family not
+# listed here must be installed under its own name.
+METRIC_CLONES = {
+    "Calibri": ("Carlito", "fonts-crosextra-carlito"),
+    "Cambria": ("Caladea", "fonts-crosextra-caladea"),
+    "Arial": ("Liberation Sans", "fonts-liberation2"),
+    "Helvetica": ("Liberation Sans", "fonts-liberation2"),
+    "Times New Roman": ("Liberation Serif", "fonts-liberation2"),
+    "Courier New": ("Liberation Mono", "fonts-liberation2"),
+}
+# Han text has no metric clone: every CJK font draws a Han character one em wide, so any font covering the
+# edition's language will do; one must be there, or LibreOffice draws boxes.
+CJK_LANGUAGE = "zh-hk"
+CJK_PACKAGE = "fonts-arphic-uming"
+
+
+# Where Debian puts the clones; a viewer without them is simulated by rejecting these folders.
+CLONE_FOLDERS = (
+    "/usr/share/fonts/truetype/crosextra",
+    "/usr/share/fonts/truetype/liberation",
+    "/usr/share/fonts/truetype/liberation2",
+)
+
+
+def fontconfig_without_clones(folder: Path) -> dict[str, str]:
+    """The environment of a viewer without the metric clones: the system's fontconfig, the clones rejected."""
+    folder.mkdir(parents=True, exist_ok=True)
+    globs = "".join(f"<glob>{path}/*</glob>" for path in CLONE_FOLDERS)
+    config = folder / "fonts.conf"
+    config.write_text(
+        '<?xml version="1.0"?>\n<!DOCTYPE fontconfig SYSTEM "fonts.dtd">\n<fontconfig>\n'
+        "  <include>/etc/fonts/fonts.conf</include>\n"
+        f"  <selectfont><rejectfont>{globs}</rejectfont></selectfont>\n</fontconfig>\n",
+        encoding="utf-8")
+    return dict(os.environ, FONTCONFIG_FILE=str(config))
+
+
+def deck_font_families(pptx_path: Path | str) -> tuple[set[str], set[str]]:
+    """The Latin and the East Asian typefaces the deck's runs name (``a:latin`` / ``a:ea``, theme fonts skipped)."""
+    import zipfile
+
+    latin: set[str] = set()
+    east_asian: set[str] = set()
+    with zipfile.ZipFile(pptx_path) as package:
+        for name in package.namelist():
+            if not (name.startswith("ppt/slides/slide") and name.endswith(".xml")):
+                continue
+            xml = package.read(name).decode("utf-8")
+            for tag, found in (("latin", latin), ("ea", east_asian)):
+                for face in re.findall(rf'<a:{tag} typeface="([^"]*)"', xml):
+                    if face and not face.startswith("+"):
+                        found.add(face)
+    return latin, east_asian
+
+
+def fc_match(pattern: str, env: dict[str, str] | None = None) -> tuple[str, str]:
+    """The family fontconfig gives for a pattern, and the languages that font covers."""
+    fc = shutil.which("fc-match")
+    if fc is None:
+        raise AssertionError("fc-match is not installed (apt-get install fontconfig): cannot tell which fonts "
+                             "LibreOffice will draw with")
+    result = subprocess.run([fc, "--format=%{family[0]}\t%{lang}", pattern], capture_output=True, text=True,
+                            env=env, timeout=60, check=True)
+    family, _, languages = result.stdout.partition("\t")
+    return family, languages
+
+
+def font_problems(pptx_path: Path | str, env: dict[str, str] | None = None, clones: bool = True) -> list[str]:
+    """What is wrong with the fonts LibreOffice would use for this deck, in the font world ``env`` sets up.
+
+    ``clones=True``: every family must map to itself or to its metric clone, and Han text to a font covering it.
+    ``clones=False`` (the world of a viewer without the clones): no family may map to a metric clone, otherwise
+    the "without" judgement judges nothing.
+    """
+    latin, east_asian = deck_font_families(pptx_path)
+    problems = []
+    for family in sorted(latin):
+        got, _ = fc_match(family, env)
+        clone, package = METRIC_CLONES.get(family, (family, None))
+        if clones and got.casefold() not in (family.casefold(), clone.casefold()):
+            where = f"; install {package}" if package else ""
+            problems.append(f"fontconfig gives {got!r} for {family!r}, not {clone!r}, whose widths the deck was "
+                            f"planned with: LibreOffice would draw it wider or narrower than planned{where}")
+        if not clones and got.casefold() == clone.casefold() and clone != family:
+            problems.append(f"fontconfig still gives the metric clone {got!r} for {family!r}: the clones are not "
+                            "hidden")
+    if clones:
+        for family in sorted(east_asian):
+            got, languages = fc_match(f"{family}:lang={CJK_LANGUAGE}", env)
+            if CJK_LANGUAGE not in languages.split("|"):
+                problems.append(f"fontconfig has no font for {CJK_LANGUAGE} text ({family!r} gives {got!r}); "
+                                f"install {CJK_PACKAGE}")
+    return problems
+
+
+def assert_fonts_available(pptx_path: Path | str, env: dict[str, str] | None = None, clones: bool = True) -> None:
+    _fail(font_problems(pptx_path, env, clones), f"{Path(pptx_path).name}: the fonts LibreOffice would use")
 
 
 # -- LibreOffice ------------------------------------------------------------------------------------------------

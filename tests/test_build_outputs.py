@@ -184,6 +184,10 @@ def rendered(builds, tmp_path_factory) -> dict[Case, Path]:
         target = stage / f"{case.id}.pptx"
         target.write_bytes(builds.get(case).pptx.read_bytes())
         decks.append((case, target))
+    # Judge only where LibreOffice has the fonts the decks were planned with; otherwise say which are missing.
+    font_problems = sorted({problem for _, deck in decks for problem in fitcheck.font_problems(deck)})
+    if font_problems:
+        pytest.fail("cannot judge the decks with LibreOffice on this machine:\n  " + "\n  ".join(font_problems))
     # balance the two batches by size (the stress decks are several times larger)
     decks.sort(key=lambda item: item[1].stat().st_size, reverse=True)
     batches: list[list[tuple[Case, Path]]] = [[], []]
@@ -247,15 +251,31 @@ def test_fitcheck_catches_text_outside_its_box(tmp_path):
     box.text_frame.text = "This sentence is far too long to fit a box only twenty points tall, so it spills. " * 3
     for run in box.text_frame.paragraphs[0].runs:
         run.font.size = Pt(14)
+        run.font.name = "Calibri"
     fine = slide.shapes.add_textbox(Pt(50), Pt(300), Pt(300), Pt(40))
     fine.name = "fine"
     fine.text_frame.text = "Fits."
+    fine.text_frame.paragraphs[0].runs[0].font.name = "Calibri"
     path = tmp_path / "overflow.pptx"
     prs.save(str(path))
+    fitcheck.assert_fonts_available(path)
     [pdf] = fitcheck.convert_with_libreoffice(soffice, [path], tmp_path / "pdf")
     problems = fitcheck.check_deck(path, pdf)
     assert len(problems) == 1, problems
     assert problems[0].startswith("slide 1, shape 'overflowing'") and "below the box" in problems[0], problems
+
+
+def test_font_check_names_the_missing_clone_instead_of_judging(tmp_path):
+    """Where fontconfig would draw Calibri as DejaVu Sans, the judge says which package is missing."""
+    require_tool("fc-match")
+    deck = do_build(CONTENT, "compact", tmp_path / "out").written[0]
+    assert fitcheck.font_problems(deck) == []
+    hidden = fitcheck.fontconfig_without_clones(tmp_path / "fontconfig")
+    problems = fitcheck.font_problems(deck, hidden)
+    assert any("'Calibri'" in p and "fonts-crosextra-carlito" in p for p in problems), problems
+    assert any("'Cambria'" in p and "fonts-crosextra-caladea" in p for p in problems), problems
+    assert fitcheck.font_problems(deck, hidden, clones=False) == []
+    assert fitcheck.font_problems(deck, clones=False), "with the clones installed, the hidden world must be told apart"
 
 
 def test_fitcheck_catches_text_in_the_margins_and_extra_pages(tmp_path):
