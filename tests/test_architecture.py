@@ -161,7 +161,7 @@ RULES: list[tuple[str, set[str]]] = [
     ("hkbrief.model", {"hkbrief.errors"}),
     ("hkbrief.textfit", {"hkbrief.geometry", "hkbrief.errors"}),
     ("hkbrief.linebreak", {"hkbrief.geometry", "hkbrief.errors"}),
-    ("hkbrief.layoutspec", {"hkbrief.errors"}),
+    ("hkbrief.layoutspec", {"hkbrief.errors", "hkbrief.textfit"}),
     ("hkbrief.content", {"hkbrief.model", "hkbrief.errors"}),
 ]
 

@@ -322,3 +322,31 @@ def test_contrast_ratio_on_known_pairs(foreground, background, ratio):
 
 def test_contrast_ratio_ignores_hex_case():
     assert contrast_ratio("#0b5c6b", "#ffffff") == pytest.approx(contrast_ratio("#0B5C6B", "#FFFFFF"))
+
+
+def test_office_fonts_with_bundled_clones_need_no_font_file(tmp_path):
+    """Helvetica, Times New Roman and Courier New are measured with Liberation Sans, Serif and Mono, which the
+    one-pager embeds while the deck names what the layout asked for or its Office equivalent."""
+    from pptx import Presentation
+    from pypdf import PdfReader
+
+    from hkbrief.build import build
+
+    path = write(tmp_path / "clones.toml", 'extends = "default"\n'
+                 '[deck.roles.title]\nfamily = "Helvetica"\nsize = 30\nweight = "bold"\n'
+                 '[deck.roles.quote]\nfamily = "Times New Roman"\nsize = 26\nmin_size = 18\nstyle = "italic"\n'
+                 '[onepager.roles.heading]\nfamily = "Times New Roman"\nsize = 10.5\nweight = "bold"\ncolor = "accent"\n'
+                 '[onepager.roles.footer]\nfamily = "Courier New"\nsize = 7\ncolor = "muted"\n')
+    layout = load_layout(str(path))
+    assert layout.deck.roles[Role.TITLE].family == "Helvetica"
+    result = build(CONTENT, str(path), tmp_path / "out")
+    pdf = next(p for p in result.written if p.suffix == ".pdf")
+    fonts = set()
+    for page in PdfReader(pdf).pages:
+        for font in page["/Resources"]["/Font"].values():
+            fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    assert {"LiberationSerif-Bold", "LiberationMono"} <= fonts, fonts
+    deck = Presentation(next(p for p in result.written if p.suffix == ".pptx"))
+    typefaces = {element.get("typeface") for slide in deck.slides for element in slide._element.iter()
+                 if element.tag.endswith("}latin")}
+    assert "Times New Roman" in typefaces and typefaces & {"Arial", "Helvetica"}

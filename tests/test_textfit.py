@@ -62,6 +62,8 @@ def fonttools_width(ttf: Path, text: str, size: float) -> float:
     ("office", "bundled"),
     [
         ("Arial", "Liberation Sans"),
+        ("Times New Roman", "Liberation Serif"),
+        ("Courier New", "Liberation Mono"),
         ("Calibri", "Carlito"),
         ("Cambria", "Caladea"),
         ("Microsoft JhengHei", "Noto Sans TC"),
@@ -71,6 +73,33 @@ def test_office_fonts_map_to_their_bundled_clones(office, bundled):
     assert textfit.find_family(office).name == bundled
     assert textfit.find_family(f"  {office.upper()} ") is textfit.find_family(office)
     assert textfit.find_family(bundled).office_family == office
+
+
+@pytest.mark.parametrize(
+    ("alias", "bundled"),
+    [("Helvetica", "Liberation Sans"), ("Arimo", "Liberation Sans"), ("Tinos", "Liberation Serif"),
+     ("Cousine", "Liberation Mono"), ("liberation serif", "Liberation Serif")],
+)
+def test_aliases_with_the_same_widths_map_to_the_clone(alias, bundled):
+    assert textfit.metric_clone(alias).name == bundled
+    assert textfit.find_family(alias) is textfit.metric_clone(alias)
+
+
+def test_the_metric_clones_are_the_ones_office_users_expect():
+    expected = {"Helvetica": "Liberation Sans", "Arial": "Liberation Sans", "Times New Roman": "Liberation Serif",
+                "Courier New": "Liberation Mono", "Calibri": "Carlito", "Cambria": "Caladea",
+                "Microsoft JhengHei": "Noto Sans TC"}
+    assert {name: textfit.metric_clone(name).name for name in expected} == expected
+    assert textfit.metric_clone("Georgia") is None and textfit.metric_clone("") is None
+
+
+def test_times_new_roman_and_courier_new_clones_have_their_widths():
+    # Courier New is monospaced at 0.6 em (1229 of 2048 units); Liberation Mono keeps that for every character
+    mono = textfit.LIBERATION_MONO.metrics()
+    assert {mono.advance(ch) for ch in "iW .,mM0"} == {1229}
+    # Times New Roman's "Hong Kong" at 10 pt: H 1479, o 1024, n 1024, g 1024, space 512, K 1479 (of 2048 units)
+    serif = textfit.LIBERATION_SERIF.metrics()
+    assert serif.width("Hong Kong", 10) == pytest.approx((1479 * 2 + 1024 * 6 + 512) * 10 / 2048)
 
 
 def test_unknown_font_is_a_layout_error_naming_the_fonts_it_knows():
@@ -104,7 +133,7 @@ def test_missing_styles_fall_back_to_the_closest_face():
 
 
 def test_every_bundled_ttf_has_a_licence_file_next_to_it():
-    assert len(BUNDLED_TTFS) == 14
+    assert len(BUNDLED_TTFS) == 22
     for ttf in BUNDLED_TTFS:
         licences = [ttf.parent / name for name in ("LICENSE", "OFL.txt") if (ttf.parent / name).is_file()]
         assert licences, f"{ttf.parent.name} has no licence file"

@@ -15,6 +15,7 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
+from hkbrief import textfit
 from hkbrief.errors import LayoutError, Problem, did_you_mean, shown
 
 MAX_LAYOUT_BYTES = 256 * 1024
@@ -110,7 +111,7 @@ class FontStyle(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class RoleStyle:
-    family: str  # the Office family the deck names: Arial, Calibri or Cambria
+    family: str  # the family the deck names: an Office family textfit has a metric clone for (Arial, Helvetica, ...)
     size: float
     min_size: float
     weight: Weight
@@ -172,8 +173,15 @@ class Layout:
     path: str
 
 
-OFFICE_FAMILIES = ("Arial", "Calibri", "Cambria")
-EAST_ASIAN_FAMILIES = ("Microsoft JhengHei",)
+# The names a layout may give without a font file are textfit's: what it has metrics for decides what fits.
+OFFICE_FAMILIES = tuple(textfit.known_family_names(textfit.FontSlot.LATIN))
+EAST_ASIAN_FAMILIES = tuple(textfit.known_family_names(textfit.FontSlot.EAST_ASIAN))
+
+
+def _measurable(family: object, slot: textfit.FontSlot) -> bool:
+    """Whether textfit can measure ``family`` (a name, any case) in ``slot`` without a font file."""
+    clone = textfit.metric_clone(family) if isinstance(family, str) else None
+    return clone is not None and clone.slot is slot
 REQUIRED_COLORS = ("background", "text", "muted", "accent", "on_accent", "surface", "rule")
 
 
@@ -365,7 +373,7 @@ class _LayoutReader:
             else:
                 self.fail(f"theme.colors.{key}", "expected #RRGGBB")
         east_asian = table.get("east_asian_family", EAST_ASIAN_FAMILIES[0])
-        if east_asian not in EAST_ASIAN_FAMILIES:
+        if not _measurable(east_asian, textfit.FontSlot.EAST_ASIAN):
             self.fail("theme.east_asian_family", f"{shown(str(east_asian))} has no bundled metric font"
                       f"{did_you_mean(str(east_asian), EAST_ASIAN_FAMILIES)}")
         if len(colors) != len(colors_raw) or any(k not in colors for k in REQUIRED_COLORS):
@@ -382,7 +390,7 @@ class _LayoutReader:
             at = f"{path}.{role}"
             spec = self.table(table[role], at, keys, ("family", "size"))
             family = spec.get("family")
-            if family not in OFFICE_FAMILIES:
+            if not _measurable(family, textfit.FontSlot.LATIN):
                 self.fail(f"{at}.family", f"{shown(str(family))} has no bundled metric font"
                           f"{did_you_mean(str(family), OFFICE_FAMILIES)}")
             size = self.number(spec.get("size"), f"{at}.size", 4, 200) if "size" in spec else None
@@ -397,7 +405,8 @@ class _LayoutReader:
             uppercase = spec.get("uppercase", False)
             if not isinstance(uppercase, bool):
                 self.fail(f"{at}.uppercase", "expected true or false")
-            if None in (size, min_size, weight, style, spacing, color, on) or family not in OFFICE_FAMILIES:
+            if None in (size, min_size, weight, style, spacing, color, on) or not _measurable(
+                    family, textfit.FontSlot.LATIN):
                 continue
             ratio = contrast_ratio(color, on)
             needed = 3.0 if min_size >= 18 else 4.5

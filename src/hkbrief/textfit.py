@@ -1,7 +1,9 @@
 """Font metrics for measuring text before it is written, from the fonts bundled in ``hkbrief/fonts``.
 
-The deck names Office fonts (Arial, Calibri, Cambria, Microsoft JhengHei) and the one-pager embeds their metric
-clones (Liberation Sans, Carlito, Caladea, Noto Sans TC); both are measured here with the clone's advance widths.
+The deck names Office fonts (Arial, Times New Roman, Courier New, Calibri, Cambria, Microsoft JhengHei) and the
+one-pager embeds their metric clones (Liberation Sans, Liberation Serif, Liberation Mono, Carlito, Caladea, Noto Sans
+TC); both are measured here with the clone's advance widths. :data:`METRIC_CLONES` also maps a few other names with
+the same widths (Helvetica is Arial's model) to their clone, so a layout can name them without a font file.
 Widths are plain advances without kerning. LibreOffice (and PowerPoint from its kerning threshold up) kern, which
 in these fonts mostly tightens: on English news text the kerned width is 0.2-0.7 % narrower than the advance sum.
 A few pairs widen (Carlito ``g,`` by 0.034 em, Liberation Sans ``f'`` with a curly apostrophe by 0.018 em), so the
@@ -281,7 +283,8 @@ class FontFamily:
     """A bundled family and the Office family it stands in for.
 
     ``folder`` is the family's folder under ``hkbrief/fonts`` (with its licence file ``licence``); the four file
-    fields name its TTFs, ``None`` where the family has no such face (see :meth:`Style.fallbacks`).
+    fields name its TTFs, ``None`` where the family has no such face (see :meth:`Style.fallbacks`). ``aliases`` are
+    further names with the clone's advance widths that a layout may use for it (``Helvetica`` for Liberation Sans).
     """
 
     name: str
@@ -293,6 +296,7 @@ class FontFamily:
     bold: str | None = None
     italic: str | None = None
     bold_italic: str | None = None
+    aliases: tuple[str, ...] = ()
 
     def file_name(self, style: Style) -> str:
         """The TTF that sets ``style``: the face itself, or the closest one the family has."""
@@ -342,6 +346,31 @@ LIBERATION_SANS = FontFamily(
     bold="LiberationSans-Bold.ttf",
     italic="LiberationSans-Italic.ttf",
     bold_italic="LiberationSans-BoldItalic.ttf",
+    aliases=("Helvetica", "Arimo"),
+)
+LIBERATION_SERIF = FontFamily(
+    name="Liberation Serif",
+    office_family="Times New Roman",
+    slot=FontSlot.LATIN,
+    folder="liberation-serif",
+    licence="LICENSE",
+    regular="LiberationSerif-Regular.ttf",
+    bold="LiberationSerif-Bold.ttf",
+    italic="LiberationSerif-Italic.ttf",
+    bold_italic="LiberationSerif-BoldItalic.ttf",
+    aliases=("Tinos",),
+)
+LIBERATION_MONO = FontFamily(
+    name="Liberation Mono",
+    office_family="Courier New",
+    slot=FontSlot.LATIN,
+    folder="liberation-mono",
+    licence="LICENSE",
+    regular="LiberationMono-Regular.ttf",
+    bold="LiberationMono-Bold.ttf",
+    italic="LiberationMono-Italic.ttf",
+    bold_italic="LiberationMono-BoldItalic.ttf",
+    aliases=("Cousine",),
 )
 CARLITO = FontFamily(
     name="Carlito",
@@ -375,20 +404,46 @@ NOTO_SANS_TC = FontFamily(
     bold="NotoSansTC-Bold.ttf",
 )
 
-FAMILIES: tuple[FontFamily, ...] = (LIBERATION_SANS, CARLITO, CALADEA, NOTO_SANS_TC)
+FAMILIES: tuple[FontFamily, ...] = (LIBERATION_SANS, LIBERATION_SERIF, LIBERATION_MONO, CARLITO, CALADEA,
+                                     NOTO_SANS_TC)
 DEFAULT_EAST_ASIAN = NOTO_SANS_TC
 
 
-def find_family(name: str, where: str = "") -> FontFamily:
-    """The bundled family for an Office family name (``Arial``) or a bundled one (``Liberation Sans``).
+def _folded(name: str) -> str:
+    """A family name as it is compared: case and runs of spaces ignored."""
+    return " ".join(name.split()).casefold()
 
-    Case and surrounding spaces are ignored. An unknown name is a layout problem: only bundled metrics can
+
+# Every name a layout may use for a bundled family without a font file: the Office family it stands in for, the
+# clone's own name and its aliases (Helvetica -> Liberation Sans, Times New Roman -> Liberation Serif, Courier New
+# -> Liberation Mono, Calibri -> Carlito, Cambria -> Caladea, Microsoft JhengHei -> Noto Sans TC).
+METRIC_CLONES: dict[str, FontFamily] = {
+    _folded(alias): family
+    for family in FAMILIES
+    for alias in (family.office_family, family.name, *family.aliases)
+}
+
+
+def metric_clone(name: str) -> FontFamily | None:
+    """The bundled family that measures ``name`` (an Office family, a clone's name or an alias), or None."""
+    return METRIC_CLONES.get(_folded(name))
+
+
+def known_family_names(slot: FontSlot | None = None) -> list[str]:
+    """The Office family names of the bundled families (in ``slot``, if given), for messages and suggestions."""
+    return [family.office_family for family in FAMILIES if slot is None or family.slot is slot]
+
+
+def find_family(name: str, where: str = "") -> FontFamily:
+    """The bundled family for an Office family name (``Arial``), an alias (``Helvetica``) or a clone's own name
+    (``Liberation Sans``).
+
+    Case and surrounding spaces are ignored. An unknown name is a layout problem: only known metrics can
     promise a fit.
     """
-    wanted = " ".join(name.split()).casefold()
-    for family in FAMILIES:
-        if wanted in (family.office_family.casefold(), family.name.casefold()):
-            return family
+    family = metric_clone(name)
+    if family is not None:
+        return family
     known = ", ".join(f"{family.office_family} ({family.name})" for family in FAMILIES)
     raise LayoutError(f"unknown font {name!r}; the fonts hkbrief can measure are {known}", where)
 
