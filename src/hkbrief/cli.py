@@ -22,6 +22,7 @@ Examples:
   hkbrief build --lang zh-Hant       the Traditional Chinese edition
   hkbrief validate brief.json        check a content file without building
   hkbrief layouts                    list the built-in layouts
+  hkbrief template inspect brand.potx  what a PowerPoint template holds
 """
 
 
@@ -118,6 +119,21 @@ def build(content: Path, layout: str, out_dir: Path, formats: str, language: str
     for path in result.written:
         detail = f" ({result.slides} slides)" if path.suffix == ".pptx" else " (1 page)"
         click.echo(f"wrote {path}{detail}")
+
+
+@main.group()
+def template() -> None:
+    """Look at a PowerPoint template (.pptx or .potx) before building on it."""
+
+
+@template.command("inspect")
+@click.argument("file", type=click.Path(dir_okay=True, path_type=Path))
+def template_inspect(file: Path) -> None:
+    """Print FILE's slide size, masters, layouts with their placeholders, theme, and the slide kinds' layouts."""
+    from hkbrief.template import describe, read_template
+
+    for line in describe(read_template(file)):
+        click.echo(line)
 
 
 @main.command()

@@ -48,6 +48,10 @@ class FitError(HkbriefError):
     """Text does not fit its frame under any size or continuation the layout allows."""
 
 
+class TemplateError(HkbriefError):
+    """A PowerPoint template cannot be used: not a presentation, encrypted, macro-enabled, too large, malformed."""
+
+
 class OutputError(HkbriefError):
     """The outputs cannot be written where asked."""
 
