@@ -137,6 +137,37 @@ def template_inspect(file: Path) -> None:
 
 
 @main.command()
+@click.argument("folder", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--force", is_flag=True, help="Replace starter files that already exist.")
+def init(folder: Path, force: bool) -> None:
+    """Start a new brief in FOLDER (default: here): content, a layout, a picture and the schema."""
+    from hkbrief.init import init_brief
+
+    for path in init_brief(folder, force):
+        click.echo(f"wrote {path}")
+    content, layout = folder / "content.json", folder / "layout.toml"
+    click.echo(f"next: edit {content}, then: hkbrief build {content} --layout {layout}")
+
+
+@main.command()
+@click.option("--out", "-o", type=click.Path(dir_okay=False, path_type=Path), default=None,
+              help="Write the schema to this file instead of printing it.")
+def schema(out: Path | None) -> None:
+    """Print the JSON Schema of content files (draft 2020-12), for editors that check JSON as you type."""
+    from hkbrief.schema import schema_text
+
+    text = schema_text()
+    if out is None:
+        click.echo(text, nl=False)
+        return
+    try:
+        out.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise click.FileError(str(out), exc.strerror) from None
+    click.echo(f"wrote {out}", err=True)
+
+
+@main.command()
 def layouts() -> None:
     """List the built-in layouts: name, then what it is."""
     from hkbrief.layoutspec import builtin_layout_names, load_layout

@@ -471,7 +471,9 @@ def brief_from_json(value: Any, where: str) -> Brief:
         raise ContentError(f"expected a JSON object at the top level, found {_kind(value)}", where)
     if not r.check_depth(value, ""):
         raise ContentError(r.problems)
-    root = r.obj(value, "", ["meta", "sections"], ["stats", "quotes", "sources", "featured"])
+    root = r.obj(value, "", ["meta", "sections"], ["stats", "quotes", "sources", "featured", "$schema"])
+    if "$schema" in root and not isinstance(root["$schema"], str):
+        r.fail('["$schema"]', f"expected the path or address of a JSON Schema, found {_kind(root['$schema'])}")
     meta = _meta(r, root["meta"]) if "meta" in root else None
     sections = [(p, s) for p, v in r.items(root.get("sections", []), "sections", 1) if (s := _section(r, v, p))]
     stats = [(p, s) for p, v in r.items(root.get("stats") or [], "stats") if (s := _stat(r, v, p))]
