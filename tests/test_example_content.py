@@ -126,7 +126,8 @@ def iter_texts(value):
 
 
 def test_top_level_keys(brief):
-    assert set(brief) == {"meta", "sections", "stats", "quotes", "sources", "featured"}
+    assert set(brief) == {"$schema", "meta", "sections", "stats", "quotes", "sources", "featured"}
+    assert brief["$schema"] == "./schema/content.schema.json"
 
 
 def test_meta(brief):
