@@ -82,7 +82,9 @@ def build(
         if OutputFormat.PPTX in formats:
             from hkbrief.render.pptx import render_deck
 
-            deck = arrange_deck(edition, spec, typesetter, images)
+            from hkbrief.arrange.master import with_master_look
+
+            deck = with_master_look(arrange_deck(edition, spec, typesetter, images), spec)
             slides = len(deck.slides)
             rendered.append((out_dir / f"{stem}.pptx", render_deck(deck)))
         if OutputFormat.PDF in formats:

@@ -108,6 +108,15 @@ class FrameRole(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
+class PlaceholderSlot:
+    """A layout placeholder a frame fills (so outline view, screen readers and the template's styles see it):
+    its OOXML type (``title``, ``ctrTitle``, ``subTitle``, ``body``, ``obj``) and, for all but titles, its idx."""
+
+    type: str = "title"
+    idx: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Frame:
     """One box on a slide or page.
 
@@ -131,6 +140,7 @@ class Frame:
     image_path: str | None = None  # drawn to fill ``box`` exactly: the plan already kept the aspect ratio
     alt_text: str = ""
     decorative: bool = False
+    placeholder: PlaceholderSlot | None = None  # None for a title: the layout's title placeholder
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,10 +156,51 @@ class DocumentProperties:
 
 @dataclass(frozen=True, slots=True)
 class SlidePlan:
+    """One slide. ``layout`` names the base package's slide layout part it is made from
+    (``/ppt/slideLayouts/slideLayout6.xml``); empty means the base's title-only layout. ``background`` None: the
+    slide shows its layout's and master's own background (a template's), else it is painted over."""
+
     name: str  # "title", "section:talent", "stat:hkd-10bn", ...
     frames: tuple[Frame, ...]
-    background: str = "#FFFFFF"
+    background: str | None = "#FFFFFF"
     notes: str = ""
+    layout: str = ""
+
+
+THEME_COLOR_SLOTS = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
+                     "hlink", "folHlink")
+
+
+@dataclass(frozen=True, slots=True)
+class MasterLook:
+    """The deck's own master and theme, so that a slide a user adds in PowerPoint looks like the planned ones.
+
+    ``colors`` fills every theme colour slot (``THEME_COLOR_SLOTS``); the fonts become the theme's heading and body
+    fonts; ``title`` and ``body`` become the master's title and body text styles, and ``title_box`` and ``body_box``
+    move the master's title and body placeholders to where the planned slides put their titles and bullets.
+    """
+
+    theme_name: str
+    colors: tuple[tuple[str, str], ...]  # (slot, "#RRGGBB")
+    heading_font: str
+    body_font: str
+    east_asian_font: str
+    background: str
+    title: TextStyle
+    body: TextStyle
+    title_box: Box | None = None
+    body_box: Box | None = None
+    title_align: Align = Align.LEFT
+    title_valign: VAlign = VAlign.BOTTOM
+
+
+@dataclass(frozen=True, slots=True)
+class DeckBase:
+    """What the deck is built on: a template's package (its masters, layouts, theme and artwork kept as they are),
+    or python-pptx's stock package with its master and theme rewritten to ``master``."""
+
+    template_file: str | None = None  # a .pptx or .potx the template reader has already checked
+    master: MasterLook | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -157,6 +208,7 @@ class DeckPlan:
     size: Size
     slides: tuple[SlidePlan, ...]
     properties: DocumentProperties
+    base: DeckBase = DeckBase()
 
 
 @dataclass(frozen=True, slots=True)

@@ -733,9 +733,9 @@ def _read(package: _Package, where: str, path: str) -> Template:
         slide_size = Size(int(size_element.get("cx")) / EMU_PER_POINT, int(size_element.get("cy")) / EMU_PER_POINT)
     if not (72 <= slide_size.w <= 4032 and 72 <= slide_size.h <= 4032):
         raise package.fail(f"has a slide size of {slide_size.w:g} x {slide_size.h:g} pt, outside 1 to 56 inches")
-    master_parts = package.related(presentation_part, RT_SLIDE_MASTER)
-    listed = [_child(presentation, "p:sldMasterIdLst")]
-    if not master_parts or listed[0] is None:
+    master_parts = _listed(package, presentation_part, _child(presentation, "p:sldMasterIdLst"), "p:sldMasterId",
+                           RT_SLIDE_MASTER)
+    if not master_parts:
         raise package.fail("has no slide master; save it from PowerPoint or LibreOffice as a .pptx or .potx")
     default_style = _child(presentation, "p:defaultTextStyle")
     sample_slides = len(_child(presentation, "p:sldIdLst") if _child(presentation, "p:sldIdLst") is not None
@@ -747,11 +747,12 @@ def _read(package: _Package, where: str, path: str) -> Template:
         theme_parts = package.related(master_part, RT_THEME)
         if not theme_parts:
             raise package.fail(f"{posixpath.basename(master_part)} has no theme")
-        layout_parts = package.related(master_part, RT_SLIDE_LAYOUT)
+        master = package.xml(master_part)
+        layout_parts = _listed(package, master_part, _child(master, "p:sldLayoutIdLst"), "p:sldLayoutId",
+                               RT_SLIDE_LAYOUT)
         _refuse_unsafe_parts(package, [master_part, *theme_parts[:1], *layout_parts])
         theme = _theme(package, theme_parts[0])
         first_theme = first_theme or theme
-        master = package.xml(master_part)
         color_map = _color_map(_child(master, "p:clrMap"), _DEFAULT_COLOR_MAP)
         colors = _Colors({k: v.lstrip("#") for k, v in theme.colors.items()}, color_map)
         theme_root = package.xml(theme_parts[0])
@@ -795,6 +796,20 @@ def _read(package: _Package, where: str, path: str) -> Template:
     template = Template(path, content_type, slide_size, tuple(masters), tuple(layouts), first_theme, sample_slides)
     template.kinds.update(map_kinds(template.layouts, slide_size))
     return template
+
+
+def _listed(package: _Package, part: str, id_list, item: str, reltype: str) -> list[str]:
+    """The parts an id list names (``p:sldLayoutIdLst``), in its order, which is the order PowerPoint shows;
+    related parts the list leaves out come after them, in relationship order."""
+    targets = {rel_id: target for rel_id, kind, target, external in package.rels(part)
+               if kind == reltype and not external}
+    ordered = []
+    for entry in (id_list.iter(_q(item)) if id_list is not None else ()):
+        target = targets.get(entry.get(_q("r:id"), ""))
+        if target is not None and target not in ordered and package.has(target):
+            ordered.append(target)
+    ordered += [t for t in targets.values() if t not in ordered and package.has(t)]
+    return ordered
 
 
 def _resolve_look(shape, counterpart, kind: PlaceholderType, text_styles, default_style, colors: _Colors,

@@ -16,7 +16,18 @@ from collections.abc import Iterator
 from typing import assert_never
 
 from hkbrief.geometry import Insets, Size
-from hkbrief.plan import Align, DeckPlan, DocumentProperties, Frame, FrameRole, Paragraph, SlidePlan, VAlign
+from hkbrief.plan import (
+    Align,
+    DeckPlan,
+    DocumentProperties,
+    Frame,
+    FrameRole,
+    Paragraph,
+    PlaceholderSlot,
+    SlidePlan,
+    VAlign,
+)
+from hkbrief.render.pptx_base import layout_parts, open_base, style_base
 
 __all__ = ["EMU_PER_POINT", "emu", "office_language", "render_deck"]
 
@@ -63,10 +74,9 @@ def render_deck(plan: DeckPlan) -> bytes:
     (characters XML cannot hold, a colour that is not ``#RRGGBB``, an image that is not PNG or JPEG).
     """
     _check_plan(plan)
-    from pptx import Presentation
-
-    presentation = Presentation()
+    presentation = open_base(plan.base)
     _set_slide_size(presentation, plan.size)
+    style_base(presentation, plan.base)
     _drop_template_leftovers(presentation)
     _write_slides(presentation, plan)
     _write_properties(presentation, plan)
@@ -101,7 +111,8 @@ def _check_plan(plan: DeckPlan) -> None:
         where = f"slide {slide_number} ({slide.name})"
         _check_xml_text(slide.name, f"{where}: name", _NOT_XML)
         _check_xml_text(slide.notes, f"{where}: notes", _NOT_XML_EXCEPT_BREAKS)
-        _check_colour(slide.background, f"{where}: background")
+        if slide.background is not None:
+            _check_colour(slide.background, f"{where}: background")
         for frame in slide.frames:
             _check_frame(frame, f"{where}, frame {frame.name}")
 
@@ -150,6 +161,8 @@ def _set_slide_size(presentation, size: Size) -> None:
     """Size the slides as planned and move the template's master and layouts to match, for slides users add."""
     width, height = emu(size.w), emu(size.h)
     template_width, template_height = presentation.slide_width, presentation.slide_height
+    if (width, height) == (template_width, template_height):
+        return
     presentation.slide_width, presentation.slide_height = width, height
     slide_size = presentation.element.find(_q("p:sldSz"))
     if (width, height) == (emu(720), emu(540)):
@@ -196,12 +209,20 @@ def _write_slides(presentation, plan: DeckPlan) -> None:
 
     presentation_part = presentation.part
     package = presentation_part.package
-    layout_part = _title_only_layout(presentation).part
+    layouts = layout_parts(presentation)
+    default_layout = None
     slide_list = presentation.element.get_or_add_sldIdLst()
     images = _ImageParts(package)
     notes = _NotesWriter(presentation) if any(slide.notes for slide in plan.slides) else None
     for number, slide_plan in enumerate(plan.slides, start=1):
         slide_part = Part(PackURI(f"/ppt/slides/slide{number}.xml"), CT.PML_SLIDE, package)
+        if slide_plan.layout:
+            layout_part = layouts.get(slide_plan.layout)
+            if layout_part is None:
+                raise ValueError(f"slide {number} ({slide_plan.name}): the base has no layout {slide_plan.layout}")
+        else:
+            default_layout = default_layout or _title_only_layout(presentation).part
+            layout_part = default_layout
         slide_part.relate_to(layout_part, RT.SLIDE_LAYOUT)
         # A new part cannot already be related, so skip get_or_add's search of every existing relationship.
         rel_id = presentation_part.rels._add_relationship(RT.SLIDE, slide_part)
@@ -344,21 +365,19 @@ _SLIDE_END = "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOv
 
 
 def _slide_xml(slide_part, slide_plan: SlidePlan, images: _ImageParts) -> bytes:
-    out = [
-        _SLIDE_START,
-        f'<p:cSld name="{_attribute(slide_plan.name)}"><p:bg><p:bgPr>',
-        _solid_fill(slide_plan.background),
-        "<a:effectLst/></p:bgPr></p:bg>",
-        _SHAPE_TREE_START,
-    ]
+    out = [_SLIDE_START, f'<p:cSld name="{_attribute(slide_plan.name)}">']
+    if slide_plan.background is not None:
+        out += ["<p:bg><p:bgPr>", _solid_fill(slide_plan.background), "<a:effectLst/></p:bgPr></p:bg>"]
+    out.append(_SHAPE_TREE_START)
     title_placed = False
     for shape_id, frame in enumerate(slide_plan.frames, start=2):
         match frame.role:
             case FrameRole.TITLE | FrameRole.TEXT:
                 # The first title goes into the placeholder; a second one can only be a text box.
-                as_placeholder = frame.role is FrameRole.TITLE and not title_placed
-                title_placed = title_placed or as_placeholder
-                _add_text_shape(out, shape_id, frame, title_placeholder=as_placeholder)
+                as_title = frame.role is FrameRole.TITLE and not title_placed
+                title_placed = title_placed or as_title
+                slot = (frame.placeholder or PlaceholderSlot()) if as_title else frame.placeholder
+                _add_text_shape(out, shape_id, frame, slot)
             case FrameRole.SHAPE:
                 _add_rectangle(out, shape_id, frame)
             case FrameRole.IMAGE:
@@ -376,11 +395,14 @@ def _relate_image(slide_part, image_part) -> str:
     return slide_part.relate_to(image_part, RT.IMAGE)
 
 
-def _add_text_shape(out: list[str], shape_id: int, frame: Frame, *, title_placeholder: bool) -> None:
-    """A title placeholder (seen by outline view and screen readers) or a text box, both with explicit formats."""
+def _add_text_shape(out: list[str], shape_id: int, frame: Frame, slot: PlaceholderSlot | None) -> None:
+    """A placeholder of the slide's layout (seen by outline view and screen readers) or a text box, both with
+    explicit formats."""
     out.append(f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{_attribute(frame.name)}"/>')
-    if title_placeholder:
-        out.append('<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="title"/></p:nvPr></p:nvSpPr>')
+    if slot is not None:
+        index = f' idx="{slot.idx}"' if slot.idx else ""  # 0 is the default, and what titles have
+        out.append(f'<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="{_attribute(slot.type)}"'
+                   f"{index}/></p:nvPr></p:nvSpPr>")
     else:
         out.append('<p:cNvSpPr txBox="1"/><p:nvPr/></p:nvSpPr>')
     _add_shape_properties(out, frame)
