@@ -479,7 +479,7 @@ def test_deck_core_properties(case, builds):
     data = brief_json("content")
     core = prs.core_properties
     assert core.title == resolve(data["meta"]["title"], case.language)
-    assert core.author == "hkbrief sample brief"
+    assert core.author == resolve(data["meta"]["organisation"], case.language)
     assert core.created is not None and core.created.date() == dt.date(2026, 11, 25)
     expected = "en" if case.language == "en" else "zh"
     assert core.language and core.language.split("-")[0].lower() == expected, core.language

@@ -134,7 +134,7 @@ def test_meta(brief):
     meta = brief["meta"]
     assert en(meta["title"]).strip()
     assert date.fromisoformat(meta["date"]) == date(2026, 11, 25)
-    assert meta["organisation"] == "hkbrief sample brief"
+    assert en(meta["organisation"]) == "hkbrief sample brief"
     assert meta.get("language", "en") in LANGS
     if "short_title" in meta:
         for text in iter_texts(meta["short_title"]):
@@ -174,12 +174,60 @@ def test_zh_hant_translations_present(brief):
         assert is_translated(stat["label"]), stat["id"]
 
 
-def test_quotations_names_titles_and_values_are_not_translated(brief):
+def test_quotations_are_never_translated(brief):
     for quote in brief["quotes"]:
-        for key in ("text", "speaker", "title"):
-            assert isinstance(quote[key], str), f"quote {quote['id']}: {key} must stay as printed"
+        assert isinstance(quote["text"], str), f"quote {quote['id']}: the quotation stays verbatim"
+
+
+# Official Chinese forms of speakers and titles, each from a page the commit that added it cites; a speaker or
+# title without an official Chinese form stays a plain string (the proper name as the article prints it).
+OFFICIAL_CHINESE = {
+    "Prof. Nancy Ip": "葉玉如教授",
+    "President of the Hong Kong University of Science and Technology": "香港科技大學校長",
+}
+
+
+def test_speakers_and_titles_translated_only_from_official_forms(brief):
+    for quote in brief["quotes"]:
+        for key in ("speaker", "title"):
+            value = quote[key]
+            if isinstance(value, dict):
+                assert OFFICIAL_CHINESE.get(value["en"]) == value["zh-Hant"], f"quote {quote['id']}: {key}"
+
+
+def test_every_stat_value_has_a_chinese_form(brief):
     for stat in brief["stats"]:
-        assert isinstance(stat["value"], str), f"stat {stat['id']}: value must stay as printed"
+        assert is_translated(stat["value"]), stat["id"]
+
+
+_CHINESE_UNITS = {"萬": 10**4, "億": 10**8}
+_ENGLISH_UNITS = {"million": 10**6, "billion": 10**9}
+_COUNTERS = "個名家所"
+
+
+def _english_amount(value: str) -> tuple[bool, bool, int]:
+    """(over, Hong Kong dollars, amount) of "Over 87 million", "HK$10 billion", "14,200"."""
+    match = re.fullmatch(r"(?i)(over )?(HK\$)?([\d,]+)(?: (million|billion))?", value)
+    assert match, value
+    over, dollars, digits, unit = match.groups()
+    return bool(over), bool(dollars), int(digits.replace(",", "")) * _ENGLISH_UNITS.get((unit or "").lower(), 1)
+
+
+def _chinese_amount(value: str) -> tuple[bool, bool, int]:
+    """(逾, 港元, amount) of "逾8,700萬", "100億港元", "14,200個"."""
+    match = re.fullmatch(rf"(逾)?([\d,]+)([萬億])?(港元|[{_COUNTERS}])?", value)
+    assert match, value
+    over, digits, unit, suffix = match.groups()
+    return bool(over), suffix == "港元", int(digits.replace(",", "")) * _CHINESE_UNITS.get(unit or "", 1)
+
+
+def test_chinese_stat_values_say_what_the_english_ones_say(brief):
+    for stat in brief["stats"]:
+        english, chinese = stat["value"]["en"], stat["value"]["zh-Hant"]
+        if english == "Second largest":
+            assert chinese == "第二大"
+            continue
+        assert _chinese_amount(chinese) == _english_amount(english), f"stat {stat['id']}: {english} vs {chinese}"
 
 
 def test_headings_in_order(brief):
@@ -245,8 +293,8 @@ def test_quotes_are_verbatim(brief, article):
         text = collapse(quote["text"])
         assert text, quote["id"]
         assert text in article, f"quote {quote['id']} is not word for word in the article"
-        assert collapse(quote["speaker"]) in article, f"quote {quote['id']}: speaker not in article"
-        assert collapse(quote["title"]) in article, f"quote {quote['id']}: title not in article"
+        assert collapse(en(quote["speaker"])) in article, f"quote {quote['id']}: speaker not in article"
+        assert collapse(en(quote["title"])) in article, f"quote {quote['id']}: title not in article"
         assert "“" not in text and "”" not in text, f"quote {quote['id']} keeps its quotation marks"
 
 
@@ -264,12 +312,12 @@ def test_pull_quotes_present_and_featured(brief, article):
         matches = [q for q in brief["quotes"] if collapse(q["text"]) == text]
         assert matches, f"the pull quote by {speaker} is missing"
         quote = matches[0]
-        assert quote["speaker"] == speaker
+        assert en(quote["speaker"]) == speaker
         assert f"quote:{quote['id']}" in featured, f"the pull quote by {speaker} is not featured"
 
 
 def test_required_figures_present(brief):
-    values = [s["value"].strip() for s in brief["stats"]]
+    values = [en(s["value"]).strip() for s in brief["stats"]]
     for name, accepted in REQUIRED_FIGURES.items():
         if isinstance(accepted, re.Pattern):
             ok = any(accepted.match(v) for v in values)
@@ -286,7 +334,7 @@ def test_stat_values_occur_in_article(brief, article):
         plain,
     )
     for stat in brief["stats"]:
-        value = collapse(stat["value"]).casefold()
+        value = collapse(en(stat["value"])).casefold()
         assert value in plain or value in as_digits, f"stat {stat['id']}: {stat['value']!r} not in the article"
 
 
