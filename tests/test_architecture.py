@@ -164,6 +164,7 @@ RULES: list[tuple[str, set[str]]] = [
     ("hkbrief.layoutspec", {"hkbrief.errors", "hkbrief.textfit"}),
     ("hkbrief.content", {"hkbrief.model", "hkbrief.errors"}),
     ("hkbrief.template", {"hkbrief.geometry", "hkbrief.errors", "hkbrief.layoutspec"}),
+    ("hkbrief.translation", {"hkbrief.model", "hkbrief.errors"}),
 ]
 
 

@@ -7,6 +7,7 @@ into place, so a failed or interrupted build leaves the previous outputs exactly
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import os
 import re
 import shutil
@@ -19,9 +20,10 @@ from enum import StrEnum
 from pathlib import Path
 
 from hkbrief.content import load_brief
-from hkbrief.errors import HkbriefError, OutputError
+from hkbrief.errors import ContentError, HkbriefError, OutputError
 from hkbrief.layoutspec import Layout, Paper, load_layout
 from hkbrief.model import Brief, FeatureKind, Language
+from hkbrief.translation import fallback_summary, require_translations
 
 
 class OutputFormat(StrEnum):
@@ -35,18 +37,43 @@ class BuildResult:
     slides: int = 0
     omitted: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
+    fallbacks: str | None = None  # the one line saying how many fields fell back to another language
+
+
+HASH_SLUG_PREFIX = "brief-"
+HASH_SLUG_DIGITS = 8  # 32 bits of the title: two different titles share a name about once in four billion pairs
 
 
 def slug(title: str) -> str:
-    """A file name from a title: ``Hong Kong: A Global Hub`` -> ``hong-kong-a-global-hub``."""
+    """A file name from a title: ``Hong Kong: A Global Hub`` -> ``hong-kong-a-global-hub``.
+
+    A title with no Latin letters or digits (``香港：全球創新科技樞紐``) gets ``brief-`` and a short hash of the
+    title instead, so that two Chinese-only briefs never overwrite each other and a brief keeps its name from
+    build to build.
+    """
     ascii_text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode()
     words = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
-    return words[:60].rstrip("-") or "brief"
+    stem = words[:60].rstrip("-")
+    if len(re.sub(r"[^a-z]", "", stem)) >= 2:
+        return stem
+    digest = hashlib.sha256(unicodedata.normalize("NFC", title).strip().encode("utf-8")).hexdigest()
+    return HASH_SLUG_PREFIX + digest[:HASH_SLUG_DIGITS]
 
 
-def output_stem(brief: Brief, language: Language) -> str:
-    stem = slug(brief.meta.title.resolve(Language.EN, brief.meta.language))
-    return stem if language is brief.meta.language else f"{stem}-{str(language).lower()}"
+def output_stem(brief: Brief, languages: Language | tuple[Language, ...], name: str | None = None) -> str:
+    """The outputs' file name without its suffix.
+
+    ``name`` (from the command line) wins, then ``meta.slug``, then a slug of the English title (or of the title
+    in the brief's language when there is no English one). The edition in the brief's own language takes the
+    stem as it is; another single-language edition adds its language (``-zh-hant``), the bilingual edition
+    ``-bilingual``.
+    """
+    if isinstance(languages, Language):
+        languages = (languages,)
+    stem = name or brief.meta.slug or slug(brief.meta.title.resolve(Language.EN, brief.meta.language))
+    if len(languages) > 1:
+        return f"{stem}-bilingual"
+    return stem if languages[0] is brief.meta.language else f"{stem}-{str(languages[0]).lower()}"
 
 
 def build(
@@ -54,12 +81,17 @@ def build(
     layout: str = "default",
     out_dir: Path | str = "dist",
     formats: tuple[OutputFormat, ...] = (OutputFormat.PPTX, OutputFormat.PDF),
-    language: Language | None = None,
+    language: Language | tuple[Language, ...] | None = None,
     paper: Paper | None = None,
     strict: bool = False,
     allow_outside_images: bool = False,
+    require_translated: bool = False,
 ) -> BuildResult:
-    """Build the deck and/or one-pager; raises :class:`HkbriefError` (and writes nothing) on any problem."""
+    """Build the deck and/or one-pager; raises :class:`HkbriefError` (and writes nothing) on any problem.
+
+    ``language`` is one language or the languages of the edition (``BILINGUAL``); ``require_translated`` makes
+    any field that would fall back to another language an error instead of a one-line note.
+    """
     from hkbrief.arrange import Edition, FontBook, Typesetter, arrange_deck, arrange_page
     from hkbrief.arrange.coverage import check_coverage
     from hkbrief.images import prepare_images
@@ -68,11 +100,16 @@ def build(
     out_dir = Path(out_dir)
     _check_out_dir(out_dir)
     brief = load_brief(content)
+    languages = _languages(language, brief)
+    if require_translated:
+        require_translations(brief, languages, str(content))
     spec = load_layout(layout)
-    edition = Edition(brief, language or brief.meta.language, str(content))
+    if len(languages) > 1:
+        raise ContentError("the bilingual edition is not built yet; build en and zh-Hant separately", "--lang")
+    edition = Edition(brief, languages[0], str(content))
     typesetter = Typesetter(FontBook(spec.theme.east_asian_family))
     check_coverage(edition, typesetter, spec, str(content))
-    stem = output_stem(brief, edition.language)
+    stem = output_stem(brief, languages)
     rendered: list[tuple[Path, bytes]] = []
     slides = 0
     omitted: tuple[str, ...] = ()
@@ -95,7 +132,14 @@ def build(
             warnings = _layout_caps(brief, spec)
             rendered.append((out_dir / f"{stem}.pdf", render_page(page)))
     _write_all(rendered, out_dir)
-    return BuildResult(tuple(path for path, _ in rendered), slides, omitted, warnings)
+    return BuildResult(tuple(path for path, _ in rendered), slides, omitted, warnings,
+                       fallback_summary(brief, languages, str(content)))
+
+
+def _languages(language: Language | tuple[Language, ...] | None, brief: Brief) -> tuple[Language, ...]:
+    if language is None:
+        return (brief.meta.language,)
+    return (language,) if isinstance(language, Language) else tuple(language)
 
 
 def _layout_caps(brief: Brief, layout: Layout) -> tuple[str, ...]:

@@ -20,7 +20,9 @@ Examples:
   hkbrief build                      build dist/<slug>.pptx and .pdf from content.json
   hkbrief build brief.json --layout print --out out/
   hkbrief build --lang zh-Hant       the Traditional Chinese edition
+  hkbrief build --lang bilingual     English and Traditional Chinese together
   hkbrief validate brief.json        check a content file without building
+  hkbrief validate --lang zh-Hant    ...and list every field not translated
   hkbrief layouts                    list the built-in layouts
   hkbrief template inspect brand.potx  what a PowerPoint template holds
 """
@@ -63,22 +65,58 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj["debug"] = debug
 
 
+LANG_HELP = ("Edition: en, zh-Hant (zh-HK and zh are the same), or bilingual (en+zh-Hant); default: the"
+             " content's meta.language.")
+
+
+def _edition(value: str | None):
+    """The languages ``--lang`` names, or None for the content's own; a usage error (exit 2) for anything else."""
+    from hkbrief.errors import HkbriefError
+    from hkbrief.model import edition_languages
+
+    if value is None:
+        return None
+    try:
+        return edition_languages(value)
+    except HkbriefError as exc:
+        raise click.BadParameter(exc.problems[0].message, param_hint="--lang") from None
+
+
 @main.command()
 @click.argument("content", default="content.json", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--lang", "language", default=None, metavar="EDITION",
+              help=LANG_HELP + " With it, every field that edition shows in another language is listed.")
+@click.option("--require-translations", is_flag=True,
+              help="Fail (exit 1) if any field of the --lang edition is not translated.")
 @click.option("--allow-outside-images", is_flag=True,
               help="Allow images outside the content file's folder.")
-def validate(content: Path, allow_outside_images: bool) -> None:
-    """Check CONTENT (default content.json) and print a one-line summary, or every problem found."""
+def validate(content: Path, language: str | None, require_translations: bool, allow_outside_images: bool) -> None:
+    """Check CONTENT (default content.json) and print a one-line summary, or every problem found.
+
+    With --lang, also list by JSON path every field that edition would show in another language (quotations are
+    never translated; a name written as a plain string is a proper name and is not listed).
+    """
     from hkbrief.content import load_brief
     from hkbrief.images import check_image_files
+    from hkbrief.translation import fallbacks
+    from hkbrief.translation import require_translations as require
 
+    languages = _edition(language)
     brief = load_brief(content)
     check_image_files(brief, content, allow_outside_images)
-    languages = ", ".join(sorted(str(lang) for lang in brief.languages))
+    if require_translations:
+        require(brief, languages or (brief.meta.language,), str(content))
+    described = []
+    for lang in sorted(brief.languages | {brief.meta.language}, key=str):
+        missing = len(fallbacks(brief, (lang,)))
+        described.append(f"{lang} ({missing} field{'s' if missing != 1 else ''} not translated)" if missing
+                         else str(lang))
     click.echo(
         f"{content}: valid: {len(brief.sections)} sections, {len(brief.stats)} stats, "
-        f"{len(brief.quotes)} quotes, {len(brief.sources)} sources; languages: {languages}"
+        f"{len(brief.quotes)} quotes, {len(brief.sources)} sources; languages: {', '.join(described)}"
     )
+    for fallback in fallbacks(brief, languages) if languages else ():
+        click.echo(str(fallback.problem(str(content))))
 
 
 @main.command()
@@ -89,20 +127,21 @@ def validate(content: Path, allow_outside_images: bool) -> None:
               help="Folder to write the outputs into.")
 @click.option("--format", "formats", default="pptx,pdf", show_default=True, metavar="pptx,pdf",
               help="Which outputs to write, comma-separated.")
-@click.option("--lang", "language", type=click.Choice(["en", "zh-Hant"], case_sensitive=False), default=None,
-              help="Edition language (default: the content's meta.language).")
+@click.option("--lang", "language", default=None, metavar="EDITION", help=LANG_HELP)
 @click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default=None,
               help="Paper size of the one-pager (default: the layout's).")
 @click.option("--strict", is_flag=True, help="Fail instead of leaving items out of the one-pager.")
+@click.option("--require-translations", is_flag=True,
+              help="Fail instead of showing a field in another language when the edition's is missing.")
 @click.option("--allow-outside-images", is_flag=True,
               help="Allow images outside the content file's folder.")
 def build(content: Path, layout: str, out_dir: Path, formats: str, language: str | None, paper: str | None,
-          strict: bool, allow_outside_images: bool) -> None:
+          strict: bool, require_translations: bool, allow_outside_images: bool) -> None:
     """Build the deck (.pptx) and the one-pager (.pdf) from CONTENT (default content.json)."""
     from hkbrief.build import OutputFormat, build as run_build
     from hkbrief.layoutspec import Paper
-    from hkbrief.model import Language
 
+    languages = _edition(language)
     chosen = []
     for item in (x.strip() for x in formats.split(",")):
         try:
@@ -110,10 +149,12 @@ def build(content: Path, layout: str, out_dir: Path, formats: str, language: str
         except ValueError:
             raise click.BadParameter(f'"{item}" is not a format; use pptx, pdf or pptx,pdf',
                                      param_hint="--format") from None
-    result = run_build(content, layout, out_dir, tuple(chosen), Language(language) if language else None,
-                       Paper(paper) if paper else None, strict, allow_outside_images)
+    result = run_build(content, layout, out_dir, tuple(chosen), languages, Paper(paper) if paper else None, strict,
+                       allow_outside_images, require_translations)
     for warning in result.warnings:
         click.echo(warning, err=True)
+    if result.fallbacks:
+        click.echo(result.fallbacks, err=True)
     for item in result.omitted:
         click.echo(f"one-pager: left out {item} to keep it to one page", err=True)
     for path in result.written:

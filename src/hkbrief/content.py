@@ -37,6 +37,7 @@ MAX_CONTENT_BYTES = 4 * 1024 * 1024
 MAX_DEPTH = 32
 MAX_TEXT_CHARS = 100_000
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 
 # Characters refused in any text, with why. XML 1.0 cannot carry C0 controls (except tab and newline),
 # lone surrogates, U+FFFE and U+FFFF; C1 controls and bidirectional overrides are invisible and can make
@@ -207,7 +208,7 @@ class _Reader:
         """A plain string, or a map of language to string: ``{"en": "...", "zh-Hant": "..."}``."""
         if isinstance(value, str):
             clean = self.clean(value, path, max_chars)
-            return None if clean is None else Text({Language.EN: clean})
+            return None if clean is None else Text({Language.EN: clean}, localised=False)
         if isinstance(value, dict) and not isinstance(value, _Unusable):
             for key in getattr(value, "duplicates", []):
                 self.fail(_join(path, key), "duplicate key (each key may appear once)")
@@ -296,7 +297,7 @@ def _optional(reader: _Reader, obj: dict, key: str, path: str, read: Callable[[A
 
 def _meta(r: _Reader, value: Any) -> Meta | None:
     obj = r.obj(value, "meta", ["title", "date", "organisation"],
-                ["short_title", "subtitle", "handling", "language", "keywords"])
+                ["short_title", "subtitle", "handling", "language", "keywords", "slug"])
     if obj is None:
         return None
     title = r.text(obj["title"], "meta.title", 300) if "title" in obj else None
@@ -322,6 +323,16 @@ def _meta(r: _Reader, value: Any) -> Meta | None:
             r.fail("meta.language", f"expected one of: {', '.join(str(x) for x in Language)}; found "
                    + (shown(raw) if isinstance(raw, str) else _kind(raw)))
     keywords = r.texts(obj["keywords"], "meta.keywords") if "keywords" in obj else ()
+    slug = None
+    if obj.get("slug") is not None:
+        raw = obj["slug"]
+        if not isinstance(raw, str):
+            r.fail("meta.slug", f"expected a file name stem like \"hk-innovation-brief\", found {_kind(raw)}")
+        elif not SLUG_PATTERN.match(raw):
+            r.fail("meta.slug", f"{shown(raw)} cannot name the outputs: use lowercase letters, digits and hyphens"
+                   " (at most 80, starting and ending with a letter or digit)")
+        else:
+            slug = raw
     meta_kwargs = dict(
         short_title=_optional(r, obj, "short_title", "meta", lambda v, p: r.text(v, p, 80)),
         subtitle=_optional(r, obj, "subtitle", "meta", lambda v, p: r.text(v, p, 600)),
@@ -330,7 +341,7 @@ def _meta(r: _Reader, value: Any) -> Meta | None:
     if title is None or organisation is None or date is None:
         return None
     return Meta(title=title, date=date, organisation=organisation, language=language, keywords=keywords,
-                **meta_kwargs)
+                slug=slug, **meta_kwargs)
 
 
 def _image(r: _Reader, value: Any, path: str) -> Image | None:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 
+from hkbrief.errors import ContentError
+
 
 class Language(StrEnum):
     """Languages a brief can be written and built in (BCP 47 tags)."""
@@ -28,16 +30,52 @@ class Language(StrEnum):
             case Language.ZH_HANT:
                 return "zh-HK"
 
+    @property
+    def english_name(self) -> str:
+        """How messages name the language: "English", "Traditional Chinese"."""
+        match self:
+            case Language.EN:
+                return "English"
+            case Language.ZH_HANT:
+                return "Traditional Chinese"
+
+
+BILINGUAL = (Language.EN, Language.ZH_HANT)
+"""The bilingual edition: English first, Traditional Chinese with it, in both outputs."""
+
+# What ``--lang`` accepts, folded to lower case: the languages of each edition. zh-HK and zh are the Traditional
+# Chinese of Hong Kong, which is all hkbrief writes as Chinese.
+EDITION_NAMES: dict[str, tuple[Language, ...]] = {
+    "en": (Language.EN,),
+    "zh-hant": (Language.ZH_HANT,),
+    "zh-hk": (Language.ZH_HANT,),
+    "zh": (Language.ZH_HANT,),
+    "bilingual": BILINGUAL,
+    "en+zh-hant": BILINGUAL,
+}
+
+
+def edition_languages(name: str) -> tuple[Language, ...]:
+    """The languages of the edition ``--lang`` names: ``"zh-HK"`` -> (zh-Hant,), ``"bilingual"`` -> (en, zh-Hant)."""
+    try:
+        return EDITION_NAMES[name.strip().lower()]
+    except KeyError:
+        raise ContentError(f'"{name}" is not an edition; use one of: en, zh-Hant (or zh-HK, zh), bilingual'
+                           " (or en+zh-Hant)", "--lang") from None
+
 
 @dataclass(frozen=True, slots=True)
 class Text:
     """A user-visible string in one or more languages; ``resolve`` picks one, falling back to the brief's own."""
 
     by_language: Mapping[Language, str]
+    # Written as a map of languages rather than a plain string. For a name that marks it for translation: a
+    # plain-string name is a proper name used as it is in every edition (see ``hkbrief.translation``).
+    localised: bool = field(default=True, compare=False)
 
     @classmethod
     def plain(cls, value: str, language: Language = Language.EN) -> Text:
-        return cls({language: value})
+        return cls({language: value}, localised=False)
 
     def resolve(self, language: Language, fallback: Language) -> str:
         for lang in (language, fallback):
@@ -67,6 +105,7 @@ class Meta:
     subtitle: Text | None = None
     handling: Text | None = None
     keywords: tuple[Text, ...] = ()
+    slug: str | None = None  # the outputs' file name stem, when the content sets it
 
 
 @dataclass(frozen=True, slots=True)
