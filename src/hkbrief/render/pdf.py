@@ -18,7 +18,6 @@ import hashlib
 import io
 import os
 import threading
-from itertools import repeat
 from struct import unpack_from
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, assert_never
@@ -115,13 +114,16 @@ def _registered_font(face: Face) -> TTFont:
 
 
 def _load_font(name: str, path: str) -> TTFont:
-    """reportlab's ``TTFont(name, path)``, with the face's character tables read in bulk.
+    """reportlab's ``TTFont(name, path)``, with the face's file mapped and its character tables read on demand.
 
-    reportlab reads a TrueType file's cmap, hmtx and loca tables one number at a time in Python: ~40 ms for each
-    Noto Sans TC face (20,950 glyphs), ~3.5 ms for each Liberation Sans face, on every run. ``_face_class`` reads
-    the same tables with one ``struct`` call each and builds the very same dictionaries and lists (a test compares
-    them with reportlab's own, for every bundled font), so subsetting and the PDF bytes are unchanged. Anything
-    it does not expect (a cmap format other than 4 or 12) is left to reportlab's reader.
+    reportlab reads a whole TrueType file into memory and turns its cmap, hmtx and loca tables into dictionaries
+    and lists of every glyph, one number at a time: for the two Noto Sans TC faces (20,950 glyphs, 7 MB each)
+    that is ~40 MB and ~80 ms on every Chinese build, for the few hundred characters a brief uses. The face from
+    ``_face_class`` maps the file instead (only the pages read count against memory) and answers reportlab's
+    lookups (``charToGlyph``, ``charWidths``, ``hmetrics``, ``glyphPos``, the ``glyf`` table) from the mapped
+    tables as they are asked, with reportlab's own rules (same cmap subtable, same quirks), so subsetting and the
+    PDF bytes are unchanged (a test compares the subsets and every lookup with reportlab's, for every bundled
+    font). Anything it does not expect (a cmap format other than 4 or 12) is left to reportlab's reader.
     """
     from weakref import WeakKeyDictionary
 
@@ -141,9 +143,24 @@ def _load_font(name: str, path: str) -> TTFont:
 
 @functools.cache
 def _face_class() -> type:
+    import mmap
+
     from reportlab.pdfbase.ttfonts import TTFError, TTFontFace
 
-    class BulkTTFontFace(TTFontFace):
+    class MappedTTFontFace(TTFontFace):
+        def readFile(self, f) -> None:  # noqa: N802 - reportlab's name
+            if isinstance(f, str) and not hasattr(self, "_ttf_data"):
+                self.filename = f
+                with open(f, "rb") as handle:
+                    self._ttf_data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
+            super().readFile(f)
+
+        def get_table(self, tag):  # noqa: ANN001, ANN201 - reportlab's signature
+            if tag == "glyf" and isinstance(getattr(self, "charToGlyph", None), _Cmap):
+                position, length = self.get_table_pos(tag)
+                return _Slices(self._ttf_data, position, length)  # makeSubset slices out only the glyphs it needs
+            return super().get_table(tag)
+
         def extractInfo(self, charInfo: int = 1) -> None:  # noqa: N802, N803 - reportlab's names
             super().extractInfo(charInfo=0)  # names, head, OS/2, post, hhea, maxp: small, read as reportlab does
             if not charInfo:
@@ -153,17 +170,190 @@ def _face_class() -> type:
                 raise TTFError(f"Unknown glyph data format ({glyph_data_format})")
             if "loca" not in self.table:
                 raise TTFError("missing location table")
-            if not _read_character_tables(self):
+            if not _map_character_tables(self):
                 super().extractInfo(charInfo=1)  # a cmap format this reader does not know: reportlab reads it all
 
-    return BulkTTFontFace
+    return MappedTTFontFace
 
 
-def _read_character_tables(face) -> bool:
-    """Set ``charToGlyph``, ``glyphToChar``, ``charWidths``, ``hmetrics``, ``defaultWidth`` and ``glyphPos`` on a
-    reportlab face exactly as ``TTFontFile.extractInfo`` does (same cmap subtable choice, same quirks, same
-    insertion order), reading each table in bulk. Returns False, changing nothing, for a cmap format other than
-    4 or 12."""
+class _Slices:
+    """A table of a mapped font that hands out the slices asked for, as bytes, without copying the whole table."""
+
+    __slots__ = ("_data", "_length", "_start")
+
+    def __init__(self, data, start: int, length: int) -> None:  # noqa: ANN001 - an mmap or bytes
+        self._data, self._start, self._length = data, start, length
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, item: slice) -> bytes:
+        start, stop, _ = item.indices(self._length)
+        return bytes(self._data[self._start + start : self._start + max(start, stop)])
+
+
+class _Cmap:
+    """``charToGlyph`` as reportlab builds it from one cmap subtable (format 4 or 12), looked up on demand.
+
+    Format 4 maps every code of a segment (a glyph 0 included, as reportlab keeps it); format 12 every code of
+    a group. U+00A0 takes the space's glyph (or the space U+00A0's), as reportlab arranges. Answers are memoised.
+    """
+
+    def __init__(self, data, start: int, table_format: int) -> None:  # noqa: ANN001 - an mmap or bytes
+        self._data, self._start, self._format = data, start, table_format
+        self._known: dict[int, int | None] = {}
+        if table_format == 4:
+            length, _language, double_segments = unpack_from(">HHH", data, start + 2)
+            self._segments = int(double_segments / 2.0)
+            self._ends = start + 14
+            self._starts = self._ends + 2 * self._segments + 2
+            self._deltas = self._starts + 2 * self._segments
+            self._range_offsets = self._deltas + 2 * self._segments
+            self._limit = start + length
+        else:
+            (self._groups,) = unpack_from(">L", data, start + 12)
+        space, nbsp = self._lookup(0x20), self._lookup(0xA0)
+        if space is not None:
+            self._known[0xA0] = space
+        elif nbsp is not None:
+            self._known[0x20] = nbsp
+
+    def _lookup(self, code: int) -> int | None:
+        data = self._data
+        if self._format == 12:
+            low, high = 0, self._groups
+            while low < high:  # the first group whose last code is >= code
+                middle = (low + high) // 2
+                if unpack_from(">L", data, self._start + 16 + 12 * middle + 4)[0] < code:
+                    low = middle + 1
+                else:
+                    high = middle
+            if low == self._groups:
+                return None
+            first, _last, first_glyph = unpack_from(">3L", data, self._start + 16 + 12 * low)
+            return first_glyph + code - first if code >= first else None
+        if code > 0xFFFF:
+            return None
+        low, high = 0, self._segments
+        while low < high:  # the first segment whose end code is >= code (segments are sorted by end code)
+            middle = (low + high) // 2
+            if unpack_from(">H", data, self._ends + 2 * middle)[0] < code:
+                low = middle + 1
+            else:
+                high = middle
+        n = low
+        if n == self._segments or unpack_from(">H", data, self._starts + 2 * n)[0] > code:
+            return None
+        first = unpack_from(">H", data, self._starts + 2 * n)[0]
+        delta = unpack_from(">h", data, self._deltas + 2 * n)[0]
+        range_offset = unpack_from(">H", data, self._range_offsets + 2 * n)[0]
+        if range_offset == 0:
+            return (code + delta) & 0xFFFF
+        offset = self._range_offsets + 2 * n + (code - first) * 2 + range_offset
+        if offset >= self._limit:
+            return 0
+        (glyph,) = unpack_from(">H", data, offset)
+        return (glyph + delta) & 0xFFFF if glyph != 0 else 0
+
+    def get(self, code: int, default: int | None = None) -> int | None:
+        if code not in self._known:
+            self._known[code] = self._lookup(code)
+        glyph = self._known[code]
+        return default if glyph is None else glyph
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, int) and self.get(code) is not None
+
+    def __getitem__(self, code: int) -> int:
+        glyph = self.get(code)
+        if glyph is None:
+            raise KeyError(code)
+        return glyph
+
+    def keys(self) -> list[int]:
+        """Every mapped code: only reportlab's embed-the-whole-font mode asks, and it is slow."""
+        if self._format == 12:
+            codes = []
+            for n in range(self._groups):
+                first, last, _ = unpack_from(">3L", self._data, self._start + 16 + 12 * n)
+                codes.extend(range(first, last + 1))
+        else:
+            codes = [code for n in range(self._segments)
+                     for code in range(unpack_from(">H", self._data, self._starts + 2 * n)[0],
+                                       unpack_from(">H", self._data, self._ends + 2 * n)[0] + 1)]
+        return sorted({*codes, *(code for code, glyph in self._known.items() if glyph is not None)})
+
+
+class _Widths:
+    """``charWidths``: a mapped character's advance in PDF units, as reportlab computes it from hmtx."""
+
+    def __init__(self, cmap: _Cmap, metrics: _Metrics, glyphs: int) -> None:
+        self._cmap, self._metrics, self._glyphs = cmap, metrics, glyphs
+
+    def get(self, code: int, default: float | None = None) -> float | None:
+        glyph = self._cmap.get(code)
+        if glyph is None or glyph >= self._glyphs:
+            return default
+        return self._metrics.advance(glyph)
+
+    def __contains__(self, code: object) -> bool:
+        return isinstance(code, int) and self.get(code) is not None
+
+    def __getitem__(self, code: int) -> float:
+        width = self.get(code)
+        if width is None:
+            raise KeyError(code)
+        return width
+
+
+class _Metrics:
+    """``hmetrics``: (advance, left side bearing) by glyph, as reportlab lists them.
+
+    As reportlab does, glyphs past the long metrics keep the last advance already scaled to PDF units.
+    """
+
+    def __init__(self, data, position: int, metric_count: int, glyphs: int, scale) -> None:  # noqa: ANN001
+        self._data, self._position, self._count, self._glyphs, self._scale = data, position, metric_count, glyphs, scale
+        self._last = scale(unpack_from(">H", data, position + 4 * (metric_count - 1))[0])
+
+    def __len__(self) -> int:
+        return max(self._glyphs, self._count)
+
+    def __getitem__(self, glyph: int) -> tuple[float, int]:
+        if not 0 <= glyph < len(self):
+            raise IndexError(glyph)
+        if glyph < self._count:
+            return unpack_from(">HH", self._data, self._position + 4 * glyph)
+        (side_bearing,) = unpack_from(">H", self._data, self._position + 4 * self._count + 2 * (glyph - self._count))
+        return self._last, side_bearing
+
+    def advance(self, glyph: int) -> float:
+        if glyph < self._count:
+            return self._scale(unpack_from(">H", self._data, self._position + 4 * glyph)[0])
+        return self._last
+
+
+class _Locations:
+    """``glyphPos``: where each glyph starts in the glyf table (one more entry than glyphs), from loca."""
+
+    def __init__(self, data, position: int, long_format: bool, glyphs: int) -> None:  # noqa: ANN001
+        self._data, self._position, self._long, self._count = data, position, long_format, glyphs + 1
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, glyph: int) -> int:
+        if not 0 <= glyph < self._count:
+            raise IndexError(glyph)
+        if self._long:
+            return unpack_from(">L", self._data, self._position + 4 * glyph)[0]
+        return unpack_from(">H", self._data, self._position + 2 * glyph)[0] << 1
+
+
+def _map_character_tables(face) -> bool:  # noqa: ANN001 - a reportlab face
+    """Set ``charToGlyph``, ``charWidths``, ``hmetrics``, ``defaultWidth`` and ``glyphPos`` on a reportlab face
+    as lookups over the mapped file, choosing the cmap subtable exactly as ``TTFontFile.extractInfo`` does.
+    Returns False, changing nothing, for a cmap format other than 4 or 12 or an unknown loca format."""
     data = face._ttf_data
     cmap = face.get_table_pos("cmap")[0]
     version, count = unpack_from(">HH", data, cmap)
@@ -182,90 +372,19 @@ def _read_character_tables(face) -> bool:
             kind, chosen = 1, offset
     if chosen is None:
         return False
-    start = cmap + chosen
-    (table_format,) = unpack_from(">H", data, start)
-    char_to_glyph: dict[int, int] = {}
-    glyph_to_char: dict[int, list[int]] = {}
-    if table_format == 4:
-        length, _language, double_segments = unpack_from(">HHH", data, start + 2)
-        segments = int(double_segments / 2.0)
-        position = start + 14
-        ends = unpack_from(f">{segments}H", data, position)
-        position += 2 * segments + 2
-        starts = unpack_from(f">{segments}H", data, position)
-        position += 2 * segments
-        deltas = unpack_from(f">{segments}h", data, position)
-        position += 2 * segments
-        range_offsets_start = position
-        range_offsets = unpack_from(f">{segments}H", data, position)
-        limit = start + length
-        for n in range(segments):
-            first, delta, range_offset = starts[n], deltas[n], range_offsets[n]
-            for code in range(first, ends[n] + 1):
-                if range_offset == 0:
-                    glyph = (code + delta) & 0xFFFF
-                else:
-                    offset = range_offsets_start + 2 * n + (code - first) * 2 + range_offset
-                    if offset >= limit:
-                        glyph = 0
-                    else:
-                        (glyph,) = unpack_from(">H", data, offset)
-                        if glyph != 0:
-                            glyph = (glyph + delta) & 0xFFFF
-                char_to_glyph[code] = glyph
-                glyph_to_char.setdefault(glyph, []).append(code)
-    elif table_format == 12:
-        (groups,) = unpack_from(">L", data, start + 12)
-        values = unpack_from(f">{3 * groups}L", data, start + 16)
-        for n in range(0, 3 * groups, 3):
-            first, last, first_glyph = values[n : n + 3]
-            codes, glyph_ids = range(first, last + 1), range(first_glyph, first_glyph + last + 1 - first)
-            char_to_glyph.update(zip(codes, glyph_ids))
-            for code, glyph in zip(codes, glyph_ids):
-                known = glyph_to_char.get(glyph)
-                if known is None:
-                    glyph_to_char[glyph] = [code]
-                else:
-                    known.append(code)
-    else:
+    (table_format,) = unpack_from(">H", data, cmap + chosen)
+    (location_format,) = unpack_from(">H", data, face.get_table_pos("head")[0] + 50)
+    if table_format not in (4, 12) or location_format not in (0, 1):
         return False
-    face.charToGlyph, face.glyphToChar = char_to_glyph, glyph_to_char
-
     glyphs = face.numGlyphs
     (metric_count,) = unpack_from(">H", data, face.get_table_pos("hhea")[0] + 34)
-    hmtx = face.get_table_pos("hmtx")[0]
-    pairs = unpack_from(f">{2 * metric_count}H", data, hmtx)
-    side_bearings = unpack_from(f">{max(0, glyphs - metric_count)}H", data, hmtx + 4 * metric_count)
-    scale = face._pdfScale
-    advances = list(map(scale, pairs[0::2]))
-    # As reportlab does: glyphs past the long metrics keep the last advance, already scaled, in hmetrics too.
-    face.hmetrics = list(zip(pairs[0::2], pairs[1::2]))
-    face.hmetrics.extend(zip(repeat(advances[-1]), side_bearings))
-    face.defaultWidth = advances[0]
-    face.charWidths = char_widths = {}
-    for glyph in sorted(glyph_to_char):  # in glyph order, as reportlab walks hmtx
-        if glyph >= glyphs:
-            break
-        advance = advances[glyph] if glyph < metric_count else advances[-1]
-        for code in glyph_to_char[glyph]:
-            char_widths[code] = advance
-
-    loca = face.get_table_pos("loca")[0]
-    (location_format,) = unpack_from(">H", data, face.get_table_pos("head")[0] + 50)
-    if location_format == 0:
-        face.glyphPos = [offset << 1 for offset in unpack_from(f">{glyphs + 1}H", data, loca)]
-        face._pos = loca + 2 * (glyphs + 1)
-    elif location_format == 1:
-        face.glyphPos = list(unpack_from(f">{glyphs + 1}L", data, loca))
-        face._pos = loca + 4 * (glyphs + 1)
-    else:
-        return False  # reportlab refuses it, with its own message
-    if 0x20 in char_to_glyph:
-        char_to_glyph[0xA0] = char_to_glyph[0x20]
-        char_widths[0xA0] = char_widths[0x20]
-    elif 0xA0 in char_to_glyph:
-        char_to_glyph[0x20] = char_to_glyph[0xA0]
-        char_widths[0x20] = char_widths[0xA0]
+    metrics = _Metrics(data, face.get_table_pos("hmtx")[0], metric_count, glyphs, face._pdfScale)
+    char_to_glyph = _Cmap(data, cmap + chosen, table_format)
+    face.charToGlyph = char_to_glyph
+    face.hmetrics = metrics
+    face.defaultWidth = metrics.advance(0)
+    face.charWidths = _Widths(char_to_glyph, metrics, glyphs)
+    face.glyphPos = _Locations(data, face.get_table_pos("loca")[0], location_format == 1, glyphs)
     return True
 
 
