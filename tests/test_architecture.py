@@ -163,6 +163,7 @@ RULES: list[tuple[str, set[str]]] = [
     ("hkbrief.linebreak", {"hkbrief.geometry", "hkbrief.errors"}),
     ("hkbrief.layoutspec", {"hkbrief.errors", "hkbrief.textfit"}),
     ("hkbrief.content", {"hkbrief.model", "hkbrief.errors"}),
+    ("hkbrief.typography", {"hkbrief.model"}),
     ("hkbrief.template", {"hkbrief.geometry", "hkbrief.errors", "hkbrief.layoutspec"}),
     ("hkbrief.translation", {"hkbrief.model", "hkbrief.errors"}),
 ]

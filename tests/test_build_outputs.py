@@ -103,12 +103,15 @@ def resolve(value, lang: str, own: str = "en") -> str:
 
 
 def collapse(text: str) -> str:
-    return " ".join(text.split())
+    """Runs of whitespace as one space, and apostrophes as typed: compares text whatever the line breaks did and
+    whether the apostrophes were curled (test_typography checks that they are)."""
+    return " ".join(text.replace("\u2019", "'").split())
 
 
 def squeeze(text: str) -> str:
-    """Whitespace removed and case folded: compares text whatever the line breaks and uppercase roles did."""
-    return "".join(text.split()).casefold()
+    """Whitespace removed, case folded, apostrophes as typed: compares text whatever the line breaks, uppercase
+    roles and typography did."""
+    return "".join(text.replace("\u2019", "'").split()).casefold()
 
 
 def sha256(path: Path) -> str:

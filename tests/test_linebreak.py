@@ -212,7 +212,7 @@ def test_balanced_title_avoids_a_lonely_last_word():
     measure = ARIAL.measure(28)
     title = "Hong Kong's new talent scheme, explained"
     width = measure("Hong Kong's new talent scheme,") + 2
-    greedy = break_lines(title, width, measure)
+    greedy = break_lines(title, width, measure, mend_last_line=False)
     balanced = break_lines_balanced(title, width, measure)
     assert greedy == ["Hong Kong's new talent scheme,", "explained"]
     assert len(balanced) == len(greedy)
@@ -242,3 +242,50 @@ def test_balancing_never_cuts_a_word_greedy_kept_whole():
     width = measure("Internationalisation of professional") + 1
     balanced = break_lines_balanced(title, width, measure)
     assert " ".join(balanced).split() == title.split()
+
+
+# Last lines
+
+
+def test_a_lone_short_last_word_takes_a_word_from_the_line_before():
+    measure = ARIAL.measure(12)
+    text = "Joint research centres could speed breakthroughs and help start-ups grow"
+    width = measure("Joint research centres could speed breakthroughs and help start-ups") + 1
+    assert break_lines(text, width, measure, mend_last_line=False)[-1] == "grow"
+    lines = break_lines(text, width, measure)
+    assert lines == ["Joint research centres could speed breakthroughs and help", "start-ups grow"]
+    assert_fits(lines, width, measure)
+
+
+def test_a_chinese_last_line_of_two_characters_or_fewer_takes_characters_from_the_line_before():
+    measure = ARIAL.measure(12)
+    text = "世界級基建、頂尖大學和蓬勃的初創生態，令香港成為全球創科領導者。"
+    width = 12 * 31 + 1  # the greedy fill leaves 「者。」 alone on the last line
+    assert break_lines(text, width, measure, mend_last_line=False)[-1] == "者。"
+    lines = break_lines(text, width, measure)
+    assert len(lines) == 2 and not linebreak.is_stranded(lines[-1]), lines
+    assert "".join(lines) == text
+    assert lines[-1].startswith("導") or len(lines[-1].rstrip("。")) >= 3
+
+
+def test_a_long_last_word_or_a_full_line_before_is_left_alone():
+    measure = ARIAL.measure(12)
+    long_word = "Two words internationalisation"
+    width = measure("internationalisation") + 1
+    assert break_lines(long_word, width, measure) == ["Two words", "internationalisation"]
+    # the line before is a single word: taking it would strand that line instead
+    assert break_lines("Antidisestablishment cat", measure("Antidisestablishment") + 1, measure) == [
+        "Antidisestablishment", "cat"]
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_mending_the_last_line_never_adds_a_line_or_overflows(seed):
+    rng = random.Random(seed)
+    words = ENGLISH.split() + list(CHINESE[:40])
+    text = " ".join(rng.choice(words) for _ in range(rng.randint(3, 40)))
+    width = rng.uniform(60, 400)
+    mended = break_lines(text, width, MEASURE)
+    plain = break_lines(text, width, MEASURE, mend_last_line=False)
+    assert len(mended) == len(plain)
+    assert_fits(mended, width)
+    assert_nothing_lost(text, mended)

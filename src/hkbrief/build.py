@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
+from hkbrief import typography
 from hkbrief.content import load_brief
 from hkbrief.errors import ContentError, HkbriefError, OutputError
 from hkbrief.layoutspec import Layout, Paper, load_layout
@@ -131,6 +132,7 @@ def build(
             omitted = page.omitted
             warnings = _layout_caps(brief, spec)
             rendered.append((out_dir / f"{stem}.pdf", render_page(page)))
+    warnings = typography.quotation_notices(brief, str(content)) + warnings
     _write_all(rendered, out_dir)
     return BuildResult(tuple(path for path, _ in rendered), slides, omitted, warnings,
                        fallback_summary(brief, languages, str(content)))

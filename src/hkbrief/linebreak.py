@@ -8,8 +8,10 @@ Two steps, kept apart so that another script can be taught by adding break rules
    punctuation such as ``，。」）`` or ``,.;:!?)``; no line ends with opening punctuation such as ``「（`` or ``(``).
    A script with other rules (Thai needs a dictionary, Korean breaks at spaces) gets its own finder with the
    same signature, passed as ``find_breaks=``.
-2. :func:`break_lines` fills lines greedily from those opportunities; :func:`break_lines_balanced` then narrows the
-   measure as far as it can without adding a line, for titles.
+2. :func:`break_lines` fills lines greedily from those opportunities, then mends a stranded last line (one short
+   word in English, two Han characters or fewer in Chinese) by carrying words down from the line before, when
+   that line can spare them; :func:`break_lines_balanced` then narrows the measure as far as it can without
+   adding a line, for titles.
 
 Widths come from a ``measure(text) -> points`` function (``textfit.FontStack.measure(size)``); this module knows
 nothing of fonts.
@@ -311,6 +313,7 @@ def break_lines(
     measure: Measure,
     *,
     find_breaks: BreakFinder = find_breaks,
+    mend_last_line: bool = True,
 ) -> list[str]:
     """Break a paragraph into lines no wider than ``max_width`` points, filling each line as far as it goes.
 
@@ -323,6 +326,9 @@ def break_lines(
 
     ``measure`` need not be additive (kerning, say): candidate lines are estimated from the widths of their
     pieces, and each chosen line is measured whole before it is accepted.
+
+    Unless ``mend_last_line`` is false, a stranded last line (see :func:`is_stranded`) takes words from the line
+    before when that line can spare them (:func:`_mend_last_line`); the number of lines stays the same.
     """
     if not max_width > 0:
         raise ValueError(f"max_width must be a positive number of points, not {max_width!r}")
@@ -337,7 +343,54 @@ def break_lines(
     lines: list[str] = []
     for hard_line in split_paragraph(text):
         breaks = _breaks(hard_line, False) if find_breaks is _find_breaks else find_breaks(hard_line)
-        lines.extend(_fill(hard_line, max_width, measure, cached, breaks))
+        filled = _fill(hard_line, max_width, measure, cached, breaks)
+        lines.extend(_mend_last_line(hard_line, filled, breaks, max_width, measure) if mend_last_line else filled)
+    return lines
+
+
+SHORT_WORD = 10  # characters: a last line of one word this short looks stranded at a slide's or column's measure
+SHORT_HAN = 2  # Han characters: a last line of this few (plus punctuation) looks stranded
+
+
+def is_stranded(line: str) -> bool:
+    """Whether a paragraph's last line is too slight to stand alone: one word of at most ``SHORT_WORD``
+    characters, or at most ``SHORT_HAN`` Han characters, not counting punctuation."""
+    core = "".join(ch for ch in line if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
+    if not core:
+        return bool(line.strip())
+    wide = sum(1 for ch in core if is_wide(ch))
+    if wide:
+        return wide == len(core) and wide <= SHORT_HAN
+    return not any(ch.isspace() for ch in line.strip()) and len(core) <= SHORT_WORD
+
+
+def _mend_last_line(text: str, lines: list[str], breaks, max_width: float, measure: Measure) -> list[str]:
+    """Carry the fewest words (or characters) from the second-last line down to a stranded last line, so long
+    as the last line still fits and the line before is not left stranded itself. The number of lines never
+    changes, so nothing that was measured from them moves."""
+    if len(lines) < 2 or not is_stranded(lines[-1]):
+        return lines
+    position = 0
+    starts = []
+    for line in lines:
+        found = text.find(line, position)
+        if found < 0:
+            return lines
+        starts.append(found)
+        position = found + len(line)
+    start, end = starts[-2], starts[-2] + len(lines[-2])
+    inside = [b for b in breaks if start < b.end < end]
+    # between words rather than after a hyphen ("start-" / "ups grow"), where the line has spaces
+    spaced = [b for b in inside if b.resume > b.end]
+    for item in reversed(spaced or inside):
+        head, tail = text[start:item.end], text[item.resume:starts[-1] + len(lines[-1])]
+        if measure(tail) > max_width:
+            break
+        if is_stranded(tail):
+            continue
+        if is_stranded(head):
+            break
+        return lines[:-2] + [head, tail]
     return lines
 
 

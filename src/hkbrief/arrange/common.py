@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from hkbrief import __version__
+from hkbrief import __version__, typography
 from hkbrief.labels import Label, colon, label
 from hkbrief.model import Brief, Language, Quote, Stat, Text
 from hkbrief.plan import DocumentProperties
@@ -30,9 +30,10 @@ class Edition:
         return f"{self.source}: meta.{attribute}"
 
     def t(self, text: Text | None) -> str:
+        """The text in this edition's language, typeset (typewriter apostrophes curled)."""
         if text is None:
             return ""
-        return text.resolve(self.language, self.brief.meta.language)
+        return typography.typeset(text.resolve(self.language, self.brief.meta.language))
 
     def lang(self, text: Text | None) -> Language:
         if text is None:
@@ -48,13 +49,15 @@ class Edition:
         parts = [self.t(quote.title)]
         if quote.organisation is not None:
             parts.append(self.t(quote.organisation))
-        return ", ".join(parts)
+        return typography.joined(parts)
+
+    def speaker_line(self, quote: Quote) -> str:
+        """Name, title and organisation once, punctuated for their script: ``Falcon Chan, Strategy ...``."""
+        return typography.joined([self.t(quote.speaker), self.attribution(quote)])
 
     def quoted(self, quote: Quote) -> str:
-        text = self.t(quote.text)
-        if self.lang(quote.text) is Language.ZH_HANT:
-            return f"「{text}」"
-        return f"\u201c{text}\u201d"
+        """The quotation in the marks of its language (any marks the content put around it left out)."""
+        return typography.quoted(self.t(quote.text), self.lang(quote.text))
 
     def stat_citation(self, stat: Stat) -> str:
         source = self.t(self.brief.source(stat.source).name)
@@ -65,7 +68,8 @@ class Edition:
         source = self.brief.source(quote.source)
         where = self.t(source.name) + (f", {source.url}" if source.url else "")
         source_label = f"{label(Label.SOURCE, self.language)}{colon(self.language)}"
-        return f"{self.quoted(quote)} ({self.t(quote.speaker)}, {self.attribution(quote)}; {source_label}{where})"
+        who = self.speaker_line(quote)
+        return f"{self.quoted(quote)} ({who}{typography.semicolon(who, where)}{source_label}{where})"
 
 
 def document_properties(edition: Edition) -> DocumentProperties:
