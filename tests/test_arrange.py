@@ -535,9 +535,9 @@ def test_balanced_title_avoids_a_one_word_last_line(tmp_path, content_data):
     heading = ""
     for word in words:  # grow the heading word by word until greedy filling spills one word onto a second line
         heading = f"{heading} {word}".strip()
-        if len(linebreak.break_lines(heading, width, measure)) == 2:
+        if len(linebreak.break_lines(heading, width, measure, mend_last_line=False)) == 2:
             break
-    greedy = linebreak.break_lines(heading, width, measure)
+    greedy = linebreak.break_lines(heading, width, measure, mend_last_line=False)
     assert len(greedy) == 2 and len(greedy[-1].split()) == 1  # the lonely word a balanced title should avoid
 
     data = copy.deepcopy(content_data)

@@ -1,0 +1,160 @@
+"""Composition decisions that only need heights and counts: how a section's text spreads over its slides, how
+stat cards fill a grid, where a run of text lines breaks into balanced columns.
+
+These are the choices that make a page look designed rather than filled in order: no continuation slide left
+nearly empty after a slide that had room, no hole in a grid, no column ending far above its neighbour. They know
+nothing of fonts or frames; ``deck`` and ``page`` measure, ask here, and place.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+# Above this many pieces of text a section is spread greedily: the balancing search grows with the square of
+# the pieces, and a section that long is read as a document, not a slide.
+MAX_BALANCED_UNITS = 80
+
+
+@dataclass(frozen=True, slots=True)
+class Run:
+    """The text pieces ``start`` up to (not including) ``stop`` on one slide."""
+
+    start: int
+    stop: int
+
+
+@dataclass(frozen=True, slots=True)
+class SlideRoom:
+    """What one slide of a section offers: the height its text may take and what else it carries.
+
+    ``capacity`` is the text's usable height (the frame's height with the typesetter's safety taken off);
+    ``extra`` is the height of the content that shares the slide's body band with the text (a quote band under
+    it, added to the text's; a sidebar beside it, whichever is taller), for judging how full the slide looks.
+    """
+
+    capacity: float
+    extra: float = 0.0
+    beside: bool = False  # extra sits beside the text (a sidebar), not under it (a band)
+
+
+def run_height(heights: list[float], spaces: list[float], start: int, stop: int) -> float:
+    """Height of pieces ``start..stop`` set together: their heights plus the space before every piece but the
+    first (a frame's first paragraph has no space before)."""
+    return sum(heights[start:stop]) + sum(spaces[start + 1:stop])
+
+
+def spread(heights_first: list[float], heights_rest: list[float], spaces: list[float],
+           rooms: list[SlideRoom], full: float) -> list[Run] | None:
+    """The division of a section's pieces over ``len(rooms)`` slides, in order, that fits every slide and makes
+    the least full slide as full as possible; None if no division fits.
+
+    ``heights_first`` are the pieces' heights at the first slide's measure, ``heights_rest`` at the continuation
+    slides' (often wider) measure; ``full`` is the body band's height against which fullness is judged.
+    Every slide gets at least one piece.
+    """
+    n, k = len(heights_first), len(rooms)
+    if k == 0 or n < k or n > MAX_BALANCED_UNITS:
+        return None
+
+    def fill(slide: int, start: int, stop: int) -> float | None:
+        heights = heights_first if slide == 0 else heights_rest
+        h = run_height(heights, spaces, start, stop)
+        room = rooms[slide]
+        if h > room.capacity:
+            return None
+        content = max(h, room.extra) if room.beside else h + room.extra
+        return content / full
+
+    # best[s][i]: the best least-fullness placing pieces 0..i on slides 0..s (s + 1 slides), with where the
+    # last slide's run starts
+    NONE = (-1.0, -1)
+    best = [[NONE] * (n + 1) for _ in range(k)]
+    for stop in range(1, n - k + 2):
+        f = fill(0, 0, stop)
+        if f is not None:
+            best[0][stop] = (f, 0)
+    for s in range(1, k):
+        for stop in range(s + 1, n - (k - s - 1) + 1):
+            for start in range(s, stop):
+                before = best[s - 1][start][0]
+                if before < 0:
+                    continue
+                f = fill(s, start, stop)
+                if f is None:
+                    continue
+                score = min(before, f)
+                # on a tie the later start wins: earlier slides fuller, the last one lighter
+                if score >= best[s][stop][0] - 1e-9:
+                    best[s][stop] = (score, start)
+    if best[k - 1][n][0] < 0:
+        return None
+    runs, stop = [], n
+    for s in range(k - 1, -1, -1):
+        start = best[s][stop][1]
+        runs.append(Run(start, stop))
+        stop = start
+    return runs[::-1]
+
+
+def grid_rows(count: int, per_slide: int, columns: int) -> list[int]:
+    """Cards per row for ``count`` cards on a slide whose full grid is ``per_slide`` cards in rows of
+    ``columns``: as few rows as the grid allows, as even as possible, every row spanning the width (so no slot
+    is left empty). Three or fewer cards share one row: a 2 x 2 grid with three cards becomes a row of three."""
+    if count <= 0:
+        return []
+    if count <= max(columns, 3) or per_slide <= columns:
+        return [count]
+    rows = -(-count // columns)
+    base, extra = divmod(count, rows)
+    return [base + (1 if r < extra else 0) for r in range(rows)]
+
+
+def even_groups(count: int, per: int) -> list[int]:
+    """Sizes of the fewest groups of at most ``per``, as even as possible (13 by 4 -> 4, 3, 3, 3)."""
+    if count <= 0:
+        return []
+    groups = -(-count // per)
+    base, extra = divmod(count, groups)
+    return [base + (1 if i < extra else 0) for i in range(groups)]
+
+
+def column_breaks(heights: list[float], spaces: list[float], breakable: list[bool], columns: int) -> list[int]:
+    """Where a run of lines breaks into at most ``columns`` columns: the indexes at which columns 2.. start,
+    chosen so the tallest column is as short as possible (so the columns end within about a line of each
+    other). ``heights[i]`` is line ``i``'s height, ``spaces[i]`` the space above it (dropped when it starts a
+    column), and ``breakable[i]`` whether a column may start at it (not between a heading and its first lines,
+    not leaving one line of a paragraph behind)."""
+    n = len(heights)
+    if columns <= 1 or n == 0:
+        return []
+    prefix = [0.0]
+    for h, gap in zip(heights, spaces):
+        prefix.append(prefix[-1] + h + gap)
+
+    def column(start: int, stop: int) -> float:
+        return prefix[stop] - prefix[start] - spaces[start]
+
+    starts = [i for i in range(1, n) if breakable[i]]
+    inf = float("inf")
+    # best[c][i]: (tallest column, where the last starts) placing lines 0..i-1 in c + 1 columns
+    best = [[(inf, -1)] * (n + 1) for _ in range(columns)]
+    for i in [*starts, n]:
+        best[0][i] = (column(0, i), 0)
+    for c in range(1, columns):
+        for i in [*starts, n]:
+            for j in starts:
+                if j >= i:
+                    break
+                before = best[c - 1][j][0]
+                if before == inf:
+                    continue
+                tallest = max(before, column(j, i))
+                if tallest < best[c][i][0] - 1e-9:
+                    best[c][i] = (tallest, j)
+    used = max((c + 1 for c in range(columns) if best[c][n][0] < inf), default=1)
+    # more columns never make the tallest taller, so the most columns that can be filled are used
+    breaks, i = [], n
+    for c in range(used - 1, 0, -1):
+        i = best[c][i][1]
+        breaks.append(i)
+    return breaks[::-1]
