@@ -162,3 +162,24 @@ def test_parse_brief_names_the_file_it_was_given():
     with pytest.raises(ContentError) as info:
         parse_brief(json.dumps({"meta": {}}).encode(), "brief.json")
     assert all(str(p).startswith("brief.json: ") for p in info.value.problems)
+
+
+def test_takeaways_are_an_optional_translatable_list(content_data, write_json):
+    brief = load_brief(write_json(content_data))
+    assert len(brief.takeaways) == 5
+    assert brief.takeaways[0].languages == {Language.EN, Language.ZH_HANT}
+    del content_data["takeaways"]
+    assert load_brief(write_json(content_data)).takeaways == ()
+
+
+@pytest.mark.parametrize(("value", "expected"), [
+    ([], "takeaways: "), ("One point", "takeaways: "), ([""], "takeaways[0]: "), ([{"fr": "Un"}], "takeaways[0]"),
+])
+def test_bad_takeaways_name_the_field(content_data, write_json, value, expected):
+    content_data["takeaways"] = value
+    assert any(expected in m for m in messages(write_json(content_data)))
+
+
+def test_featured_twice_quotes_the_reference_safely(content_data, write_json):
+    content_data["featured"] = ["stat:industry-fund\u001b[2J", "stat:industry-fund\u001b[2J"]
+    assert all("\u001b" not in m for m in messages(write_json(content_data)))

@@ -126,7 +126,7 @@ def iter_texts(value):
 
 
 def test_top_level_keys(brief):
-    assert set(brief) == {"$schema", "meta", "sections", "stats", "quotes", "sources", "featured"}
+    assert set(brief) == {"$schema", "meta", "sections", "stats", "quotes", "sources", "featured", "takeaways"}
     assert brief["$schema"] == "./schema/content.schema.json"
 
 
@@ -172,6 +172,8 @@ def test_zh_hant_translations_present(brief):
             assert is_translated(bullet), f"{section['id']}: {bullet!r}"
     for stat in brief["stats"]:
         assert is_translated(stat["label"]), stat["id"]
+    for takeaway in brief["takeaways"]:
+        assert is_translated(takeaway), takeaway
 
 
 def test_quotations_are_never_translated(brief):
@@ -347,3 +349,15 @@ def test_source_urls_come_from_the_article(brief, article):
 def test_article_is_a_source(brief):
     names = [en(s["name"]) for s in brief["sources"]]
     assert "Hong Kong: A Global Hub for Innovation and Technology" in names
+
+
+def test_takeaways_restate_facts_in_words_of_their_own(brief):
+    """The closing points are not copies of the section bullets or of the article's sentences, and every figure
+    in them is one of the brief's stats."""
+    bullets = {en(b) for section in brief["sections"] for b in section["bullets"]}
+    values = " ".join(en(stat["value"]) for stat in brief["stats"])
+    figures = re.compile(r"HK\$\d[\d,.]*(?: (?:billion|million))?|\d[\d,]+")
+    for takeaway in brief["takeaways"]:
+        assert en(takeaway) not in bullets, en(takeaway)
+        for figure in figures.findall(en(takeaway)):
+            assert figure in values or figure.replace(",", "") in values or figure == "100", figure

@@ -482,7 +482,7 @@ def brief_from_json(value: Any, where: str) -> Brief:
         raise ContentError(f"expected a JSON object at the top level, found {_kind(value)}", where)
     if not r.check_depth(value, ""):
         raise ContentError(r.problems)
-    root = r.obj(value, "", ["meta", "sections"], ["stats", "quotes", "sources", "featured", "$schema"])
+    root = r.obj(value, "", ["meta", "sections"], ["stats", "quotes", "sources", "featured", "takeaways", "$schema"])
     if "$schema" in root and not isinstance(root["$schema"], str):
         r.fail('["$schema"]', f"expected the path or address of a JSON Schema, found {_kind(root['$schema'])}")
     meta = _meta(r, root["meta"]) if "meta" in root else None
@@ -491,6 +491,7 @@ def brief_from_json(value: Any, where: str) -> Brief:
     quotes = [(p, q) for p, v in r.items(root.get("quotes") or [], "quotes") if (q := _quote(r, v, p))]
     sources = [(p, s) for p, v in r.items(root.get("sources") or [], "sources") if (s := _source(r, v, p))]
     featured = _featured(r, root["featured"]) if root.get("featured") is not None else None
+    takeaways = r.texts(root["takeaways"], "takeaways", 1) if root.get("takeaways") is not None else ()
 
     for name, items in (("sections", sections), ("stats", stats), ("quotes", quotes), ("sources", sources)):
         _unique(r, name, items)
@@ -508,7 +509,7 @@ def brief_from_json(value: Any, where: str) -> Brief:
         for path, ref in featured:
             _resolve(r, path, ref.id, f"{ref.kind}s", stat_ids if ref.kind is FeatureKind.STAT else quote_ids)
             if str(ref) in seen:
-                r.fail(path, f'"{ref}" is featured twice')
+                r.fail(path, f"{shown(str(ref))} is featured twice")
             seen.add(str(ref))
     if r.problems or meta is None:
         if not r.problems:
@@ -526,6 +527,7 @@ def brief_from_json(value: Any, where: str) -> Brief:
         quotes=tuple(q for _, q in quotes),
         sources=tuple(s for _, s in sources),
         featured=refs,
+        takeaways=takeaways,
     )
 
 

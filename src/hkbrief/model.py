@@ -179,12 +179,16 @@ class FeatureRef:
 
 @dataclass(frozen=True, slots=True)
 class Brief:
+    """The whole brief. ``takeaways`` are the closing points, written for the close (never taken from the
+    sections): without them the deck has no closing slide."""
+
     meta: Meta
     sections: tuple[Section, ...]
     stats: tuple[Stat, ...] = ()
     quotes: tuple[Quote, ...] = ()
     sources: tuple[Source, ...] = ()
     featured: tuple[FeatureRef, ...] = ()
+    takeaways: tuple[Text, ...] = ()
     _index: dict[str, object] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

@@ -32,7 +32,7 @@ SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 _ID_FIELDS = frozenset({"id", "source"})
 _ID_LIST_FIELDS = frozenset({"stats", "quotes"})
 # Lists the loader requires to be non-empty; the model's types cannot say "at least one".
-_NON_EMPTY = frozenset({("Brief", "sections"), ("Section", "bullets")})
+_NON_EMPTY = frozenset({("Brief", "sections"), ("Section", "bullets"), ("Brief", "takeaways")})
 
 
 def _summary(cls: type) -> str | None:
