@@ -33,7 +33,7 @@ from hkbrief.layoutspec import (
     load_layout,
 )
 from hkbrief.model import FeatureKind, Language
-from hkbrief.plan import DeckPlan, Frame, FrameRole, PagePlan, Span
+from hkbrief.plan import DeckPlan, Frame, FrameRole, Kind, Name, PagePlan, Span
 from hkbrief.textfit import load_metrics
 
 from conftest import CONTENT
@@ -159,15 +159,23 @@ def page_content(layout: Layout, page: PagePlan) -> Box:
     return Box(m.left, m.top, page.size.w - m.left - m.right, page.size.h - m.top - m.bottom)
 
 
-def slide_kind(name: str) -> SlideKind:
-    head = re.split(r"[:#]", name)[0]
-    return {"title": SlideKind.TITLE, "agenda": SlideKind.AGENDA, "section": SlideKind.SECTIONS,
-            "stats": SlideKind.STATS, "quote": SlideKind.QUOTES, "sources": SlideKind.SOURCES,
-            "closing": SlideKind.CLOSING}[head]
+def slide_kind(name: Name) -> SlideKind:
+    return {Kind.TITLE: SlideKind.TITLE, Kind.AGENDA: SlideKind.AGENDA, Kind.SECTION: SlideKind.SECTIONS,
+            Kind.STATS: SlideKind.STATS, Kind.QUOTE: SlideKind.QUOTES, Kind.SOURCES: SlideKind.SOURCES,
+            Kind.CLOSING: SlideKind.CLOSING}[name.kind]
 
 
 def stat_frames(frames) -> list[Frame]:
-    return [f for f in frames if f.name.startswith("stat:") and "/" not in f.name and f.paragraphs]
+    return [f for f in frames if f.name.kind is Kind.STAT and not f.name.part and f.paragraphs]
+
+
+def name_of(ref) -> Name:
+    """The frame name a featured item is drawn under: ``stat:hkd-10bn`` -> Name(STAT, "hkd-10bn")."""
+    return Name(Kind(str(ref.kind)), ref.id)
+
+
+def is_body_of(name: Name, section) -> bool:
+    return name.kind is Kind.SECTION and name.id == section.id and name.part == "body"
 
 
 def many_bullets(data: dict, count: int = 14) -> dict:
@@ -210,8 +218,9 @@ def test_deck_shows_every_stat_once_as_a_named_frame(name, language):
     deck = sample_deck(name, language)
     names = [f.name for slide in deck.slides for f in stat_frames(slide.frames)]
     for stat in sample_brief().stats:
-        assert names.count(f"stat:{stat.id}") == 1, f"stat:{stat.id} appears {names.count(f'stat:{stat.id}')} times"
-        frame = next(f for slide in deck.slides for f in slide.frames if f.name == f"stat:{stat.id}")
+        wanted = Name(Kind.STAT, stat.id)
+        assert names.count(wanted) == 1, f"stat:{stat.id} appears {names.count(wanted)} times"
+        frame = next(f for slide in deck.slides for f in slide.frames if f.name == wanted)
         shown = " ".join(line_text(line) for p in frame.paragraphs for line in p.lines)
         assert Edition(sample_brief(), language).t(stat.value) in shown
 
@@ -222,15 +231,15 @@ def test_deck_slide_order_follows_the_layout_sequence(name, language):
     layout = load_layout(name)
     deck = sample_deck(name, language)
     names = [s.name for s in deck.slides]
-    assert names[0] == "title"
+    assert names[0] == Name(Kind.TITLE)
     sequence = list(layout.deck.sequence)
     positions = [sequence.index(slide_kind(n)) for n in names]
     assert positions == sorted(positions), f"slides out of the layout's order: {names}"
-    sections = [n.split(":")[1] for n in names if n.startswith("section:") and "#" not in n]
+    sections = [n.id for n in names if n.kind is Kind.SECTION and not n.sheet]
     assert sections == [s.id for s in sample_brief().sections]
     if SlideKind.SOURCES in sequence:
         after_sources = sequence[sequence.index(SlideKind.SOURCES) + 1:]
-        index = names.index("sources")
+        index = names.index(Name(Kind.SOURCES))
         assert all(slide_kind(n) in after_sources for n in names[index + 1:])
         assert len(names) - 1 - index <= len(after_sources)
 
@@ -268,11 +277,11 @@ def test_onepager_shows_every_section_and_its_featured_stats(name, language):
     brief = sample_brief()
     omitted = set(page.omitted)
     for section in brief.sections:
-        assert f"section:{section.id}/summary" in names or f"section:{section.id}" in omitted
+        assert Name(Kind.SECTION, section.id, "summary") in names or f"section:{section.id}" in omitted
     layout = load_layout(name)
     featured_stats = [f for f in brief.featured if f.kind is FeatureKind.STAT][: layout.onepager.max_stats]
     for ref in featured_stats:
-        assert (f"stat:{ref.id}" in names) != (str(ref) in omitted)
+        assert (name_of(ref) in names) != (str(ref) in omitted)
 
 
 # Chinese text ----------------------------------------------------------------------------------------------------
@@ -336,10 +345,10 @@ def test_a_long_section_continues_on_further_slides(tmp_path, content_data, name
     section = brief.sections[0]
     edition = Edition(brief, language)
     deck = deck_of(brief, load_layout(name), language)
-    slides = [s for s in deck.slides if s.name.split("#")[0] == f"section:{section.id}"]
+    slides = [s for s in deck.slides if s.name.kind is Kind.SECTION and s.name.id == section.id]
     assert len(slides) >= 2
-    assert [s.name for s in slides] == [f"section:{section.id}"] + [f"section:{section.id}#{i}"
-                                                                     for i in range(2, len(slides) + 1)]
+    assert [s.name for s in slides] == [Name(Kind.SECTION, section.id)] + [Name(Kind.SECTION, section.id, sheet=i)
+                                                                          for i in range(2, len(slides) + 1)]
     names = [s.name for s in deck.slides]
     first = names.index(slides[0].name)
     assert names[first:first + len(slides)] == [s.name for s in slides]  # one after the other
@@ -351,7 +360,7 @@ def test_a_long_section_continues_on_further_slides(tmp_path, content_data, name
     # every word of every bullet is shown once, in order, across the slides
     shown = []
     for slide in slides:
-        body = [f for f in slide.frames if f.name.split("#")[0] == f"section:{section.id}/body"]
+        body = [f for f in slide.frames if is_body_of(f.name, section)]
         assert len(body) == 1
         shown += [p.text for p in body[0].paragraphs]
     wanted = [edition.t(b) for b in section.bullets]
@@ -360,7 +369,7 @@ def test_a_long_section_continues_on_further_slides(tmp_path, content_data, name
     else:
         assert re.sub(r"\s", "", "".join(shown)) == re.sub(r"\s", "", "".join(wanted))
     problems = [p for number, slide in enumerate(deck.slides, start=1) for f in slide.frames
-                if f.name.split("#")[0] == f"section:{section.id}/body" for p in frame_problems(f, f"slide {number}")]
+                if is_body_of(f.name, section) for p in frame_problems(f, f"slide {number}")]
     assert not problems, "\n".join(problems[:20])
 
 
@@ -374,7 +383,7 @@ def test_a_long_stat_value_on_a_narrow_card_stays_on_one_line_smaller(tmp_path, 
     role = layout.deck.roles[Role.STAT_VALUE]
     ts = typesetter(layout)
     deck = arrange_deck(Edition(brief, Language.EN), layout, ts)
-    frame = next(f for s in deck.slides for f in s.frames if f.name == f"stat:{brief.stats[0].id}")
+    frame = next(f for s in deck.slides for f in s.frames if f.name == Name(Kind.STAT, brief.stats[0].id))
     value = frame.paragraphs[0]
     inner = frame.box.inset(frame.insets)
     assert ts.width("HK$12,345,678,900", role, role.size) > inner.w  # too wide at full size: the test means it
@@ -420,7 +429,7 @@ def test_one_long_value_shrinks_its_neighbours_on_the_same_slide(tmp_path, conte
     brief = brief_from(tmp_path, data)
     layout = layout_from(tmp_path, 'extends = "default"\n[deck]\nstats = "grid"\nstats_per_slide = 6\n')
     deck = deck_of(brief, layout, Language.EN)
-    slide = next(s for s in deck.slides if any(f.name == f"stat:{brief.stats[1].id}" for f in s.frames))
+    slide = next(s for s in deck.slides if any(f.name == Name(Kind.STAT, brief.stats[1].id) for f in s.frames))
     frames = stat_frames(slide.frames)
     assert len(frames) >= 2
     sizes = {f.paragraphs[0].style.size for f in frames}
@@ -450,9 +459,9 @@ def test_onepager_leaves_out_the_lowest_priority_featured_items_first(tmp_path, 
     assert list(page.omitted) == lowest_first[: len(page.omitted)]
     names = {f.name for f in page.frames}
     for ref in candidates:
-        assert (str(ref) in page.omitted) != (str(ref) in names), str(ref)
+        assert (str(ref) in page.omitted) != (name_of(ref) in names), str(ref)
     for section in brief.sections:
-        assert f"section:{section.id}/summary" in names
+        assert Name(Kind.SECTION, section.id, "summary") in names
     content = page_content(layout, page)
     assert all(content.contains(f.box) for f in page.frames)
     problems = [p for f in text_frames(page.frames) for p in frame_problems(f, "one-pager")]
@@ -510,7 +519,7 @@ def test_title_that_cannot_fit_under_fail_raises_naming_slide_and_frame(tmp_path
     # the same heading fits when the layout lets the title shrink: "fail" refused what "shrink" could place
     shrink = layout_from(tmp_path, 'extends = "default"\n[deck.fit]\ntitle = "shrink"\n', name="shrink")
     deck = deck_of(brief, shrink, Language.EN)
-    title = next(f for s in deck.slides if s.name == f"section:{brief.sections[1].id}" for f in s.frames
+    title = next(f for s in deck.slides if s.name == Name(Kind.SECTION, brief.sections[1].id) for f in s.frames
                  if f.role is FrameRole.TITLE)
     assert title.paragraphs[0].style.size < shrink.deck.roles[Role.TITLE].size
     assert not width_problems(title, "shrunk title")
@@ -523,7 +532,7 @@ def test_balanced_title_avoids_a_one_word_last_line(tmp_path, content_data):
     ts = typesetter(layout)
     role = layout.deck.roles[Role.TITLE]
     deck = deck_of(sample_brief(), layout, Language.EN)
-    title = next(f for s in deck.slides if s.name.startswith("section:") for f in s.frames
+    title = next(f for s in deck.slides if s.name.kind is Kind.SECTION for f in s.frames
                  if f.role is FrameRole.TITLE)
     width = title.box.inset(title.insets).w * WRAP_SAFETY
 
@@ -544,7 +553,7 @@ def test_balanced_title_avoids_a_one_word_last_line(tmp_path, content_data):
     data["sections"][0]["heading"] = {"en": heading, "zh-Hant": "全球超級聯繫人"}
     brief = brief_from(tmp_path, data)
     deck = deck_of(brief, layout, Language.EN)
-    frame = next(f for f in deck.slides[[s.name for s in deck.slides].index(f"section:{brief.sections[0].id}")].frames
+    frame = next(f for f in deck.slides[[s.name for s in deck.slides].index(Name(Kind.SECTION, brief.sections[0].id))].frames
                  if f.role is FrameRole.TITLE)
     lines = [line_text(line) for p in frame.paragraphs for line in p.lines]
     assert " ".join(lines).split() == heading.split()
@@ -633,10 +642,10 @@ def test_continued_section_text_keeps_one_size(layout_name):
     if layout.deck.fit[FitTarget.BODY] is not FitPolicy.CONTINUE:
         pytest.skip("the layout does not continue body text")
     deck = deck_of(sample_brief(), layout, Language.EN)
-    sizes = {p.style.size for s in deck.slides for f in s.frames if "/body" in f.name for p in f.paragraphs}
+    sizes = {p.style.size for s in deck.slides for f in s.frames if f.name.part == "body" for p in f.paragraphs}
     assert sizes == {layout.deck.roles[Role.BODY].size}
     for slide in deck.slides:
-        bodies = [f for f in slide.frames if "/body#" in f.name]
+        bodies = [f for f in slide.frames if f.name.part == "body" and f.name.piece]
         for body in bodies:
             assert len(body.paragraphs) >= 2 or len(body.paragraphs[0].lines) > 1, \
                 f"{slide.name}: a continuation slide with one short bullet"

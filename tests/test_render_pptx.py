@@ -21,6 +21,8 @@ from pptx.util import Emu
 import hkbrief.render.pptx as pptx_writer
 from hkbrief.geometry import SLIDE_4_3, SLIDE_16_9, Box, Insets, Size
 from hkbrief.plan import (
+    Kind,
+    Name,
     Align,
     DeckPlan,
     DocumentProperties,
@@ -64,7 +66,7 @@ def title_frame(text: str = "Innovation and technology") -> Frame:
     first, _, second = text.partition(" and ")
     lines = (line(f"{first} and", BOLD, 30), line(second, BOLD, 68.4))
     return Frame(
-        "title",
+        Name(Kind.TITLE),
         FrameRole.TITLE,
         TITLE_BOX,
         (Paragraph(text, lines, TITLE),),
@@ -76,7 +78,7 @@ def title_frame(text: str = "Innovation and technology") -> Frame:
 
 def body_frame() -> Frame:
     return Frame(
-        "section:talent/body",
+        Name(Kind.SECTION, "talent", "body"),
         FrameRole.TEXT,
         BODY_BOX,
         (
@@ -104,23 +106,23 @@ def make_plan(
     picture, ornament = images
     card_box = Box(40, 430, 200, 60)
     first = SlidePlan(
-        "section:talent",
+        Name(Kind.SECTION, "talent"),
         (
-            Frame("band", FrameRole.SHAPE, Box(0, 0, 960, 100), fill="#003366"),
+            Frame(Name(Kind.TITLE, part="band"), FrameRole.SHAPE, Box(0, 0, 960, 100), fill="#003366"),
             title_frame(),
             body_frame(),
-            Frame("card:itf", FrameRole.SHAPE, card_box, fill="#EEF2F7", stroke="#003366", stroke_width=1.5),
-            Frame("image:chart", FrameRole.IMAGE, PICTURE_BOX, image_path=str(picture), alt_text="Funding rose"),
-            Frame("image:ornament", FrameRole.IMAGE, Box(880, 480, 40, 40), image_path=str(ornament), decorative=True),
+            Frame(Name(Kind.STAT, "itf", "card"), FrameRole.SHAPE, card_box, fill="#EEF2F7", stroke="#003366", stroke_width=1.5),
+            Frame(Name(Kind.SECTION, "chart", "image"), FrameRole.IMAGE, PICTURE_BOX, image_path=str(picture), alt_text="Funding rose"),
+            Frame(Name(Kind.SECTION, "ornament", "image"), FrameRole.IMAGE, Box(880, 480, 40, 40), image_path=str(ornament), decorative=True),
         ),
         background="#F5F5F0",
         notes="Open with the fund.\nThen the numbers.",
     )
     second = SlidePlan(
-        "stat:itf-fund",
+        Name(Kind.STAT, "itf-fund"),
         (
             Frame(
-                "stat:itf-fund",
+                Name(Kind.STAT, "itf-fund"),
                 FrameRole.TEXT,
                 Box(100, 100, 400, 200),
                 (Paragraph("HK$10bn", (), BODY),),
@@ -202,12 +204,12 @@ def test_slide_without_title_frame_has_no_placeholder(deck):
 def test_shapes_are_named_after_frames_in_plan_order_with_unique_ids(deck):
     slide = deck.slides[0]
     assert [shape.name for shape in slide.shapes] == [
-        "band",
+        "title/band",
         "title",
         "section:talent/body",
-        "card:itf",
-        "image:chart",
-        "image:ornament",
+        "stat:itf/card",
+        "section:chart/image",
+        "section:ornament/image",
     ]
     for slide in deck.slides:
         ids = [shape.shape_id for shape in slide.shapes]
@@ -223,8 +225,8 @@ def test_text_box_sits_at_the_planned_box(deck):
 
 def test_rectangles_are_filled_and_stroked_as_planned_without_theme_style(deck):
     slide = deck.slides[0]
-    band = shape_named(slide, "band").element
-    card = shape_named(slide, "card:itf").element
+    band = shape_named(slide, "title/band").element
+    card = shape_named(slide, "stat:itf/card").element
     for element in (band, card):
         assert element.find(f"{P}style") is None
         assert element.find(f"{P}spPr/{A}effectLst") is not None
@@ -331,7 +333,7 @@ def test_paragraph_text_is_one_run_unless_the_plan_keeps_its_breaks(deck):
 
 
 def test_picture_fills_its_box_and_carries_alt_text(deck):
-    picture = shape_named(deck.slides[0], "image:chart")
+    picture = shape_named(deck.slides[0], "section:chart/image")
     assert (picture.left, picture.top, picture.width, picture.height) == (7620000, 1397000, 3810000, 1905000)
     assert picture.element.find(f"{P}blipFill/{A}stretch/{A}fillRect") is not None
     assert picture.element.find(f"{P}blipFill/{A}srcRect") is None
@@ -342,7 +344,7 @@ def test_picture_fills_its_box_and_carries_alt_text(deck):
 
 
 def test_decorative_picture_is_flagged_and_has_empty_description(deck):
-    ornament = shape_named(deck.slides[0], "image:ornament")
+    ornament = shape_named(deck.slides[0], "section:ornament/image")
     properties = ornament.element.find(f"{P}nvPicPr/{P}cNvPr")
     assert properties.get("descr") == ""
     extension = properties.find(f"{A}extLst/{A}ext")
@@ -369,7 +371,7 @@ def test_each_slide_keeps_its_own_notes_and_windows_line_ends_become_paragraphs(
     plan = make_plan(images)
     first = plan.slides[0]
     slides = tuple(
-        SlidePlan(f"s{index}", first.frames, notes=f"Point {index}\r\nDetail {index}") for index in range(3)
+        SlidePlan(Name(Kind.SECTION, f"s{index}"), first.frames, notes=f"Point {index}\r\nDetail {index}") for index in range(3)
     )
     deck = Presentation(io.BytesIO(render_deck(DeckPlan(plan.size, slides, plan.properties))))
     assert [slide.notes_slide.notes_text_frame.text for slide in deck.slides] == [
@@ -409,10 +411,10 @@ def special_plan(images: tuple[Path, Path]) -> DeckPlan:
     base = make_plan(images)
     face = Face('Arial & "Co"', "Microsoft <JhengHei>", "LiberationSans", "fonts/LiberationSans-Regular.ttf")
     style = TextStyle(face, 18, "#1A2B3C", 21.6, Align.LEFT)
-    body = Frame(f"section:{SPECIAL}\nname", FrameRole.TEXT, BODY_BOX,
+    body = Frame(Name(Kind.SECTION, f"{SPECIAL}\nname"), FrameRole.TEXT, BODY_BOX,
                  (Paragraph(f"{SPECIAL}\nnext line", (), style, "en", "&"),))
-    picture = Frame("image:<&>", FrameRole.IMAGE, PICTURE_BOX, image_path=str(images[0]), alt_text=SPECIAL)
-    slide = SlidePlan(f"slide {SPECIAL}", (body, picture), notes=f"{SPECIAL}\r\nsecond\u2028soft\r\rlast")
+    picture = Frame(Name(Kind.SECTION, "<&>", "image"), FrameRole.IMAGE, PICTURE_BOX, image_path=str(images[0]), alt_text=SPECIAL)
+    slide = SlidePlan(Name(Kind.SECTION, SPECIAL), (body, picture), notes=f"{SPECIAL}\r\nsecond\u2028soft\r\rlast")
     return DeckPlan(base.size, (*base.slides, slide), base.properties)
 
 
@@ -430,7 +432,7 @@ def test_slides_and_notes_are_exactly_what_lxml_would_serialise(images):
 def test_characters_xml_escapes_come_back_unchanged(images):
     data = render_deck(special_plan(images))
     slide = Presentation(io.BytesIO(data)).slides[2]
-    assert slide.name == f"slide {SPECIAL}"
+    assert slide.name == f"section:{SPECIAL}"
     body = slide.shapes[0]
     assert body.name == f"section:{SPECIAL}\nname"
     assert body.text_frame.text == f"{SPECIAL}\vnext line"
@@ -445,7 +447,8 @@ def test_characters_xml_escapes_come_back_unchanged(images):
 def test_a_language_xml_cannot_carry_is_refused(images):
     plan = make_plan(images)
     broken = Paragraph("text", (), BODY, "en\x00")
-    slide = SlidePlan("broken", (Frame("section:x/body", FrameRole.TEXT, BODY_BOX, (broken,)),))
+    slide = SlidePlan(Name(Kind.SECTION, "x"), (Frame(Name(Kind.SECTION, "x", "body"), FrameRole.TEXT, BODY_BOX,
+                                                      (broken,)),))
     with pytest.raises(ValueError, match=r"paragraph 1: language: .*U\+0000"):
         render_deck(DeckPlan(plan.size, (*plan.slides, slide), plan.properties))
 
@@ -573,8 +576,9 @@ def test_slides_are_added_without_searching_the_whole_deck(images, monkeypatch):
 def test_characters_xml_cannot_carry_are_refused_with_where(images):
     plan = make_plan(images)
     broken = Paragraph("bad\x01text", (), BODY)
-    slide = SlidePlan("broken", (Frame("section:x/body", FrameRole.TEXT, BODY_BOX, (broken,)),))
-    with pytest.raises(ValueError, match=r"slide 3 \(broken\), frame section:x/body, paragraph 1: text: .*U\+0001"):
+    slide = SlidePlan(Name(Kind.SECTION, "x"), (Frame(Name(Kind.SECTION, "x", "body"), FrameRole.TEXT, BODY_BOX,
+                                                      (broken,)),))
+    with pytest.raises(ValueError, match=r"slide 3 \(section:x\), frame section:x/body, paragraph 1: text: .*U\+0001"):
         render_deck(DeckPlan(plan.size, (*plan.slides, slide), plan.properties))
 
 
@@ -582,7 +586,7 @@ def test_an_image_that_is_neither_png_nor_jpeg_is_refused(images, tmp_path):
     plan = make_plan(images)
     gif = tmp_path / "anim.gif"
     Image.new("RGB", (10, 10)).save(gif)
-    slide = SlidePlan("gif", (Frame("image:gif", FrameRole.IMAGE, PICTURE_BOX, image_path=str(gif), alt_text="x"),))
+    slide = SlidePlan(Name(Kind.SECTION, "gif"), (Frame(Name(Kind.SECTION, "gif", "image"), FrameRole.IMAGE, PICTURE_BOX, image_path=str(gif), alt_text="x"),))
     with pytest.raises(ValueError, match="neither PNG nor JPEG"):
         render_deck(DeckPlan(plan.size, (slide,), plan.properties))
 
@@ -606,6 +610,7 @@ def test_writer_imports_only_plan_and_geometry_from_hkbrief():
         ours.update(name for name in names if name.split(".")[0] == "hkbrief")
         if node in tree.body:
             top_level.update(name.split(".")[0] for name in names)
+    # the writers' own helper modules (hkbrief.render.*) are held to the same rule by tests/test_architecture.py
     assert {name for name in ours if not name.startswith("hkbrief.render.")} <= {"hkbrief.plan", "hkbrief.geometry"}
     assert not top_level & {"pptx", "lxml", "PIL"}, "heavy imports belong inside functions"
 

@@ -16,6 +16,8 @@ from hkbrief.build import build
 from hkbrief.geometry import Box, Insets
 from hkbrief.layoutspec import SlideKind, load_layout
 from hkbrief.plan import (
+    Kind,
+    Name,
     DeckBase,
     DeckPlan,
     DocumentProperties,
@@ -38,7 +40,12 @@ STYLE = TextStyle(FACE, 24, "#1B1B1B", 28.8)
 CREATED = dt.datetime(2024, 5, 6, 9, 30)
 
 
-def _text(name: str, role: FrameRole, box: Box, text: str, slot: PlaceholderSlot | None = None) -> Frame:
+# the plan name each slide kind's slide gets, as arrange names them
+KIND_NAMES = {SlideKind.TITLE: Kind.TITLE, SlideKind.SECTIONS: Kind.SECTION, SlideKind.STATS: Kind.STATS}
+SLIDE_KINDS = {str(name): kind for kind, name in KIND_NAMES.items()}  # the spelled slide name -> its kind
+
+
+def _text(name: Name, role: FrameRole, box: Box, text: str, slot: PlaceholderSlot | None = None) -> Frame:
     paragraph = Paragraph(text, (Line((Span(text, FACE),), 0, 20, 100),), STYLE)
     return Frame(name, role, box, (paragraph,), insets=Insets(7.2, 3.6, 7.2, 3.6), valign=VAlign.TOP,
                  placeholder=slot)
@@ -53,13 +60,13 @@ def plan_on(template_path: Path) -> DeckPlan:
         title = layout.title
         frames = []
         if title is not None:
-            frames.append(_text(f"{kind}/title", FrameRole.TITLE, title.box, f"A {kind} slide",
+            frames.append(_text(Name(KIND_NAMES[kind], part="title"), FrameRole.TITLE, title.box, f"A {kind} slide",
                                 PlaceholderSlot(str(title.type))))
         if kind is SlideKind.SECTIONS and layout.bodies:
             body = layout.bodies[0]
-            frames.append(_text(f"{kind}/body", FrameRole.TEXT, body.box, "Bullets go in the body",
+            frames.append(_text(Name(KIND_NAMES[kind], part="body"), FrameRole.TEXT, body.box, "Bullets go in the body",
                                 PlaceholderSlot(str(body.type), body.idx)))
-        slides.append(SlidePlan(str(kind), tuple(frames), background=None, layout=layout.part))
+        slides.append(SlidePlan(Name(KIND_NAMES[kind]), tuple(frames), background=None, layout=layout.part))
     properties = DocumentProperties("Brief", "", "hkbrief", "", "en", CREATED, "hkbrief test")
     return DeckPlan(template.slide_size, tuple(slides), properties, DeckBase(template_file=str(template_path)))
 
@@ -106,7 +113,7 @@ def test_no_sample_slide_or_part_only_it_used_remains(template_path, tmp_path):
     deck = tmp_path / "deck.pptx"
     deck.write_bytes(render_deck(plan_on(template_path)))
     presentation = Presentation(str(deck))
-    assert [slide.name for slide in presentation.slides] == ["title", "sections", "stats"]
+    assert [slide.name for slide in presentation.slides] == ["title", "section", "stats"]
     with zipfile.ZipFile(deck) as package:
         names = set(package.namelist())
     slides = {n for n in names if n.startswith("ppt/slides/slide")}
@@ -132,7 +139,7 @@ def test_titles_and_bullets_sit_in_the_layouts_placeholders(template_path, tmp_p
     for slide in presentation.slides:
         title = slide.shapes.title
         assert title is not None and title.text_frame.text.startswith("A "), slide.name
-        assert slide.slide_layout.name == read_template(template_path).layout_for(SlideKind(slide.name)).name
+        assert slide.slide_layout.name == read_template(template_path).layout_for(SLIDE_KINDS[slide.name]).name
     section = presentation.slides[1]
     bodies = [shape for shape in section.placeholders if shape != section.shapes.title]
     assert [shape.text_frame.text for shape in bodies] == ["Bullets go in the body"]

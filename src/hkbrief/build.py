@@ -22,8 +22,8 @@ from pathlib import Path
 from hkbrief import typography
 from hkbrief.content import load_brief
 from hkbrief.errors import ContentError, HkbriefError, OutputError
-from hkbrief.layoutspec import Layout, Paper, load_layout
-from hkbrief.model import Brief, FeatureKind, Language
+from hkbrief.layoutspec import Paper, load_layout
+from hkbrief.model import Brief, Language
 from hkbrief.translation import fallback_summary, require_translations
 
 
@@ -34,6 +34,9 @@ class OutputFormat(StrEnum):
 
 @dataclass(frozen=True, slots=True)
 class BuildResult:
+    """What a build wrote, and what it has to tell the user: ``warnings`` (notices about the content, then what
+    arranging the outputs reported: layout caps, omissions), one line each."""
+
     written: tuple[Path, ...]
     slides: int = 0
     omitted: tuple[str, ...] = ()
@@ -124,13 +127,14 @@ def build(
 
             deck = with_master_look(arrange_deck(edition, spec, typesetter, images), spec)
             slides = len(deck.slides)
+            warnings += deck.messages
             rendered.append((out_dir / f"{stem}.pptx", render_deck(deck)))
         if OutputFormat.PDF in formats:
             from hkbrief.render.pdf import render_page
 
             page = arrange_page(edition, spec, typesetter, paper, strict)
             omitted = page.omitted
-            warnings = _layout_caps(brief, spec)
+            warnings += page.messages
             rendered.append((out_dir / f"{stem}.pdf", render_page(page)))
     warnings = typography.quotation_notices(brief, str(content)) + warnings
     _write_all(rendered, out_dir)
@@ -143,17 +147,6 @@ def _languages(language: Language | tuple[Language, ...] | None, brief: Brief) -
         return (brief.meta.language,)
     return (language,) if isinstance(language, Language) else tuple(language)
 
-
-def _layout_caps(brief: Brief, layout: Layout) -> tuple[str, ...]:
-    """Say when the layout shows fewer featured items than the content features (they stay in the deck)."""
-    notes = []
-    for kind, cap, key in ((FeatureKind.STAT, layout.onepager.max_stats, "max_stats"),
-                           (FeatureKind.QUOTE, layout.onepager.max_quotes, "max_quotes")):
-        featured = sum(1 for ref in brief.featured if ref.kind is kind)
-        if featured > cap:
-            notes.append(f"one-pager: shows the first {cap} of {featured} featured {kind}s (the layout's"
-                         f" onepager.{key}); the others are in the deck")
-    return tuple(notes)
 
 
 def _check_out_dir(out_dir: Path) -> None:

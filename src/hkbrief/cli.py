@@ -155,8 +155,6 @@ def build(content: Path, layout: str, out_dir: Path, formats: str, language: str
         click.echo(warning, err=True)
     if result.fallbacks:
         click.echo(result.fallbacks, err=True)
-    for item in result.omitted:
-        click.echo(f"one-pager: left out {item} to keep it to one page", err=True)
     for path in result.written:
         detail = f" ({result.slides} slides)" if path.suffix == ".pptx" else " (1 page)"
         click.echo(f"wrote {path}{detail}")

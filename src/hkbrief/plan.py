@@ -8,7 +8,7 @@ with the origin at the top-left of the slide or page.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from hkbrief.geometry import Box, Insets, Size
@@ -98,6 +98,39 @@ class Paragraph:
     field: TextField | None = None
 
 
+class Kind(StrEnum):
+    """What a slide or frame was made for: one of the deck's slide kinds, a content item, or a one-pager block."""
+
+    TITLE = "title"
+    AGENDA = "agenda"
+    SECTION = "section"
+    STATS = "stats"
+    STAT = "stat"
+    QUOTE = "quote"
+    SOURCES = "sources"
+    CLOSING = "closing"
+    HEADER = "header"
+
+
+@dataclass(frozen=True, slots=True)
+class Name:
+    """Where a slide or frame came from, as data: tests and tools compare fields, never parse a string.
+
+    Only the writers spell it (``section:talent#2/title``, ``stat:hkd-10bn/card``, ``sources/list#1``), as the
+    deck's shape and slide names a user sees in PowerPoint's selection pane.
+    """
+
+    kind: Kind
+    id: str = ""  # the content item's id (section, stat or quote); "" for the deck's and page's own parts
+    part: str = ""  # which part of the item: "title", "body", "card", ...; "" for the item's main text
+    sheet: int = 0  # which slide of a continued run, counting from 2 (0: the first, or not continued)
+    piece: int = 0  # which of several frames of one part, when they are numbered (0: not numbered)
+
+    def of(self, part: str, piece: int = 0) -> Name:
+        """The name of one part of this slide or item: ``Name(SECTION, "talent").of("body")``."""
+        return replace(self, part=part, piece=piece)
+
+
 class FrameRole(StrEnum):
     """What a frame is, so the deck can put a title into the title placeholder and the PDF can tag reading order."""
 
@@ -120,14 +153,14 @@ class PlaceholderSlot:
 class Frame:
     """One box on a slide or page.
 
-    ``name`` is stable and says where the content came from (``stat:hkd-10bn``, ``quote:ip``,
-    ``section:talent/body``); it becomes the shape name in the deck. Text frames carry paragraphs laid out inside
+    ``name`` is stable and says where the content came from (kind ``stat``, id ``hkd-10bn``, part ``card``);
+    it becomes the shape name in the deck. Text frames carry paragraphs laid out inside
     ``box.inset(insets)``; image frames carry a file path to an already-checked raster image (PNG or JPEG, RGB)
     and its alt text;
     shape frames are filled or stroked rectangles (bands, rules, cards). Frames are drawn in order.
     """
 
-    name: str
+    name: Name
     role: FrameRole
     box: Box
     paragraphs: tuple[Paragraph, ...] = ()
@@ -160,7 +193,7 @@ class SlidePlan:
     (``/ppt/slideLayouts/slideLayout6.xml``); empty means the base's title-only layout. ``background`` None: the
     slide shows its layout's and master's own background (a template's), else it is painted over."""
 
-    name: str  # "title", "section:talent", "stat:hkd-10bn", ...
+    name: Name  # Name(TITLE), Name(SECTION, "talent"), Name(STATS, sheet=2), ...
     frames: tuple[Frame, ...]
     background: str | None = "#FFFFFF"
     notes: str = ""
@@ -205,18 +238,26 @@ class DeckBase:
 
 @dataclass(frozen=True, slots=True)
 class DeckPlan:
+    """The deck. ``messages`` are what arranging it has to tell the user (the writers ignore them)."""
+
     size: Size
     slides: tuple[SlidePlan, ...]
     properties: DocumentProperties
     base: DeckBase = DeckBase()
+    messages: tuple[str, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)
 class PagePlan:
-    """The one-pager: exactly one page. ``omitted`` lists what the plan left out to keep it to one page."""
+    """The one-pager: exactly one page.
+
+    ``omitted`` lists the content items (``stat:hkd-10bn``, ``section:talent``) the plan left out to keep it to one
+    page; ``messages`` are what arranging it has to tell the user (layout caps, omissions), one line each.
+    """
 
     size: Size
     frames: tuple[Frame, ...]
     properties: DocumentProperties
     background: str = "#FFFFFF"
     omitted: tuple[str, ...] = field(default=())
+    messages: tuple[str, ...] = field(default=())

@@ -27,6 +27,7 @@ class Edition:
         return f"{self.source}: {kind}[{index}]" + (f".{attribute}" if attribute else "")
 
     def meta_at(self, attribute: str) -> str:
+        """The JSON path of a ``meta`` field, for messages: ``content.json: meta.title``."""
         return f"{self.source}: meta.{attribute}"
 
     def t(self, text: Text | None) -> str:
@@ -36,12 +37,14 @@ class Edition:
         return typography.typeset(text.resolve(self.language, self.brief.meta.language))
 
     def lang(self, text: Text | None) -> Language:
+        """The language ``t`` gives this text in (the fallback's, when it has no translation)."""
         if text is None:
             return self.language
         return text.language_of(self.language, self.brief.meta.language)
 
     @property
     def short_title(self) -> str:
+        """The short title for footers, or the title."""
         return self.t(self.brief.meta.short_title or self.brief.meta.title)
 
     def attribution(self, quote: Quote) -> str:
@@ -60,16 +63,25 @@ class Edition:
         return typography.quoted(self.t(quote.text), self.lang(quote.text))
 
     def stat_citation(self, stat: Stat) -> str:
+        """A stat and its source, for speaker notes."""
         source = self.t(self.brief.source(stat.source).name)
         source_label = f"{label(Label.SOURCE, self.language)}{colon(self.language)}"
         return f"{self.t(stat.value)}: {self.t(stat.label)} ({source_label}{source})"
 
     def quote_citation(self, quote: Quote) -> str:
+        """A quote, its speaker and its source, for speaker notes."""
         source = self.brief.source(quote.source)
         where = self.t(source.name) + (f", {source.url}" if source.url else "")
         source_label = f"{label(Label.SOURCE, self.language)}{colon(self.language)}"
         who = self.speaker_line(quote)
         return f"{self.quoted(quote)} ({who}{typography.semicolon(who, where)}{source_label}{where})"
+
+
+def format_date(date: dt.date, language: Language) -> str:
+    """A date as each edition writes it: ``25 November 2026``, ``2026年11月25日``."""
+    if language is Language.ZH_HANT:
+        return f"{date.year}年{date.month}月{date.day}日"
+    return f"{date.day} {date.strftime('%B')} {date.year}"
 
 
 def document_properties(edition: Edition) -> DocumentProperties:

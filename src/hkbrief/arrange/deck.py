@@ -1,11 +1,18 @@
-"""Brief x layout -> :class:`DeckPlan`: which slides, what goes on each, where, and at what size."""
+"""Brief x layout -> :class:`DeckPlan`: which slides, what goes on each, where, and at what size.
+
+Each slide kind of a layout's ``deck.sequence`` is one function, ``(deck, number, shown) -> (slides, shown)``:
+``deck`` is the read-only :class:`DeckContext` (edition, layout, typesetter, grid, the frames every content slide
+shares), ``number`` the number of the first slide it makes, and ``shown`` the stats and quotes already on a slide
+(so a stat beside its section is not repeated on the stats slides). :func:`arrange_deck` runs them in order.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
-from hkbrief.arrange.common import Edition, document_properties
+from hkbrief.arrange.common import Edition, document_properties, format_date
 from hkbrief.arrange.text import Para, SetText, Typesetter, aligned
 from hkbrief.errors import FitError
 from hkbrief.geometry import SLIDE_4_3, SLIDE_16_9, Box, Insets, Size
@@ -22,15 +29,90 @@ from hkbrief.layoutspec import (
     SlideSize,
     StatArrangement,
 )
-from hkbrief.model import FeatureKind, Language, Quote, Section, Stat
-from hkbrief.plan import Align, DeckPlan, Frame, FrameRole, SlidePlan, TextField, VAlign
+from hkbrief.model import FeatureKind, Language, Quote, Section, Source, Stat
+from hkbrief.plan import Align, DeckPlan, Frame, FrameRole, Kind, Name, SlidePlan, TextField, VAlign
 
 if TYPE_CHECKING:
     from hkbrief.images import PreparedImage
 
-CARD_INSETS = Insets(14, 12, 14, 12)
 MAX_SLIDES = 2000  # a briefing deck; also bounds the time any content under the size cap can take
 BULLET = "\u2022"
+SEPARATOR = "  \u00b7  "  # between the parts of a footer or dateline: "Title  ·  Restricted"
+
+# -- spacing shared by content slides (points unless a name says otherwise) --------------------------------------
+BOX_PAD = 2  # added to a one-line box's height so descenders clear its edge
+TITLE_GAP = 2  # between the kicker and the title
+TITLE_LINES = 2  # a content slide's title box holds two lines of the title role
+TITLE_PAD = 4  # added to the title box so a two-line title at full size is not cut by rounding
+TITLE_RULE_GAP = 9  # from the title box to the accent rule under it
+TITLE_RULE = (56, 3)  # width and height of that rule: a short accent mark, not a divider
+BODY_GAP = 22  # from the title box to the body, and from the body to the footer
+FOOTER_RULE_GAP = 6  # the hairline sits this far above the footer text
+HAIRLINE = 0.75  # the thinnest rule that prints and projects reliably
+FOOTER_TEXT_SHARE = 0.8  # the footer's title and handling take four fifths of its width ...
+FOOTER_NUMBER_SHARE = 0.2  # ... and the slide number the fifth that is left
+TEXT_MEASURE = 0.8  # text without a sidebar spans four fifths of the columns: a readable line length
+BULLET_SPACE_EM = 0.55  # between bullets, in multiples of the body size
+
+# -- the title slide -------------------------------------------------------------------------------------------
+TITLE_BAND = 14  # height of the accent band across the top edge
+TITLE_SLIDE_TOP = 34  # from the content area's top to the handling line: the band needs air under it
+TITLE_SLIDE_SCALE = 1.45  # the title slide sets the title role this much larger than content slides
+TITLE_SLIDE_LINES = 3  # the title box holds three lines of that size
+TITLE_SLIDE_TITLE_GAP = 18  # from the handling line to the title box
+TITLE_SLIDE_RULE_GAP = 14  # from the title to the accent rule under it
+TITLE_SLIDE_RULE = (72, 4)  # the title slide's rule is longer and heavier than a content slide's
+SUBTITLE_GAP = 22  # from that rule to the subtitle
+SUBTITLE_LINES = 3  # the subtitle box holds three lines
+DATELINE_PAD = 4  # added to the dateline's box so its descenders clear the content area's bottom
+
+# -- the agenda ------------------------------------------------------------------------------------------------
+AGENDA_PER_COLUMN = 6  # more rows than this and the agenda takes a second column
+AGENDA_COLUMNS = 2  # columns per agenda slide before it continues onto another
+AGENDA_TOP = 8  # the first row starts this far under the body's top, clear of the title rule
+AGENDA_ROW_LINES = 2.6  # a row is at most this many body lines tall: room for a two-line heading and air
+AGENDA_NUMBER_DROP = 8  # the number's box starts this far under its row's rule
+AGENDA_HEADING_DROP = 6  # the heading's box starts a little higher: its larger size has more leading
+
+# -- section slides --------------------------------------------------------------------------------------------
+SIDEBAR_SHARE = 5 / 12  # a sidebar (image, stats, quote) takes five twelfths of the columns ...
+SIDEBAR_MIN_COLUMNS = 3  # ... and never fewer than three, or its cards get too narrow
+SIDEBAR_GAP = 12  # between cards stacked in the sidebar
+IMAGE_SHARE = 0.5  # an image takes at most half the sidebar's height, leaving room for cards
+BAND_GAP = 16  # between the section text and a quote band under it
+
+# -- cards: stat callouts and quote cards -------------------------------------------------------------------------
+CARD_INSETS = Insets(14, 12, 14, 12)  # text inside a card: wider at the sides, where the eye enters
+CARD_SLACK = 0.97  # a card sized to its text is text height / 0.97: a little looser than HEIGHT_SAFETY needs
+STAT_EDGE = 4  # width of the accent edge down a stat card's left side
+QUOTE_EDGE = 3  # height of the accent edge across a quote card's top
+STAT_LABEL_SPACE_EM = 0.5  # between a stat's value and its label
+STAT_SOURCE_SPACE_EM = 0.6  # between the label and the source line
+SPEAKER_SPACE_EM = 0.8  # between a quote card's quotation and its speaker
+ROW_MAX_STATS = 4  # a "row" arrangement never puts more than four cards side by side
+WIDE_GRID = (2, 3)  # rows and columns for more than four stats on a slide
+SQUARE_GRID = (2, 2)  # rows and columns for four stats in the "grid" arrangement
+SINGLE_ROW_HEIGHT = 0.75  # one row of cards takes at most three quarters of the body: cards, not columns
+
+# -- quotes ----------------------------------------------------------------------------------------------------
+BAND_INSETS = Insets(18, 12, 18, 12)  # text inside a quote band
+BAND_MAX_SHARE = 0.5  # a band takes at most half the body's height: the section text stays the subject
+BAND_ATTRIBUTION_SPACE_EM = 0.6  # between the quotation and the attribution in a band
+QUOTE_SLIDE_SCALE = 1.35  # alone on a slide, a quote is set at least a third larger than body text
+QUOTE_SLIDE_ATTRIBUTION = 0.75  # and its attribution at least three quarters of the body size
+PANEL_PADDING = Insets(24, 20, 24, 20)  # inside the panel when quotes sit on their own colour
+ATTRIBUTION_PAD = 2  # added to the attribution's box so its descenders clear it
+QUOTE_GAP = 16  # between the quotation and its attribution
+OPTICAL_CENTRE = 0.4  # the quote group sits with 40% of the spare height above it: a little above the middle
+QUOTE_BAR = (10, 4, 4)  # the accent bar: its gap left of the text column, its width, its drop from the top
+
+# -- sources and closing ---------------------------------------------------------------------------------------
+SOURCE_SPACE_EM = 0.35  # between sources in the list
+SOURCE_MAX_SIZE = 16  # sources are reference matter: never larger than this, however large the body role ...
+SOURCE_MIN_SIZE = 12  # ... and allowed down to this when many must fit
+SOURCES_PER_COLUMN = 5  # more sources than this and the list takes a second column
+SOURCES_COLUMNS = 2  # columns of a long sources list; more would cut source names too short
+CENTRED_MARGIN_COLUMNS = 1  # a lone card or quote leaves this many columns free on each side
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,104 +126,163 @@ class Grid:
 
     @property
     def column_width(self) -> float:
+        """The width of one column."""
         return (self.content.w - (self.columns - 1) * self.gutter) / self.columns
 
     def span(self, first: int, count: int) -> tuple[float, float]:
+        """The x and width of ``count`` columns from column ``first`` (counting from 0), gutters included."""
         x = self.content.x + first * (self.column_width + self.gutter)
         return x, count * self.column_width + (count - 1) * self.gutter
 
+    def share(self, fraction: float) -> int:
+        """``fraction`` of the columns, rounded, and at least one."""
+        return max(1, round(self.columns * fraction))
 
-class DeckArranger:
-    def __init__(self, edition: Edition, layout: Layout, typesetter: Typesetter,
-                 images: dict[str, PreparedImage] | None = None) -> None:
-        self.e = edition
-        self.images = images or {}
-        self.layout = layout
-        self.spec: DeckSpec = layout.deck
-        self.ts = typesetter
-        self.colors = layout.theme.colors
-        size = SLIDE_16_9 if self.spec.size is SlideSize.WIDE else SLIDE_4_3
-        m = self.spec.margins
-        self.grid = Grid(size, Box(m.left, m.top, size.w - m.left - m.right, size.h - m.top - m.bottom),
-                         self.spec.columns, self.spec.gutter)
-        self.roles = self.spec.roles
-        self.shown_stats: set[str] = set()
-        self.shown_quotes: set[str] = set()
-        self.slides: list[SlidePlan] = []
-        featured_quotes = [f.id for f in edition.brief.featured if f.kind is FeatureKind.QUOTE]
-        self.featured_quotes = featured_quotes
 
-    # geometry of a content slide ------------------------------------------------------------------------
+@dataclass(frozen=True, slots=True)
+class Shown:
+    """The stats and quotes already on a slide: passed from one slide kind to the next and returned, never kept."""
+
+    stats: frozenset[str] = frozenset()
+    quotes: frozenset[str] = frozenset()
+
+    def with_stats(self, *ids: str) -> Shown:
+        """These stats as well."""
+        return replace(self, stats=self.stats | set(ids))
+
+    def with_quotes(self, *ids: str) -> Shown:
+        """These quotes as well."""
+        return replace(self, quotes=self.quotes | set(ids))
+
+
+Slides = tuple[list[SlidePlan], Shown]
+
+
+@dataclass(frozen=True, slots=True)
+class DeckContext:
+    """What every slide kind reads and nothing changes: the edition, the layout, the typesetter and the grid.
+
+    It also makes the frames content slides share (kicker, title, rule, footer) and the boxes they sit in.
+    """
+
+    e: Edition
+    layout: Layout
+    ts: Typesetter
+    grid: Grid
+    images: dict[str, PreparedImage]
+
+    @classmethod
+    def of(cls, edition: Edition, layout: Layout, typesetter: Typesetter,
+           images: dict[str, PreparedImage] | None = None) -> DeckContext:
+        """The context for one edition in one layout: the slide size and grid come from ``layout.deck``."""
+        spec = layout.deck
+        size = SLIDE_16_9 if spec.size is SlideSize.WIDE else SLIDE_4_3
+        m = spec.margins
+        grid = Grid(size, Box(m.left, m.top, size.w - m.left - m.right, size.h - m.top - m.bottom),
+                    spec.columns, spec.gutter)
+        return cls(edition, layout, typesetter, grid, images or {})
+
+    @property
+    def spec(self) -> DeckSpec:
+        """The layout's deck settings."""
+        return self.layout.deck
+
+    @property
+    def colors(self) -> dict[str, str]:
+        """The theme's colours by name."""
+        return self.layout.theme.colors
+
     def role(self, role: Role) -> RoleStyle:
-        return self.roles[role]
+        """The deck's style for a text role."""
+        return self.spec.roles[role]
 
     def line(self, role: Role, lines: float = 1.0) -> float:
-        r = self.roles[role]
+        """The height of ``lines`` lines of a role at its full size."""
+        r = self.spec.roles[role]
         return r.size * r.line_spacing * lines
 
     @property
+    def featured_quotes(self) -> list[str]:
+        """The ids of the featured quotes, in the order the content features them."""
+        return [f.id for f in self.e.brief.featured if f.kind is FeatureKind.QUOTE]
+
+    # -- boxes of a content slide --------------------------------------------------------------------------
+    @property
     def kicker_box(self) -> Box:
+        """The one-line box above the title (``01 · SECTION``)."""
         c = self.grid.content
-        return Box(c.x, c.y, c.w, self.line(Role.HEADING) + 2)
+        return Box(c.x, c.y, c.w, self.line(Role.HEADING) + BOX_PAD)
 
     @property
     def title_box(self) -> Box:
-        top = self.kicker_box.bottom + 2
+        """Two lines of the title role under the kicker."""
+        top = self.kicker_box.bottom + TITLE_GAP
         x, w = self.grid.span(0, self.grid.columns)
-        return Box(x, top, w, self.line(Role.TITLE, 2) + 4)
+        return Box(x, top, w, self.line(Role.TITLE, TITLE_LINES) + TITLE_PAD)
 
     @property
     def footer_box(self) -> Box:
+        """One line of the footer role at the content area's bottom."""
         c = self.grid.content
-        h = self.line(Role.FOOTER) + 2
+        h = self.line(Role.FOOTER) + BOX_PAD
         return Box(c.x, c.bottom - h, c.w, h)
 
     @property
     def body_box(self) -> Box:
+        """Everything between the title and the footer (or the content area's bottom, without a footer)."""
         c = self.grid.content
-        top = self.title_box.bottom + 22
-        bottom = (self.footer_box.y - 22) if self.spec.footer else c.bottom
+        top = self.title_box.bottom + BODY_GAP
+        bottom = (self.footer_box.y - BODY_GAP) if self.spec.footer else c.bottom
         return Box(c.x, top, c.w, bottom - top)
 
     def cols(self, first: int, count: int, top: float, height: float) -> Box:
+        """A box on ``count`` columns from column ``first``."""
         x, w = self.grid.span(first, count)
         return Box(x, top, w, height)
 
-    # frames shared by content slides ------------------------------------------------------------------------
-    def chrome(self, name: str, kicker: str, title: str, title_lang: Language, number: int,
+    # -- frames shared by content slides --------------------------------------------------------------------
+    def chrome(self, name: Name, kicker: str, title: str, title_lang: Language, number: int,
                cont: bool = False, field: str = "") -> list[Frame]:
+        """The kicker (if any), the title (with "(cont.)" on continuation slides) and the accent rule under it.
+
+        ``field`` names the content field a title that does not fit came from; without it the slide is named.
+        """
+        where = f"slide {number} ({_spelled(name)})"
         frames = []
         if kicker:
-            frames.append(self.ts.frame(f"{name}/kicker", [Para(kicker, self.role(Role.HEADING), self.e.language)],
-                                        self.kicker_box, where=f"slide {number} ({name}): kicker"))
+            frames.append(self.ts.frame(name.of("kicker"), [Para(kicker, self.role(Role.HEADING), self.e.language)],
+                                        self.kicker_box, where=f"{where}: kicker"))
         if cont:
             joiner = "" if self.e.language is Language.ZH_HANT else " "
             title = f"{title}{joiner}{label(Label.CONTINUED, self.e.language)}"
         frames.append(self.ts.frame(
-            f"{name}/title", [Para(title, self.role(Role.TITLE), title_lang, balance=True)], self.title_box,
+            name.of("title"), [Para(title, self.role(Role.TITLE), title_lang, balance=True)], self.title_box,
             valign=VAlign.BOTTOM, policy=self.spec.fit[FitTarget.TITLE], role=FrameRole.TITLE,
-            where=field or f"slide {number} ({name}): title", context=f"slide {number}, title" if field else ""))
-        rule_y = self.title_box.bottom + 9
-        frames.append(Frame(f"{name}/rule", FrameRole.SHAPE, Box(self.grid.content.x, rule_y, 56, 3),
+            where=field or f"{where}: title", context=f"slide {number}, title" if field else ""))
+        rule_y = self.title_box.bottom + TITLE_RULE_GAP
+        frames.append(Frame(name.of("rule"), FrameRole.SHAPE, Box(self.grid.content.x, rule_y, *TITLE_RULE),
                             fill=self.colors["accent"]))
         return frames
 
-    def footer(self, name: str, number: int) -> list[Frame]:
+    def footer(self, name: Name, number: int) -> list[Frame]:
+        """The hairline, the short title (and handling) and the live slide number; nothing if the layout says so."""
         if not self.spec.footer:
             return []
         box = self.footer_box
         role = self.role(Role.FOOTER)
-        frames = [Frame(f"{name}/footer-rule", FrameRole.SHAPE, Box(box.x, box.y - 6, box.w, 0.75),
+        frames = [Frame(name.of("footer-rule"), FrameRole.SHAPE, Box(box.x, box.y - FOOTER_RULE_GAP, box.w, HAIRLINE),
                         fill=self.colors["rule"])]
-        left, right = Box(box.x, box.y, box.w * 0.8, box.h), Box(box.x + box.w * 0.8, box.y, box.w * 0.2, box.h)
+        text_w = box.w * FOOTER_TEXT_SHARE
+        left = Box(box.x, box.y, text_w, box.h)
+        right = Box(box.x + text_w, box.y, box.w * FOOTER_NUMBER_SHARE, box.h)
         text = self.e.short_title
         handling = self.e.t(self.e.brief.meta.handling)
         if handling:
-            text = f"{text}  \u00b7  {handling}"
-        frames.append(self.ts.frame(f"{name}/footer", [Para(text, role, self.e.lang(self.e.brief.meta.title))],
+            text = f"{text}{SEPARATOR}{handling}"
+        frames.append(self.ts.frame(name.of("footer"), [Para(text, role, self.e.lang(self.e.brief.meta.title))],
                                     left, where=self.e.meta_at('short_title'), context=f"slide {number}, footer"))
-        frames.append(self.ts.frame(f"{name}/number", [Para(str(number), role, Language.EN, align=Align.RIGHT,
-                                                        field=TextField.SLIDE_NUMBER)],
+        frames.append(self.ts.frame(name.of("number"), [Para(str(number), role, Language.EN, align=Align.RIGHT,
+                                                             field=TextField.SLIDE_NUMBER)],
                                     right, where=f"slide {number}: slide number"))
         return frames
 
@@ -149,486 +290,441 @@ class DeckArranger:
         """A speaker-note label in the edition's language: "Quote: ", "引述："."""
         return label(which, self.e.language) + colon(self.e.language)
 
-    def slide(self, name: str, frames: list[Frame], notes: str = "") -> None:
-        if len(self.slides) >= MAX_SLIDES:
+    def slide(self, name: Name, number: int, frames: list[Frame], notes: str = "") -> SlidePlan:
+        """Slide ``number``; refuses a deck past :data:`MAX_SLIDES` as soon as it gets there."""
+        if number > MAX_SLIDES:
             raise FitError(f"the deck would have more than {MAX_SLIDES:,} slides; shorten the content or split it"
                            " into several briefs", f"{self.e.source}: sections")
-        self.slides.append(SlidePlan(name, tuple(frames), self.colors["background"], notes))
+        return SlidePlan(name, tuple(frames), self.colors["background"], notes)
 
-    @property
-    def next_number(self) -> int:
-        return len(self.slides) + 1
 
-    # slides -------------------------------------------------------------------------------------------------
-    def arrange(self) -> DeckPlan:
-        for kind in self.spec.sequence:
-            match kind:
-                case SlideKind.TITLE:
-                    self.title_slide()
-                case SlideKind.AGENDA:
-                    self.agenda_slide()
-                case SlideKind.SECTIONS:
-                    for index, section in enumerate(self.e.brief.sections, start=1):
-                        self.section_slides(index, section)
-                    if SlideKind.QUOTES not in self.spec.sequence:
-                        # featured quotes that found no room beside their section still get a slide
-                        self.quote_slides()
-                case SlideKind.STATS:
-                    self.stat_slides()
-                case SlideKind.QUOTES:
-                    self.quote_slides()
-                case SlideKind.SOURCES:
-                    self.sources_slides()
-                case SlideKind.CLOSING:
-                    self.closing_slide()
-        return DeckPlan(self.grid.size, tuple(self.slides), document_properties(self.e))
+def _spelled(name: Name) -> str:
+    """A slide's name as messages give it (``section:talent#2``), matching the writers' spelling."""
+    return str(name.kind) + (f":{name.id}" if name.id else "") + (f"#{name.sheet}" if name.sheet else "")
 
-    def title_slide(self) -> None:
-        meta = self.e.brief.meta
-        size = self.grid.size
-        c = self.grid.content
-        frames = [Frame("title/band", FrameRole.SHAPE, Box(0, 0, size.w, 14), fill=self.colors["accent"])]
-        handling = self.e.t(meta.handling)
-        top = c.y + 34
-        if handling:
-            frames.append(self.ts.frame("title/handling", [Para(handling, self.role(Role.HEADING),
-                                                                self.e.lang(meta.handling))],
-                                        Box(c.x, top, c.w, self.line(Role.HEADING) + 2),
-                                        where=self.e.meta_at('handling'), context="title slide"))
-        title_role = self.role(Role.TITLE)
-        big = replace(title_role, size=title_role.size * 1.45, min_size=title_role.min_size)
-        cols = max(1, round(self.grid.columns * 0.8))
-        x, w = self.grid.span(0, cols)
-        title_h = big.size * big.line_spacing * 3 + 4
-        title_box = Box(x, top + self.line(Role.HEADING) + 18, w, title_h)
-        frames.append(self.ts.frame("title/title", [Para(self.e.t(meta.title), big, self.e.lang(meta.title),
-                                                         balance=True)],
-                                    title_box, valign=VAlign.BOTTOM, policy=self.spec.fit[FitTarget.TITLE],
-                                    role=FrameRole.TITLE, where=self.e.meta_at('title'), context="title slide"))
-        y = title_box.bottom + 14
-        frames.append(Frame("title/rule", FrameRole.SHAPE, Box(c.x, y, 72, 4), fill=self.colors["accent"]))
-        y += 22
-        if meta.subtitle:
-            sub_h = self.line(Role.SUBTITLE, 3) + 4
-            frames.append(self.ts.frame("title/subtitle", [Para(self.e.t(meta.subtitle), self.role(Role.SUBTITLE),
-                                                                 self.e.lang(meta.subtitle))],
-                                        Box(x, y, w, sub_h), policy=FitPolicy.SHRINK,
-                                        where=self.e.meta_at('subtitle'), context="title slide"))
-        date_text = f"{_format_date(meta.date, self.e.language)}  \u00b7  {self.e.t(meta.organisation)}"
-        # the subtitle's colours (they are checked against the slide background), at the attribution's size
-        dateline_role = replace(self.role(Role.SUBTITLE), size=self.role(Role.ATTRIBUTION).size,
-                                min_size=self.role(Role.ATTRIBUTION).min_size)
-        line_h = dateline_role.size * dateline_role.line_spacing + 4
-        frames.append(self.ts.frame("title/dateline", [Para(date_text, dateline_role,
-                                                            self.e.lang(meta.organisation))],
-                                    Box(c.x, c.bottom - line_h, c.w, line_h),
-                                    where=self.e.meta_at('organisation'), context="title slide"))
-        self.slide("title", frames, self.e.t(meta.subtitle))
 
-    def agenda_slide(self) -> None:
-        """Numbered section headings: one column up to six, two up to twelve, then further agenda slides."""
-        sections = list(self.e.brief.sections)
-        per_column, max_columns = 6, 2
-        pages = [sections[i:i + per_column * max_columns] for i in range(0, len(sections), per_column * max_columns)]
-        first_index = 0
-        for part, page in enumerate(pages):
-            n = self.next_number
-            name = "agenda" + (f"#{part + 1}" if part else "")
-            frames = self.chrome(name, "", label(Label.AGENDA, self.e.language), self.e.language, n, cont=part > 0)
-            body = self.body_box
-            columns = 1 if len(page) <= per_column else max_columns
-            rows = -(-len(page) // columns)
-            row_h = min((body.h - 8) / rows, self.line(Role.BODY, 2.6))
-            col_span = self.grid.columns // columns
-            for offset, section in enumerate(page):
-                i = first_index + offset
-                col, row = divmod(offset, rows)
-                y = body.y + 8 + row * row_h
-                num_x, num_w = self.grid.span(col * col_span, 1)
-                text_x, text_w = self.grid.span(col * col_span + 1, col_span - (2 if columns == 1 else 1))
-                rule_x, rule_w = self.grid.span(col * col_span, col_span)
-                frames.append(Frame(f"agenda:{section.id}/rule", FrameRole.SHAPE,
-                                    Box(rule_x, y, rule_w, 0.75), fill=self.colors["rule"]))
-                frames.append(self.ts.frame(f"agenda:{section.id}/number",
-                                            [Para(f"{i + 1:02d}", self.role(Role.HEADING), Language.EN)],
-                                            Box(num_x, y + 8, num_w, row_h - 8), where=f"slide {n} (agenda): number"))
-                frames.append(self.ts.frame(f"agenda:{section.id}",
-                                            [Para(self.e.t(section.heading), self.role(Role.BODY),
-                                                  self.e.lang(section.heading))],
-                                            Box(text_x, y + 6, text_w, row_h - 6),
-                                            where=self.e.at("sections", section.id, "heading"),
-                                            context=f"slide {n}, agenda"))
-            first_index += len(page)
-            frames += self.footer(name, n)
-            self.slide(name, frames)
+def _sheet(part: int) -> int:
+    """The ``sheet`` of the ``part``-th slide of a continued run (counting from 0): 0 for the first, then 2, 3 ..."""
+    return part + 1 if part else 0
 
-    def section_slides(self, index: int, section: Section) -> None:
-        e = self.e
-        beside_stats = ([s for s in section.stats] if self.spec.stats is StatArrangement.BESIDE_SECTION else [])
-        section_quote = next((q for q in section.quotes if q in self.featured_quotes
-                              and q not in self.shown_quotes), None)
-        sidebar_quote = section_quote if self.spec.quotes is QuoteTreatment.SIDEBAR else None
-        band_quote = section_quote if self.spec.quotes is QuoteTreatment.BAND else None
-        body = self.body_box
-        band: list[Frame] = []
-        if band_quote is not None:
-            band, band_h = self.quote_band(e.brief.quote(band_quote), body)
-            body = Box(body.x, body.y, body.w, body.h - band_h - 16)
-        sidebar_cols = 0
-        if beside_stats or sidebar_quote is not None or section.image is not None:
-            sidebar_cols = max(3, round(self.grid.columns * 5 / 12))
-        text_cols = self.grid.columns - sidebar_cols if sidebar_cols else max(1, round(self.grid.columns * 0.8))
-        text_box = self.cols(0, text_cols, body.y, body.h)
-        paras = [Para(e.t(b), self.role(Role.BODY), e.lang(b), bullet=BULLET, space_before=0.55)
-                 for b in section.bullets]
-        policy = self.spec.fit[FitTarget.BODY]
-        chunks = [paras]
-        # continuation slides carry no sidebar or band: their text takes the full text measure and height
-        full = self.body_box
-        continued_box = self.cols(0, max(1, round(self.grid.columns * 0.8)), full.y, full.h)
-        # "continue" keeps body text at its size on every slide and carries what does not fit onto the next
-        if policy is FitPolicy.CONTINUE and self.ts.fit(paras, text_box.w, text_box.h, shrink=False) is None:
-            first, *rest = self.ts.split(paras, text_box.w, text_box.h)
-            remaining = [para for chunk in rest for para in chunk]
-            chunks = [first] + (self.ts.split(remaining, continued_box.w, continued_box.h) if remaining else [])
-            chunks = self.even_out(chunks, continued_box)
-        kicker = f"{index:02d}  \u00b7  {label(Label.SECTION, e.language)}" if e.language is Language.EN \
-            else f"{label(Label.SECTION, e.language)} {index:02d}"
-        for part, chunk in enumerate(chunks):
-            n = self.next_number
-            name = f"section:{section.id}" + (f"#{part + 1}" if part else "")
-            frames = self.chrome(name, kicker, e.t(section.heading), e.lang(section.heading), n, cont=part > 0,
-                                 field=e.at("sections", section.id, "heading"))
-            frames.append(self.ts.frame(f"section:{section.id}/body" + (f"#{part + 1}" if part else ""), chunk,
-                                        continued_box if part else text_box,
-                                        policy=FitPolicy.FAIL if policy is FitPolicy.FAIL else FitPolicy.SHRINK,
-                                        where=e.at("sections", section.id, "bullets"), context=f"slide {n}"))
-            if part == 0:
-                first_number = n
-                notes = [e.t(p) for p in section.notes]
-            else:
-                notes = [label(Label.CONTINUES, e.language).format(heading=e.t(section.heading), number=first_number)]
-            if part == 0:
-                if sidebar_cols:
-                    side = self.cols(text_cols, sidebar_cols, body.y, body.h)
-                    frames += self.sidebar(section, side, beside_stats, sidebar_quote, notes)
-                frames += band
-                if band_quote is not None:
-                    self.shown_quotes.add(band_quote)
-                    notes.append(self.note(Label.QUOTE_NOTE) + e.quote_citation(e.brief.quote(band_quote)))
-                other = [q for q in section.quotes if q not in self.shown_quotes]
-                for q in other:
-                    notes.append(self.note(Label.ALSO_QUOTED) + e.quote_citation(e.brief.quote(q)))
-            frames += self.footer(name, n)
-            self.slide(name, frames, "\n\n".join(notes))
 
-    def even_out(self, chunks: list[list[Para]], box: Box) -> list[list[Para]]:
-        """Move bullets forward so the last continuation slide is not left with a lone bullet (4 + 1 -> 3 + 2)."""
-        chunks = [list(c) for c in chunks]
-        while len(chunks) >= 2 and len(chunks[-2]) - len(chunks[-1]) >= 2:
-            moved = [chunks[-2][-1]] + chunks[-1]
-            if self.ts.fit(moved, box.w, box.h, shrink=False) is None:
-                break
-            chunks[-2].pop()
-            chunks[-1] = moved
-        return chunks
+def _natural_height(setting: SetText) -> float:
+    """The height of a box sized to its text, with the slack cards keep (:data:`CARD_SLACK`)."""
+    return setting.height / CARD_SLACK
 
-    def sidebar(self, section: Section, box: Box, stat_ids: list[str], quote_id: str | None,
-                notes: list[str]) -> list[Frame]:
-        """Cards stacked in the sidebar column: the image, the section's stats, then its quote, while they fit."""
-        frames: list[Frame] = []
-        y = box.y
-        gap = 12
-        if section.image is not None and self.images.get(section.image.path) is not None:
-            frame, h = self.image_frame(section, Box(box.x, y, box.w, box.h * 0.5))
-            frames.append(frame)
-            y += h + gap
-        for stat_id in stat_ids:
-            stat = self.e.brief.stat(stat_id)
-            card = self.stat_card(stat, Box(box.x, y, box.w, box.bottom - y), natural=True)
-            if card is None:
-                break
-            card_frames, h = card
+
+def _set_frame(name: Name, setting: SetText, box: Box, insets: Insets, valign: VAlign) -> Frame:
+    """A text frame for paragraphs already set (cards whose size follows their text)."""
+    inner = box.inset(insets)
+    return Frame(name, FrameRole.TEXT, box, aligned(setting, inner.h, valign), insets, valign)
+
+
+# -- the title slide ----------------------------------------------------------------------------------------------
+
+
+def title_slide(deck: DeckContext, number: int, shown: Shown) -> Slides:
+    """The cover: accent band, handling line, the title large, a rule, the subtitle, and the date line at the foot."""
+    e, meta = deck.e, deck.e.brief.meta
+    c = deck.grid.content
+    name = Name(Kind.TITLE)
+    frames = [Frame(name.of("band"), FrameRole.SHAPE, Box(0, 0, deck.grid.size.w, TITLE_BAND),
+                    fill=deck.colors["accent"])]
+    top = c.y + TITLE_SLIDE_TOP
+    handling = e.t(meta.handling)
+    if handling:
+        frames.append(deck.ts.frame(name.of("handling"), [Para(handling, deck.role(Role.HEADING),
+                                                               e.lang(meta.handling))],
+                                    Box(c.x, top, c.w, deck.line(Role.HEADING) + BOX_PAD),
+                                    where=e.meta_at('handling'), context="title slide"))
+    title_role = deck.role(Role.TITLE)
+    big = replace(title_role, size=title_role.size * TITLE_SLIDE_SCALE, min_size=title_role.min_size)
+    x, w = deck.grid.span(0, deck.grid.share(TEXT_MEASURE))
+    title_h = big.size * big.line_spacing * TITLE_SLIDE_LINES + TITLE_PAD
+    title_box = Box(x, top + deck.line(Role.HEADING) + TITLE_SLIDE_TITLE_GAP, w, title_h)
+    frames.append(deck.ts.frame(name.of("title"), [Para(e.t(meta.title), big, e.lang(meta.title), balance=True)],
+                                title_box, valign=VAlign.BOTTOM, policy=deck.spec.fit[FitTarget.TITLE],
+                                role=FrameRole.TITLE, where=e.meta_at('title'), context="title slide"))
+    y = title_box.bottom + TITLE_SLIDE_RULE_GAP
+    frames.append(Frame(name.of("rule"), FrameRole.SHAPE, Box(c.x, y, *TITLE_SLIDE_RULE),
+                        fill=deck.colors["accent"]))
+    y += SUBTITLE_GAP
+    if meta.subtitle:
+        sub_h = deck.line(Role.SUBTITLE, SUBTITLE_LINES) + TITLE_PAD
+        frames.append(deck.ts.frame(name.of("subtitle"), [Para(e.t(meta.subtitle), deck.role(Role.SUBTITLE),
+                                                               e.lang(meta.subtitle))],
+                                    Box(x, y, w, sub_h), policy=FitPolicy.SHRINK,
+                                    where=e.meta_at('subtitle'), context="title slide"))
+    frames.append(_dateline(deck, name))
+    return [deck.slide(name, number, frames, e.t(meta.subtitle))], shown
+
+
+def _dateline(deck: DeckContext, name: Name) -> Frame:
+    """Date and organisation at the foot of the title slide."""
+    e, meta = deck.e, deck.e.brief.meta
+    c = deck.grid.content
+    date_text = f"{format_date(meta.date, e.language)}{SEPARATOR}{e.t(meta.organisation)}"
+    # the subtitle's colours (they are checked against the slide background), at the attribution's size
+    dateline_role = replace(deck.role(Role.SUBTITLE), size=deck.role(Role.ATTRIBUTION).size,
+                            min_size=deck.role(Role.ATTRIBUTION).min_size)
+    line_h = dateline_role.size * dateline_role.line_spacing + DATELINE_PAD
+    return deck.ts.frame(name.of("dateline"), [Para(date_text, dateline_role, e.lang(meta.organisation))],
+                         Box(c.x, c.bottom - line_h, c.w, line_h),
+                         where=e.meta_at('organisation'), context="title slide")
+
+
+# -- the agenda ---------------------------------------------------------------------------------------------------
+
+
+def agenda_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
+    """Numbered section headings: one column up to six, two up to twelve, then further agenda slides."""
+    sections = list(deck.e.brief.sections)
+    per_slide = AGENDA_PER_COLUMN * AGENDA_COLUMNS
+    pages = [sections[i:i + per_slide] for i in range(0, len(sections), per_slide)]
+    slides = []
+    first_index = 0
+    for part, page in enumerate(pages):
+        n = number + part
+        name = Name(Kind.AGENDA, sheet=_sheet(part))
+        frames = deck.chrome(name, "", label(Label.AGENDA, deck.e.language), deck.e.language, n, cont=part > 0)
+        frames += _agenda_rows(deck, page, first_index, n)
+        first_index += len(page)
+        frames += deck.footer(name, n)
+        slides.append(deck.slide(name, n, frames))
+    return slides, shown
+
+
+def _agenda_rows(deck: DeckContext, page: list[Section], first_index: int, number: int) -> list[Frame]:
+    """One agenda slide's rows: a rule, the section's number and its heading, in one or two columns."""
+    e = deck.e
+    body = deck.body_box
+    columns = 1 if len(page) <= AGENDA_PER_COLUMN else AGENDA_COLUMNS
+    rows = -(-len(page) // columns)
+    row_h = min((body.h - AGENDA_TOP) / rows, deck.line(Role.BODY, AGENDA_ROW_LINES))
+    col_span = deck.grid.columns // columns
+    frames = []
+    for offset, section in enumerate(page):
+        col, row = divmod(offset, rows)
+        y = body.y + AGENDA_TOP + row * row_h
+        num_x, num_w = deck.grid.span(col * col_span, 1)
+        # one column keeps a column free on the right, so a heading does not run the slide's full width
+        text_x, text_w = deck.grid.span(col * col_span + 1, col_span - (2 if columns == 1 else 1))
+        rule_x, rule_w = deck.grid.span(col * col_span, col_span)
+        row_name = Name(Kind.AGENDA, section.id)
+        frames.append(Frame(row_name.of("rule"), FrameRole.SHAPE, Box(rule_x, y, rule_w, HAIRLINE),
+                            fill=deck.colors["rule"]))
+        frames.append(deck.ts.frame(row_name.of("number"),
+                                    [Para(f"{first_index + offset + 1:02d}", deck.role(Role.HEADING), Language.EN)],
+                                    Box(num_x, y + AGENDA_NUMBER_DROP, num_w, row_h - AGENDA_NUMBER_DROP),
+                                    where=f"slide {number} (agenda): number"))
+        frames.append(deck.ts.frame(row_name,
+                                    [Para(e.t(section.heading), deck.role(Role.BODY), e.lang(section.heading))],
+                                    Box(text_x, y + AGENDA_HEADING_DROP, text_w, row_h - AGENDA_HEADING_DROP),
+                                    where=e.at("sections", section.id, "heading"),
+                                    context=f"slide {number}, agenda"))
+    return frames
+
+
+# -- section slides -----------------------------------------------------------------------------------------------
+
+
+def sections_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
+    """Every section's slides in order; then, if the sequence has no quotes slot, the featured quotes not yet shown."""
+    slides: list[SlidePlan] = []
+    for index, section in enumerate(deck.e.brief.sections, start=1):
+        made, shown = section_slides(deck, index, section, number + len(slides), shown)
+        slides += made
+    if SlideKind.QUOTES not in deck.spec.sequence:
+        # featured quotes that found no room beside their section still get a slide
+        made, shown = quote_slides(deck, number + len(slides), shown)
+        slides += made
+    return slides, shown
+
+
+@dataclass(frozen=True, slots=True)
+class _SectionPlan:
+    """How one section's first slide is divided: the text box, the sidebar (if any) and the quote band (if any)."""
+
+    body: Box  # the body area left once a band is taken off
+    text_box: Box
+    text_cols: int
+    sidebar_cols: int
+    beside_stats: list[str]
+    sidebar_quote: str | None
+    band_quote: str | None
+    band: list[Frame]
+
+
+def section_slides(deck: DeckContext, index: int, section: Section, number: int, shown: Shown) -> Slides:
+    """A section's bullets under its heading, with its sidebar or quote band; continued onto further slides.
+
+    Under the "continue" fit policy the bullets keep their size and what does not fit goes onto continuation
+    slides, which carry no sidebar or band and use the full text measure.
+    """
+    e = deck.e
+    layout = _section_layout(deck, section, number, shown)
+    paras = [Para(e.t(b), deck.role(Role.BODY), e.lang(b), bullet=BULLET, space_before_em=BULLET_SPACE_EM)
+             for b in section.bullets]
+    full = deck.body_box
+    continued_box = deck.cols(0, deck.grid.share(TEXT_MEASURE), full.y, full.h)
+    chunks = _continued(deck, paras, layout.text_box, continued_box)
+    policy = deck.spec.fit[FitTarget.BODY]
+    kicker = f"{index:02d}{SEPARATOR}{label(Label.SECTION, e.language)}" if e.language is Language.EN \
+        else f"{label(Label.SECTION, e.language)} {index:02d}"
+    slides = []
+    for part, chunk in enumerate(chunks):
+        n = number + part
+        name = Name(Kind.SECTION, section.id, sheet=_sheet(part))
+        frames = deck.chrome(name, kicker, e.t(section.heading), e.lang(section.heading), n, cont=part > 0,
+                             field=e.at("sections", section.id, "heading"))
+        frames.append(deck.ts.frame(Name(Kind.SECTION, section.id, "body", piece=_sheet(part)), chunk,
+                                    continued_box if part else layout.text_box,
+                                    policy=FitPolicy.FAIL if policy is FitPolicy.FAIL else FitPolicy.SHRINK,
+                                    where=e.at("sections", section.id, "bullets"), context=f"slide {n}"))
+        if part == 0:
+            extra, notes, shown = _first_slide_extras(deck, section, layout, n, shown)
+            frames += extra
+        else:
+            notes = [label(Label.CONTINUES, e.language).format(heading=e.t(section.heading), number=number)]
+        frames += deck.footer(name, n)
+        slides.append(deck.slide(name, n, frames, "\n\n".join(notes)))
+    return slides, shown
+
+
+def _section_layout(deck: DeckContext, section: Section, number: int, shown: Shown) -> _SectionPlan:
+    """Which of the section's stats and quote go beside or under its text, and the boxes that leaves."""
+    beside_stats = list(section.stats) if deck.spec.stats is StatArrangement.BESIDE_SECTION else []
+    featured = deck.featured_quotes
+    section_quote = next((q for q in section.quotes if q in featured and q not in shown.quotes), None)
+    sidebar_quote = section_quote if deck.spec.quotes is QuoteTreatment.SIDEBAR else None
+    band_quote = section_quote if deck.spec.quotes is QuoteTreatment.BAND else None
+    body = deck.body_box
+    band: list[Frame] = []
+    if band_quote is not None:
+        band, band_h = quote_band(deck, deck.e.brief.quote(band_quote), body, number)
+        body = Box(body.x, body.y, body.w, body.h - band_h - BAND_GAP)
+    sidebar_cols = 0
+    if beside_stats or sidebar_quote is not None or section.image is not None:
+        sidebar_cols = max(SIDEBAR_MIN_COLUMNS, round(deck.grid.columns * SIDEBAR_SHARE))
+    text_cols = deck.grid.columns - sidebar_cols if sidebar_cols else deck.grid.share(TEXT_MEASURE)
+    text_box = deck.cols(0, text_cols, body.y, body.h)
+    return _SectionPlan(body, text_box, text_cols, sidebar_cols, beside_stats, sidebar_quote, band_quote, band)
+
+
+def _continued(deck: DeckContext, paras: list[Para], text_box: Box, continued_box: Box) -> list[list[Para]]:
+    """The bullets slide by slide: all on one unless "continue" is the policy and they do not fit at full size."""
+    if deck.spec.fit[FitTarget.BODY] is not FitPolicy.CONTINUE \
+            or deck.ts.fit(paras, text_box.w, text_box.h, shrink=False) is not None:
+        return [paras]
+    first, *rest = deck.ts.split(paras, text_box.w, text_box.h)
+    remaining = [para for chunk in rest for para in chunk]
+    chunks = [first] + (deck.ts.split(remaining, continued_box.w, continued_box.h) if remaining else [])
+    return even_out(deck.ts, chunks, continued_box)
+
+
+def _first_slide_extras(deck: DeckContext, section: Section, layout: _SectionPlan, number: int,
+                        shown: Shown) -> tuple[list[Frame], list[str], Shown]:
+    """The sidebar and band of a section's first slide, and its speaker notes (notes, then what they cite)."""
+    e = deck.e
+    notes = [e.t(p) for p in section.notes]
+    frames: list[Frame] = []
+    if layout.sidebar_cols:
+        side = deck.cols(layout.text_cols, layout.sidebar_cols, layout.body.y, layout.body.h)
+        made, cited, shown = sidebar(deck, section, side, layout.beside_stats, layout.sidebar_quote, number, shown)
+        frames += made
+        notes += cited
+    frames += layout.band
+    if layout.band_quote is not None:
+        shown = shown.with_quotes(layout.band_quote)
+        notes.append(deck.note(Label.QUOTE_NOTE) + e.quote_citation(e.brief.quote(layout.band_quote)))
+    for q in (q for q in section.quotes if q not in shown.quotes):
+        notes.append(deck.note(Label.ALSO_QUOTED) + e.quote_citation(e.brief.quote(q)))
+    return frames, notes, shown
+
+
+def even_out(ts: Typesetter, chunks: list[list[Para]], box: Box) -> list[list[Para]]:
+    """Move bullets forward so the last continuation slide is not left with a lone bullet (4 + 1 -> 3 + 2).
+
+    A bullet moves while the last slide has at least two fewer than the one before, and it still fits there.
+    """
+    chunks = [list(c) for c in chunks]
+    while len(chunks) >= 2 and len(chunks[-2]) - len(chunks[-1]) >= 2:
+        moved = [chunks[-2][-1]] + chunks[-1]
+        if ts.fit(moved, box.w, box.h, shrink=False) is None:
+            break
+        chunks[-2].pop()
+        chunks[-1] = moved
+    return chunks
+
+
+def sidebar(deck: DeckContext, section: Section, box: Box, stat_ids: list[str], quote_id: str | None,
+            number: int, shown: Shown) -> tuple[list[Frame], list[str], Shown]:
+    """Cards stacked in the sidebar column: the image, the section's stats, then its quote, while they fit.
+
+    Returns the frames, the speaker-note lines citing what it showed, and ``shown`` with those items added.
+    """
+    e = deck.e
+    frames: list[Frame] = []
+    notes: list[str] = []
+    y = box.y
+    if section.image is not None and deck.images.get(section.image.path) is not None:
+        frame, h = image_frame(deck, section, Box(box.x, y, box.w, box.h * IMAGE_SHARE))
+        frames.append(frame)
+        y += h + SIDEBAR_GAP
+    for stat_id in stat_ids:
+        stat = e.brief.stat(stat_id)
+        card = stat_card(deck, stat, Box(box.x, y, box.w, box.bottom - y), number, natural=True)
+        if card is None:
+            break
+        card_frames, h = card
+        frames += card_frames
+        shown = shown.with_stats(stat_id)
+        notes.append(deck.note(Label.FIGURE_NOTE) + e.stat_citation(stat))
+        y += h + SIDEBAR_GAP
+    if quote_id is not None:
+        quote = e.brief.quote(quote_id)
+        card_frames = quote_card(deck, quote, Box(box.x, y, box.w, box.bottom - y))
+        if card_frames is not None:
             frames += card_frames
-            self.shown_stats.add(stat_id)
-            notes.append(self.note(Label.FIGURE_NOTE) + self.e.stat_citation(stat))
-            y += h + gap
-        if quote_id is not None:
-            quote = self.e.brief.quote(quote_id)
-            card = self.quote_card(quote, Box(box.x, y, box.w, box.bottom - y))
-            if card is not None:
-                frames += card
-                self.shown_quotes.add(quote_id)
-                notes.append(self.note(Label.QUOTE_NOTE) + self.e.quote_citation(quote))
-        return frames
+            shown = shown.with_quotes(quote_id)
+            notes.append(deck.note(Label.QUOTE_NOTE) + e.quote_citation(quote))
+    return frames, notes, shown
 
-    def image_frame(self, section: Section, box: Box) -> tuple[Frame, float]:
-        info = self.images[section.image.path]
-        scale = min(box.w / info.width, box.h / info.height)
-        w, h = info.width * scale, info.height * scale
-        alt = "" if section.image.decorative else self.e.t(section.image.alt)
-        return Frame(f"section:{section.id}/image", FrameRole.IMAGE, Box(box.x, box.y, w, h),
-                     image_path=info.path, alt_text=alt, decorative=section.image.decorative), h
 
-    def stat_paras(self, stat: Stat, value_cap: float | None = None) -> list[Para]:
-        e = self.e
-        source = e.t(e.brief.source(stat.source).name)
-        return [
-            Para(e.t(stat.value), self.role(Role.STAT_VALUE), e.lang(stat.value), one_line=True, size_cap=value_cap),
-            Para(e.t(stat.label), self.role(Role.STAT_LABEL), e.lang(stat.label), space_before=0.5),
-            Para(f"{label(Label.SOURCE, e.language)}{colon(e.language)}{source}", self.role(Role.CAPTION), e.language,
-                 space_before=0.6),
-        ]
+def image_frame(deck: DeckContext, section: Section, box: Box) -> tuple[Frame, float]:
+    """The section's image, as large as fits ``box`` at its own aspect ratio; returns the frame and its height."""
+    info = deck.images[section.image.path]
+    scale = min(box.w / info.width, box.h / info.height)
+    w, h = info.width * scale, info.height * scale
+    alt = "" if section.image.decorative else deck.e.t(section.image.alt)
+    return Frame(Name(Kind.SECTION, section.id, "image"), FrameRole.IMAGE, Box(box.x, box.y, w, h),
+                 image_path=info.path, alt_text=alt, decorative=section.image.decorative), h
 
-    def stat_card(self, stat: Stat, box: Box, natural: bool = False, scale: float | None = None,
-                  valign: VAlign = VAlign.TOP, value_cap: float | None = None) -> tuple[list[Frame], float] | None:
-        """A stat callout: a surface card with an accent edge, the value large, the label and a source line."""
-        paras = self.stat_paras(stat, value_cap)
-        inner_w = box.w - CARD_INSETS.left - CARD_INSETS.right - 4
-        if natural:
-            setting = self.ts.set(paras, inner_w)
-            h = setting.height / 0.97 + CARD_INSETS.top + CARD_INSETS.bottom
-            if h > box.h:
-                return None
-            box = Box(box.x, box.y, box.w, h)
-        text_box = Box(box.x + 4, box.y, box.w - 4, box.h)
-        frames = [
-            Frame(f"stat:{stat.id}/card", FrameRole.SHAPE, box, fill=self.role(Role.STAT_VALUE).on),
-            Frame(f"stat:{stat.id}/edge", FrameRole.SHAPE, Box(box.x, box.y, 4, box.h), fill=self.colors["accent"]),
-        ]
-        inner = text_box.inset(CARD_INSETS)
-        setting = self.ts.set(paras, inner.w, scale) if scale is not None else self.ts.fit(paras, inner.w, inner.h)
-        if setting is None or setting.height > inner.h:
-            if self.spec.fit[FitTarget.STAT] is FitPolicy.FAIL or setting is None:
-                raise self.stat_too_big(stat, inner.w, self.next_number)
-        frames.append(self._frame_from(f"stat:{stat.id}", setting, text_box, CARD_INSETS, valign))
-        return frames, box.h
 
-    def _frame_from(self, name: str, setting: SetText, box: Box, insets: Insets, valign: VAlign) -> Frame:
-        """A text frame for paragraphs already set (cards whose size follows their text)."""
-        inner = box.inset(insets)
-        return Frame(name, FrameRole.TEXT, box, aligned(setting, inner.h, valign), insets, valign)
+# -- stat cards ---------------------------------------------------------------------------------------------------
 
-    def stat_too_big(self, stat: Stat, width: float, number: int) -> FitError:
-        """Which part of a stat callout to shorten: the value if it cannot fit one line, else the label."""
-        role = self.role(Role.STAT_VALUE)
-        value_fits = self.ts.width(self.e.t(stat.value), role, role.min_size) <= width
-        field = "label" if value_fits else "value"
-        return FitError(f"on slide {number}: does not fit its card even at the smallest size; shorten the {field}",
-                        self.e.at("stats", stat.id, field))
 
-    def quote_card(self, quote: Quote, box: Box) -> list[Frame] | None:
-        e = self.e
-        paras = [
-            Para(e.quoted(quote), self.role(Role.QUOTE), e.lang(quote.text)),
-            Para(e.t(quote.speaker), replace(self.role(Role.ATTRIBUTION), weight=self.role(Role.HEADING).weight),
-                 e.lang(quote.speaker), space_before=0.8),
-            Para(e.attribution(quote), self.role(Role.ATTRIBUTION), e.lang(quote.title)),
-        ]
-        inner_w = box.w - CARD_INSETS.left - CARD_INSETS.right
-        setting = self.ts.fit(paras, inner_w, box.h - CARD_INSETS.top - CARD_INSETS.bottom)
-        if setting is None:
+def stat_paras(deck: DeckContext, stat: Stat, value_cap: float | None = None) -> list[Para]:
+    """A stat card's text: the value (one line, at most ``value_cap``), the label and a source line."""
+    e = deck.e
+    source = e.t(e.brief.source(stat.source).name)
+    return [
+        Para(e.t(stat.value), deck.role(Role.STAT_VALUE), e.lang(stat.value), one_line=True, size_cap=value_cap),
+        Para(e.t(stat.label), deck.role(Role.STAT_LABEL), e.lang(stat.label), space_before_em=STAT_LABEL_SPACE_EM),
+        Para(f"{label(Label.SOURCE, e.language)}{colon(e.language)}{source}", deck.role(Role.CAPTION), e.language,
+             space_before_em=STAT_SOURCE_SPACE_EM),
+    ]
+
+
+def stat_card(deck: DeckContext, stat: Stat, box: Box, number: int, natural: bool = False,
+              scale: float | None = None, valign: VAlign = VAlign.TOP,
+              value_cap: float | None = None) -> tuple[list[Frame], float] | None:
+    """A stat callout: a surface card with an accent edge, the value large, the label and a source line.
+
+    ``natural`` sizes the card to its text at full size (None if that is taller than ``box``); otherwise the card
+    fills ``box`` and its text is set at ``scale``, or as large as fits. Returns the frames and the card's height.
+    """
+    paras = stat_paras(deck, stat, value_cap)
+    inner_w = box.w - CARD_INSETS.left - CARD_INSETS.right - STAT_EDGE
+    if natural:
+        h = _natural_height(deck.ts.set(paras, inner_w)) + CARD_INSETS.top + CARD_INSETS.bottom
+        if h > box.h:
             return None
-        h = setting.height / 0.97 + CARD_INSETS.top + CARD_INSETS.bottom
-        card = Box(box.x, box.y, box.w, min(h, box.h))
-        return [
-            Frame(f"quote:{quote.id}/card", FrameRole.SHAPE, card, fill=self.role(Role.QUOTE).on),
-            Frame(f"quote:{quote.id}/edge", FrameRole.SHAPE, Box(card.x, card.y, card.w, 3),
-                  fill=self.colors["accent"]),
-            self._frame_from(f"quote:{quote.id}", setting, card, CARD_INSETS, VAlign.TOP),
-        ]
+        box = Box(box.x, box.y, box.w, h)
+    text_box = Box(box.x + STAT_EDGE, box.y, box.w - STAT_EDGE, box.h)
+    name = Name(Kind.STAT, stat.id)
+    frames = [
+        Frame(name.of("card"), FrameRole.SHAPE, box, fill=deck.role(Role.STAT_VALUE).on),
+        Frame(name.of("edge"), FrameRole.SHAPE, Box(box.x, box.y, STAT_EDGE, box.h), fill=deck.colors["accent"]),
+    ]
+    inner = text_box.inset(CARD_INSETS)
+    setting = deck.ts.set(paras, inner.w, scale) if scale is not None else deck.ts.fit(paras, inner.w, inner.h)
+    if setting is None or setting.height > inner.h:
+        if deck.spec.fit[FitTarget.STAT] is FitPolicy.FAIL or setting is None:
+            raise stat_too_big(deck, stat, inner.w, number)
+    frames.append(_set_frame(name, setting, text_box, CARD_INSETS, valign))
+    return frames, box.h
 
-    def quote_band(self, quote: Quote, body: Box) -> tuple[list[Frame], float]:
-        """A full-width band under the section text carrying the quote (the "band" treatment)."""
-        e = self.e
-        paras = [
-            Para(e.quoted(quote), self.role(Role.QUOTE), e.lang(quote.text)),
-            Para(f"{e.t(quote.speaker)}, {e.attribution(quote)}", self.role(Role.ATTRIBUTION), e.lang(quote.title),
-                 space_before=0.6),
-        ]
-        insets = Insets(18, 12, 18, 12)
-        x, w = self.grid.span(0, self.grid.columns)
-        max_h = body.h * 0.5
-        setting = self.ts.fit(paras, w - insets.left - insets.right, max_h - insets.top - insets.bottom)
+
+def stat_too_big(deck: DeckContext, stat: Stat, width: float, number: int) -> FitError:
+    """Which part of a stat callout to shorten: the value if it cannot fit one line, else the label."""
+    role = deck.role(Role.STAT_VALUE)
+    value_fits = deck.ts.width(deck.e.t(stat.value), role, role.min_size) <= width
+    field = "label" if value_fits else "value"
+    return FitError(f"on slide {number}: does not fit its card even at the smallest size; shorten the {field}",
+                    deck.e.at("stats", stat.id, field))
+
+
+def stat_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
+    """The stats not yet shown beside their section, in even groups per slide, every value at one size."""
+    stats = [s for s in deck.e.brief.stats if s.id not in shown.stats]
+    if not stats:
+        return [], shown
+    per = _stats_per_slide(deck.spec)
+    slides = []
+    for part, group in enumerate(_even_groups(stats, per)):
+        n = number + part
+        name = Name(Kind.STATS, sheet=_sheet(part))
+        frames = deck.chrome(name, "", label(Label.KEY_FIGURES, deck.e.language), deck.e.language, n,
+                             cont=part > 0)
+        boxes = card_boxes(deck, len(group), per)
+        cap, scale = _shared_stat_size(deck, group, boxes, n)
+        for stat, box in zip(group, boxes):
+            card = stat_card(deck, stat, box, n, scale=scale, valign=VAlign.TOP, value_cap=cap)
+            frames += card[0]
+        shown = shown.with_stats(*(stat.id for stat in group))
+        frames += deck.footer(name, n)
+        slides.append(deck.slide(name, n, frames, "\n\n".join(deck.e.stat_citation(stat) for stat in group)))
+    return slides, shown
+
+
+def _stats_per_slide(spec: DeckSpec) -> int:
+    """How many stat cards a slide holds in the layout's arrangement."""
+    match spec.stats:
+        case StatArrangement.ONE_PER_SLIDE:
+            return 1
+        case StatArrangement.ROW:
+            return min(spec.stats_per_slide, ROW_MAX_STATS)
+        case StatArrangement.GRID | StatArrangement.BESIDE_SECTION:
+            return spec.stats_per_slide
+
+
+def _shared_stat_size(deck: DeckContext, group: list[Stat], boxes: list[Box], number: int) -> tuple[float, float]:
+    """One value size and one scale for every card on a slide, so the figures line up: the smallest any needs."""
+    value_role = deck.role(Role.STAT_VALUE)
+    inner_w = boxes[0].w - STAT_EDGE - CARD_INSETS.left - CARD_INSETS.right
+    cap = min(deck.ts.one_line_size(deck.e.t(s.value), value_role, value_role.size, inner_w) for s in group)
+    scales = []
+    for stat, box in zip(group, boxes):
+        inner = Box(box.x + STAT_EDGE, box.y, box.w - STAT_EDGE, box.h).inset(CARD_INSETS)
+        setting = deck.ts.fit(stat_paras(deck, stat, cap), inner.w, inner.h)
         if setting is None:
-            raise FitError(f"on slide {self.next_number}: does not fit a band at the smallest size; shorten it",
-                           self.e.at("quotes", quote.id, "text"))
-        h = setting.height / 0.97 + insets.top + insets.bottom
-        box = Box(x, body.bottom - h, w, h)
-        return [
-            Frame(f"quote:{quote.id}/band", FrameRole.SHAPE, box, fill=self.role(Role.QUOTE).on),
-            self._frame_from(f"quote:{quote.id}", setting, box, insets, VAlign.TOP),
-        ], h
+            raise stat_too_big(deck, stat, inner.w, number)
+        scales.append(setting.scale)
+    return cap, min(scales)
 
-    def stat_slides(self) -> None:
-        stats = [s for s in self.e.brief.stats if s.id not in self.shown_stats]
-        if not stats:
-            return
-        match self.spec.stats:
-            case StatArrangement.ONE_PER_SLIDE:
-                per = 1
-            case StatArrangement.ROW:
-                per = min(self.spec.stats_per_slide, 4)
-            case StatArrangement.GRID | StatArrangement.BESIDE_SECTION:
-                per = self.spec.stats_per_slide
-        groups = _even_groups(stats, per)
-        for part, group in enumerate(groups):
-            n = self.next_number
-            name = "stats" + (f"#{part + 1}" if part else "")
-            frames = self.chrome(name, "", label(Label.KEY_FIGURES, self.e.language), self.e.language, n,
-                                 cont=part > 0)
-            boxes = self.card_boxes(len(group), per)
-            # one scale and one value size for every card on the slide, so the figures line up
-            value_role = self.role(Role.STAT_VALUE)
-            inner_w = boxes[0].w - 4 - CARD_INSETS.left - CARD_INSETS.right
-            cap = min(self.ts.one_line_size(self.e.t(s.value), value_role, value_role.size, inner_w) for s in group)
-            scales = []
-            for stat, box in zip(group, boxes):
-                inner = Box(box.x + 4, box.y, box.w - 4, box.h).inset(CARD_INSETS)
-                setting = self.ts.fit(self.stat_paras(stat, cap), inner.w, inner.h)
-                if setting is None:
-                    raise self.stat_too_big(stat, inner.w, n)
-                scales.append(setting.scale)
-            scale = min(scales)
-            notes = []
-            for stat, box in zip(group, boxes):
-                card = self.stat_card(stat, box, scale=scale, valign=VAlign.TOP, value_cap=cap)
-                frames += card[0]
-                notes.append(self.e.stat_citation(stat))
-                self.shown_stats.add(stat.id)
-            frames += self.footer(name, n)
-            self.slide(name, frames, "\n\n".join(notes))
 
-    def card_boxes(self, count: int, per: int) -> list[Box]:
-        body = self.body_box
-        g = self.grid
-        if per == 1:
-            x, w = g.span(1, g.columns - 2)
-            return [Box(x, body.y, w, body.h)]
-        if per == 4 and self.spec.stats is StatArrangement.GRID:
-            rows, cols = 2, 2
-        elif per > 4:
-            rows, cols = 2, 3
-        else:
-            rows, cols = 1, per
-        card_h = (body.h - (rows - 1) * g.gutter) / rows
-        if rows == 1:
-            card_h = min(card_h, body.h * 0.75)
-        card_w = (body.w - (cols - 1) * g.gutter) / cols
-        boxes = []
-        for i in range(count):
-            r, c = divmod(i, cols)
-            boxes.append(Box(body.x + c * (card_w + g.gutter), body.y + r * (card_h + g.gutter), card_w, card_h))
-        return boxes
-
-    def quote_slides(self) -> None:
-        for quote_id in self.featured_quotes:
-            if quote_id in self.shown_quotes:
-                continue
-            self.quote_slide(self.e.brief.quote(quote_id))
-
-    def quote_slide(self, quote: Quote) -> None:
-        """The quotation large, its speaker as the slide title, title and organisation under it.
-
-        The quote and its attribution sit a little above the middle of the body area; when the layout draws
-        quotes on a colour other than the slide's (a dark band in the print layout), a panel of that colour
-        carries them.
-        """
-        e = self.e
-        n = self.next_number
-        name = f"quote:{quote.id}"
-        frames = self.chrome(name, label(Label.IN_THEIR_WORDS, e.language), e.t(quote.speaker), e.lang(quote.speaker),
-                             n, field=e.at("quotes", quote.id, "speaker"))
-        body = self.body_box
-        # a layout may size quotes for a sidebar or band; alone on a slide they are set at least a third larger
-        # than body text
-        quote_role = self.role(Role.QUOTE)
-        body_size = self.role(Role.BODY).size
-        quote_role = replace(quote_role, size=max(quote_role.size, round(body_size * 1.35)))
-        attribution_role = self.role(Role.ATTRIBUTION)
-        attribution_role = replace(attribution_role, size=max(attribution_role.size, round(body_size * 0.75)))
-        panel = quote_role.on != self.colors["background"]
-        x, w = self.grid.span(1, self.grid.columns - 2)
-        pad = Insets(24, 20, 24, 20) if panel else Insets()
-        inner_w = w - pad.left - pad.right
-        attribution = [Para(e.attribution(quote), attribution_role, e.lang(quote.title))]
-        attr_set = self.ts.set(attribution, inner_w)
-        attr_h = attr_set.height / 0.97 + 2
-        gap = 16
-        room = body.h - attr_h - gap - pad.top - pad.bottom
-        quote_paras = [Para(e.quoted(quote), quote_role, e.lang(quote.text))]
-        policy = self.spec.fit[FitTarget.QUOTE]
-        setting = self.ts.fit(quote_paras, inner_w, room, shrink=policy is not FitPolicy.FAIL)
-        if setting is None:
-            raise FitError(f"on slide {n}: does not fit even at {quote_role.min_size:g} pt; shorten it",
-                           e.at("quotes", quote.id, "text"))
-        quote_h = setting.height / 0.97
-        group_h = pad.top + quote_h + gap + attr_h + pad.bottom
-        top = body.y + max(0.0, (body.h - group_h) * 0.4)
-        if panel:
-            frames.append(Frame(f"quote:{quote.id}/panel", FrameRole.SHAPE, Box(x, top, w, group_h),
-                                fill=quote_role.on))
-        else:
-            bar_x = self.grid.content.x + self.grid.column_width - 10
-            frames.append(Frame(f"quote:{quote.id}/bar", FrameRole.SHAPE, Box(bar_x, top + 4, 4, quote_h - 4),
-                                fill=self.colors["accent"]))
-        quote_box = Box(x + pad.left, top + pad.top, inner_w, quote_h)
-        frames.append(self._frame_from(f"quote:{quote.id}", setting, quote_box, Insets(), VAlign.TOP))
-        attr_box = Box(x + pad.left, quote_box.bottom + gap, inner_w, attr_h)
-        frames.append(self._frame_from(f"quote:{quote.id}/attribution", attr_set, attr_box, Insets(), VAlign.TOP))
-        frames += self.footer(name, n)
-        self.shown_quotes.add(quote.id)
-        self.slide(name, frames, e.quote_citation(quote))
-
-    def cited_sources(self) -> list:
-        brief = self.e.brief
-        used = {brief.stat(s).source for s in self.shown_stats} | {brief.quote(q).source for q in self.shown_quotes}
-        for section in brief.sections:
-            used |= {brief.quote(q).source for q in section.quotes}
-            used |= {brief.stat(s).source for s in section.stats}
-        return [s for s in brief.sources if s.id in used]
-
-    def sources_slides(self) -> None:
-        e = self.e
-        sources = self.cited_sources()
-        if not sources:
-            return
-        paras = [Para(e.t(s.name) + (f" \u2014 {s.url}" if s.url else ""), self.role(Role.BODY), e.lang(s.name),
-                      space_before=0.35)
-                 for s in sources]
-        paras = [replace(p, role=replace(p.role, size=min(p.role.size, 16), min_size=min(p.role.min_size, 12)))
-                 for p in paras]
-        body = self.body_box
-        columns = 2 if len(paras) > 5 else 1
-        col_span = self.grid.columns // columns
-        boxes = [self.cols(i * col_span, col_span, body.y, body.h) for i in range(columns)]
-        per_col = -(-len(paras) // columns)
-        n = self.next_number
-        frames = self.chrome("sources", "", label(Label.SOURCES, e.language), e.language, n)
-        for i, box in enumerate(boxes):
-            chunk = paras[i * per_col:(i + 1) * per_col]
-            if chunk:
-                frames.append(self.ts.frame(f"sources/list#{i + 1}", chunk, box, policy=FitPolicy.SHRINK,
-                                            where=f"slide {n} (sources): list"))
-        frames += self.footer("sources", n)
-        self.slide("sources", frames, "\n".join(e.t(s.name) + (f" {s.url}" if s.url else "") for s in sources))
-
-    def closing_slide(self) -> None:
-        """Key takeaways: each section's first bullet, continued onto further slides if there are many."""
-        e = self.e
-        paras = [Para(e.t(s.bullets[0]), self.role(Role.BODY), e.lang(s.bullets[0]), bullet=BULLET,
-                      space_before=0.55) for s in e.brief.sections]
-        x, w = self.grid.span(0, max(1, round(self.grid.columns * 0.8)))
-        box = Box(x, self.body_box.y, w, self.body_box.h)
-        chunks = [paras] if self.ts.fit(paras, box.w, box.h) else self.ts.split(paras, box.w, box.h)
-        for part, chunk in enumerate(chunks):
-            n = self.next_number
-            name = "closing" + (f"#{part + 1}" if part else "")
-            frames = self.chrome(name, "", label(Label.TAKEAWAYS, e.language), e.language, n, cont=part > 0)
-            frames.append(self.ts.frame(f"{name}/takeaways", chunk, box, policy=FitPolicy.SHRINK,
-                                        where=f"slide {n} ({name}): takeaways"))
-            frames += self.footer(name, n)
-            self.slide(name, frames)
+def card_boxes(deck: DeckContext, count: int, per: int) -> list[Box]:
+    """Boxes for ``count`` cards on a slide holding ``per``: one large, a row, or a grid of two rows."""
+    body = deck.body_box
+    g = deck.grid
+    if per == 1:
+        x, w = g.span(CENTRED_MARGIN_COLUMNS, g.columns - 2 * CENTRED_MARGIN_COLUMNS)
+        return [Box(x, body.y, w, body.h)]
+    if per == ROW_MAX_STATS and deck.spec.stats is StatArrangement.GRID:
+        rows, cols = SQUARE_GRID
+    elif per > ROW_MAX_STATS:
+        rows, cols = WIDE_GRID
+    else:
+        rows, cols = 1, per
+    card_h = (body.h - (rows - 1) * g.gutter) / rows
+    if rows == 1:
+        card_h = min(card_h, body.h * SINGLE_ROW_HEIGHT)
+    card_w = (body.w - (cols - 1) * g.gutter) / cols
+    boxes = []
+    for i in range(count):
+        r, c = divmod(i, cols)
+        boxes.append(Box(body.x + c * (card_w + g.gutter), body.y + r * (card_h + g.gutter), card_w, card_h))
+    return boxes
 
 
 def _even_groups(items: list, per: int) -> list[list]:
@@ -643,12 +739,199 @@ def _even_groups(items: list, per: int) -> list[list]:
     return groups
 
 
-def _format_date(date, language: Language) -> str:
-    if language is Language.ZH_HANT:
-        return f"{date.year}年{date.month}月{date.day}日"
-    return f"{date.day} {date.strftime('%B')} {date.year}"
+# -- quotes -------------------------------------------------------------------------------------------------------
+
+
+def quote_card(deck: DeckContext, quote: Quote, box: Box) -> list[Frame] | None:
+    """A quote in the sidebar: a card as tall as its text (at most ``box``), or None if it cannot fit."""
+    e = deck.e
+    paras = [
+        Para(e.quoted(quote), deck.role(Role.QUOTE), e.lang(quote.text)),
+        Para(e.t(quote.speaker), replace(deck.role(Role.ATTRIBUTION), weight=deck.role(Role.HEADING).weight),
+             e.lang(quote.speaker), space_before_em=SPEAKER_SPACE_EM),
+        Para(e.attribution(quote), deck.role(Role.ATTRIBUTION), e.lang(quote.title)),
+    ]
+    inner_w = box.w - CARD_INSETS.left - CARD_INSETS.right
+    setting = deck.ts.fit(paras, inner_w, box.h - CARD_INSETS.top - CARD_INSETS.bottom)
+    if setting is None:
+        return None
+    h = _natural_height(setting) + CARD_INSETS.top + CARD_INSETS.bottom
+    card = Box(box.x, box.y, box.w, min(h, box.h))
+    name = Name(Kind.QUOTE, quote.id)
+    return [
+        Frame(name.of("card"), FrameRole.SHAPE, card, fill=deck.role(Role.QUOTE).on),
+        Frame(name.of("edge"), FrameRole.SHAPE, Box(card.x, card.y, card.w, QUOTE_EDGE), fill=deck.colors["accent"]),
+        _set_frame(name, setting, card, CARD_INSETS, VAlign.TOP),
+    ]
+
+
+def quote_band(deck: DeckContext, quote: Quote, body: Box, number: int) -> tuple[list[Frame], float]:
+    """A full-width band under the section text carrying the quote (the "band" treatment); frames and height."""
+    e = deck.e
+    paras = [
+        Para(e.quoted(quote), deck.role(Role.QUOTE), e.lang(quote.text)),
+        Para(f"{e.t(quote.speaker)}, {e.attribution(quote)}", deck.role(Role.ATTRIBUTION), e.lang(quote.title),
+             space_before_em=BAND_ATTRIBUTION_SPACE_EM),
+    ]
+    insets = BAND_INSETS
+    x, w = deck.grid.span(0, deck.grid.columns)
+    max_h = body.h * BAND_MAX_SHARE
+    setting = deck.ts.fit(paras, w - insets.left - insets.right, max_h - insets.top - insets.bottom)
+    if setting is None:
+        raise FitError(f"on slide {number}: does not fit a band at the smallest size; shorten it",
+                       e.at("quotes", quote.id, "text"))
+    h = _natural_height(setting) + insets.top + insets.bottom
+    box = Box(x, body.bottom - h, w, h)
+    name = Name(Kind.QUOTE, quote.id)
+    return [
+        Frame(name.of("band"), FrameRole.SHAPE, box, fill=deck.role(Role.QUOTE).on),
+        _set_frame(name, setting, box, insets, VAlign.TOP),
+    ], h
+
+
+def quote_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
+    """A slide for each featured quote not yet shown beside or under its section."""
+    slides = []
+    for quote_id in deck.featured_quotes:
+        if quote_id in shown.quotes:
+            continue
+        slides.append(quote_slide(deck, deck.e.brief.quote(quote_id), number + len(slides)))
+        shown = shown.with_quotes(quote_id)
+    return slides, shown
+
+
+def quote_slide(deck: DeckContext, quote: Quote, number: int) -> SlidePlan:
+    """The quotation large, its speaker as the slide title, title and organisation under it.
+
+    The quote and its attribution sit a little above the middle of the body area; when the layout draws
+    quotes on a colour other than the slide's (a dark band in the print layout), a panel of that colour
+    carries them.
+    """
+    e = deck.e
+    name = Name(Kind.QUOTE, quote.id)
+    frames = deck.chrome(name, label(Label.IN_THEIR_WORDS, e.language), e.t(quote.speaker), e.lang(quote.speaker),
+                         number, field=e.at("quotes", quote.id, "speaker"))
+    body = deck.body_box
+    # a layout may size quotes for a sidebar or band; alone on a slide they are set larger (QUOTE_SLIDE_SCALE)
+    quote_role = deck.role(Role.QUOTE)
+    body_size = deck.role(Role.BODY).size
+    quote_role = replace(quote_role, size=max(quote_role.size, round(body_size * QUOTE_SLIDE_SCALE)))
+    attribution_role = deck.role(Role.ATTRIBUTION)
+    attribution_role = replace(attribution_role,
+                               size=max(attribution_role.size, round(body_size * QUOTE_SLIDE_ATTRIBUTION)))
+    panel = quote_role.on != deck.colors["background"]
+    x, w = deck.grid.span(CENTRED_MARGIN_COLUMNS, deck.grid.columns - 2 * CENTRED_MARGIN_COLUMNS)
+    pad = PANEL_PADDING if panel else Insets()
+    inner_w = w - pad.left - pad.right
+    attr_set = deck.ts.set([Para(e.attribution(quote), attribution_role, e.lang(quote.title))], inner_w)
+    attr_h = _natural_height(attr_set) + ATTRIBUTION_PAD
+    room = body.h - attr_h - QUOTE_GAP - pad.top - pad.bottom
+    policy = deck.spec.fit[FitTarget.QUOTE]
+    setting = deck.ts.fit([Para(e.quoted(quote), quote_role, e.lang(quote.text))], inner_w, room,
+                          shrink=policy is not FitPolicy.FAIL)
+    if setting is None:
+        raise FitError(f"on slide {number}: does not fit even at {quote_role.min_size:g} pt; shorten it",
+                       e.at("quotes", quote.id, "text"))
+    quote_h = _natural_height(setting)
+    group_h = pad.top + quote_h + QUOTE_GAP + attr_h + pad.bottom
+    top = body.y + max(0.0, (body.h - group_h) * OPTICAL_CENTRE)
+    if panel:
+        frames.append(Frame(name.of("panel"), FrameRole.SHAPE, Box(x, top, w, group_h), fill=quote_role.on))
+    else:
+        bar_gap, bar_w, bar_drop = QUOTE_BAR
+        bar_x = deck.grid.content.x + deck.grid.column_width - bar_gap
+        frames.append(Frame(name.of("bar"), FrameRole.SHAPE, Box(bar_x, top + bar_drop, bar_w, quote_h - bar_drop),
+                            fill=deck.colors["accent"]))
+    quote_box = Box(x + pad.left, top + pad.top, inner_w, quote_h)
+    frames.append(_set_frame(name, setting, quote_box, Insets(), VAlign.TOP))
+    attr_box = Box(x + pad.left, quote_box.bottom + QUOTE_GAP, inner_w, attr_h)
+    frames.append(_set_frame(name.of("attribution"), attr_set, attr_box, Insets(), VAlign.TOP))
+    frames += deck.footer(name, number)
+    return deck.slide(name, number, frames, e.quote_citation(quote))
+
+
+# -- sources and closing ------------------------------------------------------------------------------------------
+
+
+def cited_sources(deck: DeckContext, shown: Shown) -> list[Source]:
+    """The sources of everything shown or cited in the deck, in the content's order."""
+    brief = deck.e.brief
+    used = {brief.stat(s).source for s in shown.stats} | {brief.quote(q).source for q in shown.quotes}
+    for section in brief.sections:
+        used |= {brief.quote(q).source for q in section.quotes}
+        used |= {brief.stat(s).source for s in section.stats}
+    return [s for s in brief.sources if s.id in used]
+
+
+def sources_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
+    """One slide listing the cited sources (two columns past five), set smaller than body text if need be."""
+    e = deck.e
+    sources = cited_sources(deck, shown)
+    if not sources:
+        return [], shown
+    body_role = deck.role(Role.BODY)
+    role = replace(body_role, size=min(body_role.size, SOURCE_MAX_SIZE),
+                   min_size=min(body_role.min_size, SOURCE_MIN_SIZE))
+    paras = [Para(e.t(s.name) + (f" \u2014 {s.url}" if s.url else ""), role, e.lang(s.name),
+                  space_before_em=SOURCE_SPACE_EM) for s in sources]
+    body = deck.body_box
+    columns = SOURCES_COLUMNS if len(paras) > SOURCES_PER_COLUMN else 1
+    col_span = deck.grid.columns // columns
+    per_col = -(-len(paras) // columns)
+    name = Name(Kind.SOURCES)
+    frames = deck.chrome(name, "", label(Label.SOURCES, e.language), e.language, number)
+    for i in range(columns):
+        chunk = paras[i * per_col:(i + 1) * per_col]
+        if chunk:
+            frames.append(deck.ts.frame(name.of("list", i + 1), chunk, deck.cols(i * col_span, col_span, body.y, body.h),
+                                        policy=FitPolicy.SHRINK, where=f"slide {number} (sources): list"))
+    frames += deck.footer(name, number)
+    notes = "\n".join(e.t(s.name) + (f" {s.url}" if s.url else "") for s in sources)
+    return [deck.slide(name, number, frames, notes)], shown
+
+
+def closing_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
+    """Key takeaways: each section's first bullet, continued onto further slides if there are many."""
+    e = deck.e
+    paras = [Para(e.t(s.bullets[0]), deck.role(Role.BODY), e.lang(s.bullets[0]), bullet=BULLET,
+                  space_before_em=BULLET_SPACE_EM) for s in e.brief.sections]
+    x, w = deck.grid.span(0, deck.grid.share(TEXT_MEASURE))
+    box = Box(x, deck.body_box.y, w, deck.body_box.h)
+    chunks = [paras] if deck.ts.fit(paras, box.w, box.h) else deck.ts.split(paras, box.w, box.h)
+    slides = []
+    for part, chunk in enumerate(chunks):
+        n = number + part
+        name = Name(Kind.CLOSING, sheet=_sheet(part))
+        frames = deck.chrome(name, "", label(Label.TAKEAWAYS, e.language), e.language, n, cont=part > 0)
+        frames.append(deck.ts.frame(name.of("takeaways"), chunk, box, policy=FitPolicy.SHRINK,
+                                    where=f"slide {n} ({_spelled(name)}): takeaways"))
+        frames += deck.footer(name, n)
+        slides.append(deck.slide(name, n, frames))
+    return slides, shown
+
+
+# -- the deck -----------------------------------------------------------------------------------------------------
+
+SlideMaker = Callable[[DeckContext, int, Shown], Slides]
+
+SLIDE_MAKERS: dict[SlideKind, SlideMaker] = {
+    SlideKind.TITLE: title_slide,
+    SlideKind.AGENDA: agenda_slides,
+    SlideKind.SECTIONS: sections_slides,
+    SlideKind.STATS: stat_slides,
+    SlideKind.QUOTES: quote_slides,
+    SlideKind.SOURCES: sources_slides,
+    SlideKind.CLOSING: closing_slides,
+}
 
 
 def arrange_deck(edition: Edition, layout: Layout, typesetter: Typesetter,
                  images: dict[str, PreparedImage] | None = None) -> DeckPlan:
-    return DeckArranger(edition, layout, typesetter, images).arrange()
+    """The deck: the layout's slide sequence, each kind made by its function in :data:`SLIDE_MAKERS`."""
+    deck = DeckContext.of(edition, layout, typesetter, images)
+    slides: list[SlidePlan] = []
+    shown = Shown()
+    for kind in layout.deck.sequence:
+        made, shown = SLIDE_MAKERS[kind](deck, len(slides) + 1, shown)
+        slides += made
+    return DeckPlan(deck.grid.size, tuple(slides), document_properties(edition))

@@ -3,24 +3,63 @@
 The page is a vertical stack of the layout's blocks (header, stats, quotes, sections, sources). If it does not fit,
 every text role shrinks together down to its minimum; if it still does not fit, the lowest-priority featured items
 are left out one at a time (then, as a last resort, the last sections), and the plan lists what it left out.
+
+Each block is one function, ``(page, y, scale, ...) -> (frames, height)``: ``page`` is the read-only
+:class:`PageContext`, ``y`` the block's top and ``scale`` the fraction of every role's size the attempt uses.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
-from hkbrief.arrange.common import Edition, document_properties
-from hkbrief.arrange.deck import _format_date
-from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned
+from hkbrief.arrange.common import Edition, document_properties, format_date
+from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size
 from hkbrief.errors import FitError
-from hkbrief.geometry import A4, LETTER, Box, Insets
+from hkbrief.geometry import A4, LETTER, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
-from hkbrief.layoutspec import Block, Layout, Paper, Role, RoleStyle
-from hkbrief.model import FeatureKind, FeatureRef, Quote, Section, Stat
-from hkbrief.plan import Align, Frame, FrameRole, PagePlan, VAlign
+from hkbrief.layoutspec import Block, Layout, OnePagerSpec, Paper, Role, RoleStyle
+from hkbrief.model import Brief, FeatureKind, FeatureRef, Quote, Section, Stat
+from hkbrief.plan import Align, Frame, FrameRole, Kind, Name, PagePlan, VAlign
 
-CARD = Insets(9, 8, 9, 8)
-SCALE_STEP = 0.04
+SCALE_STEP = 0.04  # each attempt sets every role 4% smaller: ten steps span the usual size-to-minimum range
+SEPARATOR = "  \u00b7  "  # between the parts of the dateline and the footer line
+HAIRLINE = 0.75  # the thinnest rule that prints reliably
+
+# -- the header ------------------------------------------------------------------------------------------------
+BANDED_PADDING = Insets(16, 14, 16, 14)  # inside the header band, when the title sits on its own colour
+PLAIN_PADDING = Insets(0, 0, 0, 6)  # without a band: only room above the rule under the header
+HANDLING_GAP = 2  # between the handling line and the title
+HEADER_MEASURE = 0.86  # title and subtitle stop short of the right edge, leaving the handling line its corner
+SUBTITLE_SPACE_EM = 0.3  # between the title block and the subtitle
+DATELINE_SPACE_EM = 0.5  # between the subtitle and the date line
+SUBTITLE_GAP = 4  # between the title frame and the subtitle frame
+HEADER_RULE = 1.5  # the rule under an unbanded header: heavier than a hairline, it closes the masthead
+
+# -- stat callouts ---------------------------------------------------------------------------------------------
+CARD = Insets(9, 8, 9, 8)  # text inside a stat card
+STATS_PER_ROW = 4  # at most four cards side by side: a value of about ten characters still fits at full size
+STAT_GAP_SHARE = 0.75  # cards sit closer than columns: three quarters of the gutter
+STAT_LABEL_SPACE_EM = 0.35  # between a stat's value and its label
+STAT_EDGE = 3  # height of the accent edge across a card's top
+
+# -- quotes, sections, sources ---------------------------------------------------------------------------------
+QUOTE_INDENT = 10  # the quote's text starts this far right of its column, past the accent bar
+QUOTE_BAR_WIDTH = 2.5  # the accent bar beside a quote
+QUOTE_BAR_INSET = 2  # the bar starts this far under the quote's top and ends as far above its bottom
+QUOTE_ATTRIBUTION_SPACE_EM = 0.5  # between the quotation and its attribution
+SUMMARY_SPACE_EM = 0.35  # between a section's heading and its summary
+SECTION_SPACING_LINES = 0.9  # between sections in a column, in body lines
+SOURCES_GAP = 6  # between the rule over the sources and their text
+SOURCES_JOINER = "   "  # between the numbered sources on their one running line
+FOOTER_SPACE_EM = 0.4  # between the sources and the footer line
+
+# -- the page --------------------------------------------------------------------------------------------------
+BLOCK_GAP_LINES = 1.1  # between blocks, in body lines at the attempt's scale
+MAX_SPREAD_LINES = 1.6  # spare height spread between blocks adds at most this many body lines to each gap
+HOPELESS_SHARE = 0.8  # a section whose summary alone takes more of the page than this is left out first
+BALANCE_TOLERANCE = 0.01  # column splits less than this much shorter (points) are no better: keep the earlier
+
+Placed = tuple[list[Frame], float]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,301 +71,396 @@ class _Content:
     sections: tuple[Section, ...]
 
 
-class PageArranger:
-    def __init__(self, edition: Edition, layout: Layout, typesetter: Typesetter, paper: Paper | None) -> None:
-        self.e = edition
-        self.spec = layout.onepager
-        self.colors = layout.theme.colors
-        self.ts = typesetter
-        paper = paper or self.spec.paper
-        self.size = A4 if paper is Paper.A4 else LETTER
-        m = self.spec.margins
-        self.content = Box(m.left, m.top, self.size.w - m.left - m.right, self.size.h - m.top - m.bottom)
-        self.scale = 1.0
-        self._section_heights: dict = {}
+@dataclass(frozen=True, slots=True)
+class PageContext:
+    """What every block reads and nothing changes: the edition, the one-pager spec, the typesetter, the page.
+
+    ``heights`` only memoises section heights (the same section is measured at the same width and scale in many
+    attempts); it never changes a result.
+    """
+
+    e: Edition
+    spec: OnePagerSpec
+    colors: dict[str, str]
+    ts: Typesetter
+    size: Size
+    content: Box
+    heights: dict[tuple[str, float, float], float] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, edition: Edition, layout: Layout, typesetter: Typesetter, paper: Paper | None) -> PageContext:
+        """The context for one edition in one layout, on ``paper`` (or the layout's paper)."""
+        spec = layout.onepager
+        size = A4 if (paper or spec.paper) is Paper.A4 else LETTER
+        m = spec.margins
+        content = Box(m.left, m.top, size.w - m.left - m.right, size.h - m.top - m.bottom)
+        return cls(edition, spec, layout.theme.colors, typesetter, size, content)
 
     def role(self, role: Role) -> RoleStyle:
+        """The one-pager's style for a text role."""
         return self.spec.roles[role]
 
-    def lh(self, role: Role) -> float:
+    def lh(self, role: Role, scale: float) -> float:
+        """One line of a role at ``scale``."""
         r = self.role(role)
-        return _size(r, self.scale) * r.line_spacing
+        return scaled_size(r, scale) * r.line_spacing
 
-    def text(self, name: str, paras: list[Para], box: Box, insets: Insets = Insets(),
-             valign: VAlign = VAlign.TOP) -> tuple[Frame, float]:
-        """Set paragraphs at the page's current scale into a box of the given width; returns frame and height."""
-        setting: SetText = self.ts.set(paras, box.w - insets.left - insets.right, self.scale)
+    def text(self, name: Name, paras: list[Para], box: Box, scale: float, insets: Insets = Insets(),
+             valign: VAlign = VAlign.TOP) -> Placed:
+        """Set paragraphs at ``scale`` into a box of the given width; returns the frame and its height.
+
+        The frame is as tall as its text needs (with :data:`HEIGHT_SAFETY`), or ``box.h`` if that is taller.
+        """
+        setting: SetText = self.ts.set(paras, box.w - insets.left - insets.right, scale)
         height = setting.height / HEIGHT_SAFETY + insets.top + insets.bottom
         full = Box(box.x, box.y, box.w, max(box.h, height))
         inner_h = full.h - insets.top - insets.bottom
-        return Frame(name, FrameRole.TEXT, full, aligned(setting, inner_h, valign), insets, valign), full.h
+        return [Frame(name, FrameRole.TEXT, full, aligned(setting, inner_h, valign), insets, valign)], full.h
 
-    # blocks -------------------------------------------------------------------------------------------------
-    def header(self, y: float) -> tuple[list[Frame], float]:
-        e, meta = self.e, self.e.brief.meta
-        c = self.content
-        title_role = self.role(Role.TITLE)
-        banded = title_role.on != self.colors["background"]
-        pad = Insets(16, 14, 16, 14) if banded else Insets(0, 0, 0, 6)
-        inner_w = c.w - pad.left - pad.right
-        frames: list[Frame] = []
-        cursor = y + pad.top
-        handling = e.t(meta.handling)
-        if handling:
-            frame, h = self.text("header/handling", [Para(handling.upper(), self.role(Role.CAPTION),
-                                                          e.lang(meta.handling), align=Align.RIGHT)],
-                                 Box(c.x + pad.left, cursor, inner_w, 0))
-            frames.append(frame)
-            cursor += h + 2
-        title = Para(e.t(meta.title), title_role, e.lang(meta.title), balance=True)
-        frame, h = self.text("header/title", [title], Box(c.x + pad.left, cursor, inner_w * 0.86, 0))
-        frames.append(replace(frame, role=FrameRole.TITLE, keep_breaks=True))
-        cursor += h
-        sub_role = self.role(Role.SUBTITLE)
-        paras = []
-        if meta.subtitle:
-            paras.append(Para(e.t(meta.subtitle), sub_role, e.lang(meta.subtitle), space_before=0.3))
-        dateline = f"{_format_date(meta.date, e.language)}  \u00b7  {e.t(meta.organisation)}"
-        paras.append(Para(dateline, replace(sub_role, weight=self.role(Role.HEADING).weight),
-                          e.lang(meta.organisation), space_before=0.5))
-        frame, h = self.text("header/subtitle", paras, Box(c.x + pad.left, cursor + 4, inner_w * 0.86, 0))
-        frames.append(frame)
-        cursor += h + 4 + pad.bottom
-        height = cursor - y
-        background = [Frame("header/band", FrameRole.SHAPE, Box(c.x, y, c.w, height), fill=title_role.on)] if banded \
-            else [Frame("header/rule", FrameRole.SHAPE, Box(c.x, y + height - 1.5, c.w, 1.5), fill=self.colors["rule"])]
-        return background + frames, height
-
-    def stats(self, y: float, stats: tuple[Stat, ...], markers: dict[str, int]) -> tuple[list[Frame], float]:
-        """Stat callouts in rows of at most four, rows as even as possible (6 -> 3 + 3), one value size."""
-        if not stats:
-            return [], 0.0
-        c = self.content
-        gap = self.spec.gutter * 0.75
-        rows = -(-len(stats) // 4)
-        per_row = -(-len(stats) // rows)
-        w = (c.w - gap * (per_row - 1)) / per_row
-        e = self.e
-        value_role = self.role(Role.STAT_VALUE)
-        inner_w = w - CARD.left - CARD.right
-        cap = min(self.ts.one_line_size(e.t(s.value), value_role, _size(value_role, self.scale), inner_w)
-                  for s in stats)
-        frames: list[Frame] = []
-        top = y
-        for row in range(rows):
-            group = stats[row * per_row:(row + 1) * per_row]
-            settings = []
-            for i, stat in enumerate(group):
-                marker = f" [{markers[stat.source]}]"
-                paras = [Para(e.t(stat.value), value_role, e.lang(stat.value), one_line=True, size_cap=cap),
-                         Para(e.t(stat.label) + marker, self.role(Role.STAT_LABEL), e.lang(stat.label),
-                              space_before=0.35)]
-                settings.append(self.text(f"stat:{stat.id}", paras, Box(c.x + i * (w + gap), top, w, 0), CARD))
-            height = max(h for _, h in settings) + 3
-            for (frame, _), stat in zip(settings, group):
-                box = Box(frame.box.x, top, w, height)
-                frames.append(Frame(f"stat:{stat.id}/card", FrameRole.SHAPE, box, fill=value_role.on))
-                frames.append(Frame(f"stat:{stat.id}/edge", FrameRole.SHAPE, Box(box.x, top, w, 3),
-                                    fill=self.colors["accent"]))
-                frames.append(replace(frame, box=Box(box.x, top + 3, w, height - 3)))
-            top += height + gap
-        return frames, top - gap - y
-
-    def quotes(self, y: float, quotes: tuple[Quote, ...], markers: dict[str, int]) -> tuple[list[Frame], float]:
-        if not quotes:
-            return [], 0.0
-        c = self.content
-        gap = self.spec.gutter
-        w = (c.w - gap * (len(quotes) - 1)) / len(quotes)
-        placed = []
-        for i, quote in enumerate(quotes):
-            e = self.e
-            attribution = f"\u2014 {e.t(quote.speaker)}, {e.attribution(quote)} [{markers[quote.source]}]"
-            paras = [Para(e.quoted(quote), self.role(Role.QUOTE), e.lang(quote.text)),
-                     Para(attribution, self.role(Role.ATTRIBUTION), e.lang(quote.title), space_before=0.5)]
-            placed.append(self.text(f"quote:{quote.id}", paras, Box(c.x + i * (w + gap) + 10, y, w - 10, 0)))
-        height = max(h for _, h in placed)
-        frames: list[Frame] = []
-        for (frame, h), quote in zip(placed, quotes):
-            frames.append(Frame(f"quote:{quote.id}/bar", FrameRole.SHAPE, Box(frame.box.x - 10, y + 2, 2.5, h - 4),
-                                fill=self.colors["accent"]))
-            frames.append(frame)
-        return frames, height
-
-    def sections(self, y: float, sections: tuple[Section, ...]) -> tuple[list[Frame], float]:
-        if not sections:
-            return [], 0.0
-        c = self.content
-        columns = min(self.spec.columns, len(sections))
-        gap = self.spec.gutter
-        w = (c.w - gap * (columns - 1)) / columns
-        e = self.e
-        blocks = []
-        for section in sections:
-            paras = [Para(e.t(section.heading), self.role(Role.HEADING), e.lang(section.heading)),
-                     Para(e.t(section.summary), self.role(Role.BODY), e.lang(section.summary), space_before=0.35)]
-            blocks.append((section, paras, self.section_height(section, w)))
-        spacing = self.lh(Role.BODY) * 0.9
-        columns_of = _balance([h for _, _, h in blocks], columns, spacing)
-        frames: list[Frame] = []
-        height = 0.0
-        for col, indexes in enumerate(columns_of):
-            cy = y
-            x = c.x + col * (w + gap)
-            for i in indexes:
-                section, paras, _ = blocks[i]
-                frame, h = self.text(f"section:{section.id}/summary", paras, Box(x, cy, w, 0))
-                frames.append(frame)
-                cy += h + spacing
-            height = max(height, cy - spacing - y)
-        return frames, height
-
-    def sources(self, y: float, markers: dict[str, int]) -> tuple[list[Frame], float]:
-        c = self.content
-        e = self.e
-        meta = e.brief.meta
-        parts = []
-        for source_id, number in markers.items():
-            source = e.brief.source(source_id)
-            parts.append(f"[{number}] {e.t(source.name)}" + (f" ({source.url})" if source.url else ""))
-        paras = []
-        if parts:
-            heading = f"{label(Label.SOURCES, e.language)}{colon(e.language)}"
-            paras.append(Para(heading + "   ".join(parts), self.role(Role.FOOTER), e.language))
-        line = "  \u00b7  ".join(x for x in (e.short_title, e.t(meta.handling), _format_date(meta.date, e.language))
-                                 if x)
-        paras.append(Para(line, self.role(Role.FOOTER), e.language, space_before=0.4))
-        frame, h = self.text("sources", paras, Box(c.x, y + 6, c.w, 0))
-        rule = Frame("sources/rule", FrameRole.SHAPE, Box(c.x, y, c.w, 0.75), fill=self.colors["rule"])
-        return [rule, frame], h + 6
-
-    # the page -----------------------------------------------------------------------------------------------
-    def attempt(self, content: _Content, extra_gap: float = 0.0) -> tuple[list[Frame], float]:
-        # sources are numbered in the order a reader meets them on the page
-        markers: dict[str, int] = {}
-        for block in self.spec.blocks:
-            items = content.stats if block is Block.STATS else content.quotes if block is Block.QUOTES else ()
-            for item in items:
-                markers.setdefault(item.source, len(markers) + 1)
-        frames: list[Frame] = []
-        y = self.content.y
-        gap = self.lh(Role.BODY) * 1.1 + extra_gap
-        blocks = [b for b in self.spec.blocks if b is not Block.SOURCES]
-        for block in blocks:
-            match block:
-                case Block.HEADER:
-                    made, h = self.header(y)
-                case Block.STATS:
-                    made, h = self.stats(y, content.stats, markers)
-                case Block.QUOTES:
-                    made, h = self.quotes(y, content.quotes, markers)
-                case Block.SECTIONS:
-                    made, h = self.sections(y, content.sections)
-                case Block.SOURCES:
-                    made, h = [], 0.0
-            if made:
-                frames += made
-                y += h + gap
-        if Block.SOURCES in self.spec.blocks:
-            made, h = self.sources(0, markers)
-            bottom = self.content.bottom
-            shift = bottom - h
-            frames += [_moved(f, shift) for f in made]
-            y += h
-        return frames, y - self.content.y
-
-    def arrange(self, strict: bool) -> PagePlan:
-        brief = self.e.brief
-        stats = [brief.stat(f.id) for f in brief.featured if f.kind is FeatureKind.STAT][: self.spec.max_stats]
-        quotes = [brief.quote(f.id) for f in brief.featured if f.kind is FeatureKind.QUOTE][: self.spec.max_quotes]
-        candidates: list[FeatureRef | Section] = [f for f in brief.featured if
-                                                  (f.kind is FeatureKind.STAT and brief.stat(f.id) in stats)
-                                                  or (f.kind is FeatureKind.QUOTE and brief.quote(f.id) in quotes)]
-        min_scale = self.min_scale()
-        hopeless = self.hopeless_sections(min_scale)
-        drop_order: list[FeatureRef | Section] = hopeless + list(reversed(candidates)) + [
-            s for s in reversed(brief.sections) if s not in hopeless]
-        first = self.first_possible_drop(drop_order, len(hopeless), len(candidates), min_scale)
-        for dropped in range(first, len(drop_order) + 1):
-            gone = drop_order[:dropped]
-            content = _Content(
-                tuple(s for s in stats if FeatureRef(FeatureKind.STAT, s.id) not in gone),
-                tuple(q for q in quotes if FeatureRef(FeatureKind.QUOTE, q.id) not in gone),
-                tuple(s for s in brief.sections if s not in gone),
-            )
-            scale = 1.0
-            while True:
-                self.scale = scale
-                frames, height = self.attempt(content)
-                if height <= self.content.h:
-                    omitted = tuple(str(g) if isinstance(g, FeatureRef) else f"section:{g.id}" for g in gone)
-                    if omitted and strict:
-                        raise FitError(f"the one-pager does not fit on one page without leaving out "
-                                       f"{', '.join(omitted)} (--strict)", "one-pager")
-                    # spread what is left over between the blocks, so the page reads as designed, not cut short
-                    gaps = max(1, sum(1 for b in self.spec.blocks if b is not Block.SOURCES))
-                    extra = min((self.content.h - height) / gaps, self.lh(Role.BODY) * 1.6)
-                    frames, _ = self.attempt(content, extra)
-                    return PagePlan(self.size, tuple(frames), document_properties(self.e),
-                                    self.colors["background"], omitted)
-                if scale <= min_scale:
-                    break
-                scale = max(min_scale, scale - SCALE_STEP)
-        raise FitError("the header alone does not fit on one page; shorten the title or subtitle", "one-pager")
-
-    def first_possible_drop(self, drop_order, hopeless: int, featured: int, min_scale: float) -> int:
-        """The fewest items to leave out before the page can possibly fit: the sections block alone, at the
-        smallest sizes, is at least as tall as its average column, so while the sections kept are too tall for
-        that, leaving out featured items cannot help and trying every scale is wasted."""
-        kept = drop_order[hopeless + featured:][::-1]  # sections in page order, the first to go last
+    @property
+    def column_width(self) -> float:
+        """The width of one column of the sections block at the layout's column count."""
         columns = self.spec.columns
-        if len(kept) < columns:
-            return hopeless
-        self.scale = min_scale
-        w = (self.content.w - self.spec.gutter * (columns - 1)) / columns
-        spacing = self.lh(Role.BODY) * 0.9
-        heights = [self.section_height(section, w) for section in kept]
-        total = sum(heights)
-        count = len(kept)
-        dropped = hopeless + featured
-        while count > columns and (total + spacing * (count - columns)) / columns > self.content.h:
-            count -= 1
-            total -= heights[count]
-            dropped += 1
-        return hopeless if dropped == hopeless + featured else dropped
+        return (self.content.w - self.spec.gutter * (columns - 1)) / columns
 
-    def section_height(self, section: Section, w: float) -> float:
-        key = (section.id, w, self.scale)
-        height = self._section_heights.get(key)
+    def section_paras(self, section: Section) -> list[Para]:
+        """A section's heading and summary, as the sections block sets them."""
+        e = self.e
+        return [Para(e.t(section.heading), self.role(Role.HEADING), e.lang(section.heading)),
+                Para(e.t(section.summary), self.role(Role.BODY), e.lang(section.summary),
+                     space_before_em=SUMMARY_SPACE_EM)]
+
+    def section_height(self, section: Section, w: float, scale: float) -> float:
+        """A section's height at width ``w`` and ``scale`` (memoised)."""
+        key = (section.id, w, scale)
+        height = self.heights.get(key)
         if height is None:
-            e = self.e
-            paras = [Para(e.t(section.heading), self.role(Role.HEADING), e.lang(section.heading)),
-                     Para(e.t(section.summary), self.role(Role.BODY), e.lang(section.summary), space_before=0.35)]
-            height = self._section_heights[key] = self.ts.set(paras, w, self.scale).height / HEIGHT_SAFETY
+            height = self.heights[key] = self.ts.set(self.section_paras(section), w, scale).height / HEIGHT_SAFETY
         return height
-
-    def hopeless_sections(self, min_scale: float) -> list[Section]:
-        """Sections whose summary alone is taller than the page at the smallest sizes: left out first."""
-        self.scale = min_scale
-        width = (self.content.w - self.spec.gutter * (self.spec.columns - 1)) / self.spec.columns
-        found = []
-        for section in self.e.brief.sections:
-            paras = [Para(self.e.t(section.heading), self.role(Role.HEADING)),
-                     Para(self.e.t(section.summary), self.role(Role.BODY), space_before=0.35)]
-            if self.ts.set(paras, width, min_scale).height > self.content.h * 0.8:
-                found.append(section)
-        return found
 
     def min_scale(self) -> float:
         """The scale at which every role has reached its minimum size."""
         return min(r.min_size / r.size for r in self.spec.roles.values())
 
 
-def _size(role: RoleStyle, scale: float) -> float:
-    return max(role.min_size, round(role.size * scale * 2) / 2)
+# -- blocks -------------------------------------------------------------------------------------------------------
+
+
+def header_block(page: PageContext, y: float, scale: float) -> Placed:
+    """The masthead: handling, the title, subtitle and date line, on a band or over a rule."""
+    e, meta = page.e, page.e.brief.meta
+    c = page.content
+    title_role = page.role(Role.TITLE)
+    banded = title_role.on != page.colors["background"]
+    pad = BANDED_PADDING if banded else PLAIN_PADDING
+    inner_w = c.w - pad.left - pad.right
+    name = Name(Kind.HEADER)
+    frames: list[Frame] = []
+    cursor = y + pad.top
+    handling = e.t(meta.handling)
+    if handling:
+        made, h = page.text(name.of("handling"), [Para(handling.upper(), page.role(Role.CAPTION),
+                                                       e.lang(meta.handling), align=Align.RIGHT)],
+                            Box(c.x + pad.left, cursor, inner_w, 0), scale)
+        frames += made
+        cursor += h + HANDLING_GAP
+    title = Para(e.t(meta.title), title_role, e.lang(meta.title), balance=True)
+    made, h = page.text(name.of("title"), [title], Box(c.x + pad.left, cursor, inner_w * HEADER_MEASURE, 0), scale)
+    frames += [replace(frame, role=FrameRole.TITLE, keep_breaks=True) for frame in made]
+    cursor += h
+    sub_role = page.role(Role.SUBTITLE)
+    paras = []
+    if meta.subtitle:
+        paras.append(Para(e.t(meta.subtitle), sub_role, e.lang(meta.subtitle), space_before_em=SUBTITLE_SPACE_EM))
+    dateline = f"{format_date(meta.date, e.language)}{SEPARATOR}{e.t(meta.organisation)}"
+    paras.append(Para(dateline, replace(sub_role, weight=page.role(Role.HEADING).weight),
+                      e.lang(meta.organisation), space_before_em=DATELINE_SPACE_EM))
+    made, h = page.text(name.of("subtitle"), paras,
+                        Box(c.x + pad.left, cursor + SUBTITLE_GAP, inner_w * HEADER_MEASURE, 0), scale)
+    frames += made
+    cursor += h + SUBTITLE_GAP + pad.bottom
+    height = cursor - y
+    if banded:
+        background = [Frame(name.of("band"), FrameRole.SHAPE, Box(c.x, y, c.w, height), fill=title_role.on)]
+    else:
+        background = [Frame(name.of("rule"), FrameRole.SHAPE, Box(c.x, y + height - HEADER_RULE, c.w, HEADER_RULE),
+                            fill=page.colors["rule"])]
+    return background + frames, height
+
+
+def stats_block(page: PageContext, y: float, scale: float, stats: tuple[Stat, ...],
+                markers: dict[str, int]) -> Placed:
+    """Stat callouts in rows of at most four, rows as even as possible (6 -> 3 + 3), one value size."""
+    if not stats:
+        return [], 0.0
+    c = page.content
+    gap = page.spec.gutter * STAT_GAP_SHARE
+    rows = -(-len(stats) // STATS_PER_ROW)
+    per_row = -(-len(stats) // rows)
+    w = (c.w - gap * (per_row - 1)) / per_row
+    e = page.e
+    value_role = page.role(Role.STAT_VALUE)
+    inner_w = w - CARD.left - CARD.right
+    cap = min(page.ts.one_line_size(e.t(s.value), value_role, scaled_size(value_role, scale), inner_w)
+              for s in stats)
+    frames: list[Frame] = []
+    top = y
+    for row in range(rows):
+        group = stats[row * per_row:(row + 1) * per_row]
+        settings = []
+        for i, stat in enumerate(group):
+            marker = f" [{markers[stat.source]}]"
+            paras = [Para(e.t(stat.value), value_role, e.lang(stat.value), one_line=True, size_cap=cap),
+                     Para(e.t(stat.label) + marker, page.role(Role.STAT_LABEL), e.lang(stat.label),
+                          space_before_em=STAT_LABEL_SPACE_EM)]
+            made, h = page.text(Name(Kind.STAT, stat.id), paras, Box(c.x + i * (w + gap), top, w, 0), scale, CARD)
+            settings.append((made[0], h))
+        height = max(h for _, h in settings) + STAT_EDGE
+        for (frame, _), stat in zip(settings, group):
+            box = Box(frame.box.x, top, w, height)
+            name = Name(Kind.STAT, stat.id)
+            frames.append(Frame(name.of("card"), FrameRole.SHAPE, box, fill=value_role.on))
+            frames.append(Frame(name.of("edge"), FrameRole.SHAPE, Box(box.x, top, w, STAT_EDGE),
+                                fill=page.colors["accent"]))
+            frames.append(replace(frame, box=Box(box.x, top + STAT_EDGE, w, height - STAT_EDGE)))
+        top += height + gap
+    return frames, top - gap - y
+
+
+def quotes_block(page: PageContext, y: float, scale: float, quotes: tuple[Quote, ...],
+                 markers: dict[str, int]) -> Placed:
+    """The featured quotes side by side, each with an accent bar and its attribution with a source marker."""
+    if not quotes:
+        return [], 0.0
+    c = page.content
+    gap = page.spec.gutter
+    w = (c.w - gap * (len(quotes) - 1)) / len(quotes)
+    e = page.e
+    placed = []
+    for i, quote in enumerate(quotes):
+        attribution = f"\u2014 {e.t(quote.speaker)}, {e.attribution(quote)} [{markers[quote.source]}]"
+        paras = [Para(e.quoted(quote), page.role(Role.QUOTE), e.lang(quote.text)),
+                 Para(attribution, page.role(Role.ATTRIBUTION), e.lang(quote.title),
+                      space_before_em=QUOTE_ATTRIBUTION_SPACE_EM)]
+        made, h = page.text(Name(Kind.QUOTE, quote.id), paras,
+                            Box(c.x + i * (w + gap) + QUOTE_INDENT, y, w - QUOTE_INDENT, 0), scale)
+        placed.append((made[0], h))
+    height = max(h for _, h in placed)
+    frames: list[Frame] = []
+    for (frame, h), quote in zip(placed, quotes):
+        bar = Box(frame.box.x - QUOTE_INDENT, y + QUOTE_BAR_INSET, QUOTE_BAR_WIDTH, h - 2 * QUOTE_BAR_INSET)
+        frames.append(Frame(Name(Kind.QUOTE, quote.id, "bar"), FrameRole.SHAPE, bar, fill=page.colors["accent"]))
+        frames.append(frame)
+    return frames, height
+
+
+def sections_block(page: PageContext, y: float, scale: float, sections: tuple[Section, ...]) -> Placed:
+    """Each section's heading and summary, in columns balanced so the tallest is as short as it can be."""
+    if not sections:
+        return [], 0.0
+    c = page.content
+    columns = min(page.spec.columns, len(sections))
+    gap = page.spec.gutter
+    w = (c.w - gap * (columns - 1)) / columns
+    heights = [page.section_height(section, w, scale) for section in sections]
+    spacing = page.lh(Role.BODY, scale) * SECTION_SPACING_LINES
+    frames: list[Frame] = []
+    height = 0.0
+    for col, indexes in enumerate(_balance(heights, columns, spacing)):
+        cy = y
+        x = c.x + col * (w + gap)
+        for i in indexes:
+            section = sections[i]
+            made, h = page.text(Name(Kind.SECTION, section.id, "summary"), page.section_paras(section),
+                                Box(x, cy, w, 0), scale)
+            frames += made
+            cy += h + spacing
+        height = max(height, cy - spacing - y)
+    return frames, height
+
+
+def sources_block(page: PageContext, y: float, scale: float, markers: dict[str, int]) -> Placed:
+    """A rule, the numbered sources on one running line, and the footer line (short title, handling, date)."""
+    c = page.content
+    e = page.e
+    meta = e.brief.meta
+    parts = []
+    for source_id, number in markers.items():
+        source = e.brief.source(source_id)
+        parts.append(f"[{number}] {e.t(source.name)}" + (f" ({source.url})" if source.url else ""))
+    paras = []
+    if parts:
+        heading = f"{label(Label.SOURCES, e.language)}{colon(e.language)}"
+        paras.append(Para(heading + SOURCES_JOINER.join(parts), page.role(Role.FOOTER), e.language))
+    line = SEPARATOR.join(x for x in (e.short_title, e.t(meta.handling), format_date(meta.date, e.language)) if x)
+    paras.append(Para(line, page.role(Role.FOOTER), e.language, space_before_em=FOOTER_SPACE_EM))
+    name = Name(Kind.SOURCES)
+    made, h = page.text(name, paras, Box(c.x, y + SOURCES_GAP, c.w, 0), scale)
+    rule = Frame(name.of("rule"), FrameRole.SHAPE, Box(c.x, y, c.w, HAIRLINE), fill=page.colors["rule"])
+    return [rule] + made, h + SOURCES_GAP
+
+
+# -- the page -----------------------------------------------------------------------------------------------------
+
+
+def source_markers(spec: OnePagerSpec, content: _Content) -> dict[str, int]:
+    """Source numbers in the order a reader meets them on the page: ``{"itf": 1, "hkstp": 2}``."""
+    markers: dict[str, int] = {}
+    for block in spec.blocks:
+        items = content.stats if block is Block.STATS else content.quotes if block is Block.QUOTES else ()
+        for item in items:
+            markers.setdefault(item.source, len(markers) + 1)
+    return markers
+
+
+def attempt(page: PageContext, content: _Content, scale: float, extra_gap: float = 0.0) -> Placed:
+    """The page with ``content`` at ``scale``: the blocks stacked top down, the sources at the foot.
+
+    Returns the frames and the height they take (which may be more than the page has: the caller checks).
+    """
+    markers = source_markers(page.spec, content)
+    frames: list[Frame] = []
+    y = page.content.y
+    gap = page.lh(Role.BODY, scale) * BLOCK_GAP_LINES + extra_gap
+    for block in page.spec.blocks:
+        match block:
+            case Block.HEADER:
+                made, h = header_block(page, y, scale)
+            case Block.STATS:
+                made, h = stats_block(page, y, scale, content.stats, markers)
+            case Block.QUOTES:
+                made, h = quotes_block(page, y, scale, content.quotes, markers)
+            case Block.SECTIONS:
+                made, h = sections_block(page, y, scale, content.sections)
+            case Block.SOURCES:
+                made, h = [], 0.0  # drawn last, at the foot of the page
+        if made:
+            frames += made
+            y += h + gap
+    if Block.SOURCES in page.spec.blocks:
+        made, h = sources_block(page, 0, scale, markers)
+        shift = page.content.bottom - h
+        frames += [_moved(f, shift) for f in made]
+        y += h
+    return frames, y - page.content.y
+
+
+def fitting_scale(page: PageContext, content: _Content, min_scale: float) -> tuple[float, float] | None:
+    """The largest scale (from 1 down in :data:`SCALE_STEP`) at which ``content`` fits, and its height; or None."""
+    scale = 1.0
+    while True:
+        _, height = attempt(page, content, scale)
+        if height <= page.content.h:
+            return scale, height
+        if scale <= min_scale:
+            return None
+        scale = max(min_scale, scale - SCALE_STEP)
+
+
+def hopeless_sections(page: PageContext, min_scale: float) -> list[Section]:
+    """Sections whose summary alone is taller than the page at the smallest sizes: left out first."""
+    width = page.column_width
+    return [section for section in page.e.brief.sections
+            if page.ts.set(page.section_paras(section), width, min_scale).height > page.content.h * HOPELESS_SHARE]
+
+
+def first_possible_drop(page: PageContext, drop_order: list, hopeless: int, featured: int, min_scale: float) -> int:
+    """The fewest items to leave out before the page can possibly fit.
+
+    The sections block alone, at the smallest sizes, is at least as tall as its average column, so while the
+    sections kept are too tall for that, leaving out featured items cannot help and trying every scale is wasted.
+    """
+    kept = drop_order[hopeless + featured:][::-1]  # sections in page order, the first to go last
+    columns = page.spec.columns
+    if len(kept) < columns:
+        return hopeless
+    w = page.column_width
+    spacing = page.lh(Role.BODY, min_scale) * SECTION_SPACING_LINES
+    heights = [page.section_height(section, w, min_scale) for section in kept]
+    total = sum(heights)
+    count = len(kept)
+    dropped = hopeless + featured
+    while count > columns and (total + spacing * (count - columns)) / columns > page.content.h:
+        count -= 1
+        total -= heights[count]
+        dropped += 1
+    return hopeless if dropped == hopeless + featured else dropped
+
+
+def cap_messages(brief: Brief, spec: OnePagerSpec) -> list[str]:
+    """Say when the layout shows fewer featured items than the content features (they stay in the deck)."""
+    notes = []
+    for kind, cap, key in ((FeatureKind.STAT, spec.max_stats, "max_stats"),
+                           (FeatureKind.QUOTE, spec.max_quotes, "max_quotes")):
+        featured = sum(1 for ref in brief.featured if ref.kind is kind)
+        if featured > cap:
+            notes.append(f"one-pager: shows the first {cap} of {featured} featured {kind}s (the layout's"
+                         f" onepager.{key}); the others are in the deck")
+    return notes
+
+
+def _drop_order(page: PageContext, min_scale: float) -> tuple[list[FeatureRef | Section], int, int]:
+    """What to leave out, first to last: hopeless sections, featured items (lowest priority first), sections.
+
+    Returns that order, how many hopeless sections lead it and how many featured items follow them.
+    """
+    brief = page.e.brief
+    spec = page.spec
+    stats = [f for f in brief.featured if f.kind is FeatureKind.STAT][: spec.max_stats]
+    quotes = [f for f in brief.featured if f.kind is FeatureKind.QUOTE][: spec.max_quotes]
+    candidates = [f for f in brief.featured if f in stats or f in quotes]
+    hopeless = hopeless_sections(page, min_scale)
+    order: list[FeatureRef | Section] = hopeless + list(reversed(candidates)) + [
+        s for s in reversed(brief.sections) if s not in hopeless]
+    return order, len(hopeless), len(candidates)
+
+
+def _kept(page: PageContext, gone: list[FeatureRef | Section]) -> _Content:
+    """What is on the page once ``gone`` is left out (featured items capped by the layout)."""
+    brief = page.e.brief
+    stats = [brief.stat(f.id) for f in brief.featured if f.kind is FeatureKind.STAT][: page.spec.max_stats]
+    quotes = [brief.quote(f.id) for f in brief.featured if f.kind is FeatureKind.QUOTE][: page.spec.max_quotes]
+    return _Content(
+        tuple(s for s in stats if FeatureRef(FeatureKind.STAT, s.id) not in gone),
+        tuple(q for q in quotes if FeatureRef(FeatureKind.QUOTE, q.id) not in gone),
+        tuple(s for s in brief.sections if s not in gone),
+    )
+
+
+def arrange_page(edition: Edition, layout: Layout, typesetter: Typesetter, paper: Paper | None = None,
+                 strict: bool = False) -> PagePlan:
+    """The one-pager: the largest scale at which it fits, leaving out as little as it must (``strict``: nothing).
+
+    The plan's ``messages`` say what the layout's caps and the omissions left off the page.
+    """
+    page = PageContext.of(edition, layout, typesetter, paper)
+    min_scale = page.min_scale()
+    drop_order, hopeless, featured = _drop_order(page, min_scale)
+    first = first_possible_drop(page, drop_order, hopeless, featured, min_scale)
+    for dropped in range(first, len(drop_order) + 1):
+        gone = drop_order[:dropped]
+        content = _kept(page, gone)
+        fitted = fitting_scale(page, content, min_scale)
+        if fitted is None:
+            continue
+        scale, height = fitted
+        omitted = tuple(str(g) if isinstance(g, FeatureRef) else f"section:{g.id}" for g in gone)
+        if omitted and strict:
+            raise FitError(f"the one-pager does not fit on one page without leaving out "
+                           f"{', '.join(omitted)} (--strict)", "one-pager")
+        # spread what is left over between the blocks, so the page reads as designed, not cut short
+        gaps = max(1, sum(1 for b in page.spec.blocks if b is not Block.SOURCES))
+        extra = min((page.content.h - height) / gaps, page.lh(Role.BODY, scale) * MAX_SPREAD_LINES)
+        frames, _ = attempt(page, content, scale, extra)
+        messages = cap_messages(edition.brief, page.spec)
+        messages += [f"one-pager: left out {item} to keep it to one page" for item in omitted]
+        return PagePlan(page.size, tuple(frames), document_properties(edition), page.colors["background"],
+                        omitted, tuple(messages))
+    raise FitError("the header alone does not fit on one page; shorten the title or subtitle", "one-pager")
 
 
 def _moved(frame: Frame, dy: float) -> Frame:
+    """The frame moved down by ``dy``."""
     return replace(frame, box=Box(frame.box.x, frame.box.y + dy, frame.box.w, frame.box.h))
 
 
@@ -336,6 +470,7 @@ def _balance(heights: list[float], columns: int, spacing: float) -> list[list[in
     best: tuple[float, list[list[int]]] | None = None
 
     def runs(start: int, left: int) -> list[list[list[int]]]:
+        """Every way to cut blocks ``start``.. into ``left`` non-empty runs."""
         if left == 1:
             return [[list(range(start, n))]]
         out = []
@@ -346,12 +481,7 @@ def _balance(heights: list[float], columns: int, spacing: float) -> list[list[in
 
     for option in runs(0, columns):
         tallest = max(sum(heights[i] for i in run) + spacing * (len(run) - 1) for run in option)
-        if best is None or tallest < best[0] - 0.01:
+        if best is None or tallest < best[0] - BALANCE_TOLERANCE:
             best = (tallest, option)
     assert best is not None
     return best[1]
-
-
-def arrange_page(edition: Edition, layout: Layout, typesetter: Typesetter, paper: Paper | None = None,
-                 strict: bool = False) -> PagePlan:
-    return PageArranger(edition, layout, typesetter, paper).arrange(strict)

@@ -14,14 +14,17 @@ from hkbrief.errors import FitError, Problem
 from hkbrief.geometry import Box, Insets
 from hkbrief.layoutspec import FitPolicy, FontStyle, RoleStyle, Weight
 from hkbrief.model import Language
-from hkbrief.plan import Align, Face, Frame, FrameRole, Line, Paragraph, Span, TextField, TextStyle, VAlign
+from hkbrief.plan import Align, Face, Frame, FrameRole, Line, Name, Paragraph, Span, TextField, TextStyle, VAlign
 
 # PowerPoint and LibreOffice re-break the deck's lines with their own engines; planning against a slightly
 # narrower measure keeps their lines no longer than ours.
 WRAP_SAFETY = 0.965
 # A frame's content may use this much of its height; the rest absorbs rounding in other renderers.
 HEIGHT_SAFETY = 0.98
+# Sizes step down by half a point when text is shrunk to fit: finer steps look no different and cost time.
 SHRINK_STEP = 0.5
+# A bullet's hanging indent, in multiples of the font size: room for the bullet and a space.
+BULLET_INDENT_EM = 1.1
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,7 +35,7 @@ class Para:
     role: RoleStyle
     lang: Language = Language.EN
     bullet: str | None = None
-    space_before: float = 0.0  # in multiples of the paragraph's font size
+    space_before_em: float = 0.0  # in multiples of the paragraph's font size (the plan's TextStyle has points)
     align: Align = Align.LEFT
     balance: bool = False  # break evenly (titles), instead of greedily
     one_line: bool = False  # prefer a smaller size (down to the minimum) to breaking: stat values
@@ -53,10 +56,12 @@ class FontBook:
     """The bundled fonts, as faces for the plan and as metrics for measuring."""
 
     def __init__(self, east_asian_family: str) -> None:
+        """Fonts for a layout whose East Asian family is ``east_asian_family`` (found among the bundled ones)."""
         self.east_asian = textfit.find_family(east_asian_family)
 
     @lru_cache(maxsize=64)
     def stack(self, family: str, bold: bool, italic: bool) -> textfit.FontStack:
+        """The metrics for a family and style, falling back to the East Asian font for what it lacks."""
         return textfit.font_stack(family, textfit.Style.of(bold, italic), self.east_asian)
 
     @lru_cache(maxsize=64)
@@ -79,6 +84,7 @@ class FontBook:
 
 
 def _style_key(role: RoleStyle) -> tuple[str, bool, bool]:
+    """A role's family, boldness and italic: the key :class:`FontBook` caches stacks and faces under."""
     return role.family, role.weight is Weight.BOLD, role.style is FontStyle.ITALIC
 
 
@@ -86,12 +92,15 @@ class Typesetter:
     """Breaks, measures and places paragraphs; knows nothing of slides or pages."""
 
     def __init__(self, fonts: FontBook) -> None:
+        """A typesetter measuring with ``fonts``."""
         self.fonts = fonts
 
     def missing(self, text: str, role: RoleStyle) -> list[str]:
+        """The characters of ``text`` that no font of the role's stack can draw."""
         return self.fonts.stack(*_style_key(role)).missing(text)
 
     def width(self, text: str, role: RoleStyle, size: float) -> float:
+        """The width of ``text`` on one line in the role's fonts at ``size``."""
         return self.fonts.stack(*_style_key(role)).width(text, size)
 
     def set(self, paras: list[Para], width: float, scale: float = 1.0) -> SetText:
@@ -99,61 +108,61 @@ class Typesetter:
         placed: list[Paragraph] = []
         y = 0.0
         for index, para in enumerate(paras):
-            size = _scaled(para.role, scale)
-            stack = self.fonts.stack(*_style_key(para.role))
-            faces = self.fonts.faces(*_style_key(para.role))
             text = para.text.upper() if para.role.uppercase else para.text
-            if para.size_cap is not None:
-                size = max(para.role.min_size, min(size, para.size_cap))
-            if para.one_line:
-                size = self.one_line_size(text, para.role, size, width)
-            before = para.space_before * size if index else 0.0
+            size = self._size(para, text, width, scale)
+            before = para.space_before_em * size if index else 0.0
             y += before
-            indent = size * 1.1 if para.bullet else 0.0
-            available = max(1.0, (width - indent) * WRAP_SAFETY)
-
-            def measure(s: str, _stack=stack, _size=size) -> float:
-                return _stack.width(s, _size)
-
-            if para.balance:
-                broken = linebreak.break_lines_balanced(text, available, measure)
-            else:
-                broken = linebreak.break_lines(text, available, measure)
-            used = {font for raw in broken for _, font in stack.segments(raw)} or {0}
-            ascent = max(stack.fonts[i].ascender(size) for i in used)
-            descent = max(stack.fonts[i].descender(size) for i in used)
-            # never tighter than the fonts' own ascent + descent, so no glyph box reaches past its line
-            # (Noto Sans TC needs 1.45 em; a title role's 1.1 would otherwise let lines overlap)
-            line_height = max(size * para.role.line_spacing, ascent + descent)
-            half_leading = (line_height - (ascent + descent)) / 2
-            lines = []
-            for raw in broken:
-                line_width = measure(raw)
-                match para.align:
-                    case Align.LEFT:
-                        x = indent
-                    case Align.CENTER:
-                        x = indent + (width - indent - line_width) / 2
-                    case Align.RIGHT:
-                        x = width - line_width
-                spans = []
-                offset = 0.0
-                for piece, font_index in stack.segments(raw):
-                    spans.append(Span(piece, faces[font_index], offset))
-                    offset += stack.fonts[font_index].width(piece, size)
-                lines.append(Line(tuple(spans), x, y + half_leading + ascent, line_width))
-                y += line_height
-            style = TextStyle(
-                face=faces[0],
-                size=size,
-                color=para.role.color,
-                line_height=line_height,
-                align=para.align,
-                space_before=before,
-            )
-            placed.append(Paragraph(para.text if not para.role.uppercase else text, tuple(lines), style,
-                                    para.lang.office_tag, para.bullet, indent, para.field))
+            paragraph, y = self._paragraph(para, text, size, before, width, y)
+            placed.append(paragraph)
         return SetText(tuple(placed), y, scale)
+
+    def _size(self, para: Para, text: str, width: float, scale: float) -> float:
+        """The paragraph's size at ``scale``: capped to match its neighbours, smaller still to stay on one line."""
+        size = scaled_size(para.role, scale)
+        if para.size_cap is not None:
+            size = max(para.role.min_size, min(size, para.size_cap))
+        if para.one_line:
+            size = self.one_line_size(text, para.role, size, width)
+        return size
+
+    def _paragraph(self, para: Para, text: str, size: float, before: float, width: float,
+                   y: float) -> tuple[Paragraph, float]:
+        """Break one paragraph into lines from ``y`` down; returns the planned paragraph and the ``y`` under it."""
+        stack = self.fonts.stack(*_style_key(para.role))
+        faces = self.fonts.faces(*_style_key(para.role))
+        indent = size * BULLET_INDENT_EM if para.bullet else 0.0
+        available = max(1.0, (width - indent) * WRAP_SAFETY)
+
+        def measure(s: str) -> float:
+            """The width of ``s`` at this paragraph's size."""
+            return stack.width(s, size)
+
+        if para.balance:
+            broken = linebreak.break_lines_balanced(text, available, measure)
+        else:
+            broken = linebreak.break_lines(text, available, measure)
+        used = {font for raw in broken for _, font in stack.segments(raw)} or {0}
+        ascent = max(stack.fonts[i].ascender(size) for i in used)
+        descent = max(stack.fonts[i].descender(size) for i in used)
+        # never tighter than the fonts' own ascent + descent, so no glyph box reaches past its line
+        # (Noto Sans TC needs 1.45 em; a title role's 1.1 would otherwise let lines overlap)
+        line_height = max(size * para.role.line_spacing, ascent + descent)
+        half_leading = (line_height - (ascent + descent)) / 2
+        lines = []
+        for raw in broken:
+            line_width = measure(raw)
+            spans = []
+            offset = 0.0
+            for piece, font_index in stack.segments(raw):
+                spans.append(Span(piece, faces[font_index], offset))
+                offset += stack.fonts[font_index].width(piece, size)
+            x = _line_start(para.align, indent, width, line_width)
+            lines.append(Line(tuple(spans), x, y + half_leading + ascent, line_width))
+            y += line_height
+        style = TextStyle(face=faces[0], size=size, color=para.role.color, line_height=line_height,
+                          align=para.align, space_before=before)
+        return Paragraph(para.text if not para.role.uppercase else text, tuple(lines), style,
+                         para.lang.office_tag, para.bullet, indent, para.field), y
 
     def one_line_size(self, text: str, role: RoleStyle, size: float, width: float) -> float:
         """The largest size up to ``size`` (and not under the role's minimum) that keeps ``text`` on one line."""
@@ -174,25 +183,29 @@ class Typesetter:
                 result = SetText((), float("inf"), scale)
             if result.height <= limit:
                 return result
-            if not shrink or all(_scaled(p.role, scale) <= p.role.min_size for p in paras):
+            if not shrink or all(scaled_size(p.role, scale) <= p.role.min_size for p in paras):
                 return None
             smallest_step = min(SHRINK_STEP / p.role.size for p in paras)
             scale = max(scale - smallest_step, 0.0)
 
     def frame(
         self,
-        name: str,
+        name: Name,
         paras: list[Para],
         box: Box,
+        *,
+        where: str,
         insets: Insets = Insets(),
         valign: VAlign = VAlign.TOP,
         policy: FitPolicy = FitPolicy.SHRINK,
         role: FrameRole = FrameRole.TEXT,
-        where: str = "",
         fill: str | None = None,
         context: str = "",
     ) -> Frame:
-        """A text frame whose paragraphs fit ``box``; raises :class:`FitError` naming the overflow otherwise."""
+        """A text frame whose paragraphs fit ``box``; raises :class:`FitError` naming the overflow otherwise.
+
+        ``where`` is the field the message names (``content.json: sections[2].bullets``), ``context`` the slide.
+        """
         inner = box.inset(insets)
         result = self.fit(paras, inner.w, inner.h, shrink=policy is not FitPolicy.FAIL)
         if result is None:
@@ -204,7 +217,7 @@ class Typesetter:
                 overflow = self.set(paras, inner.w, 0.0).height - inner.h * HEIGHT_SAFETY
                 advice = "even at the smallest size the layout allows; shorten it or allow a smaller min_size"
             on = f"on {context}: " if context else ""
-            raise FitError(Problem(where or name, f"{on}text does not fit: {overflow:.1f} pt too tall {advice}"))
+            raise FitError(Problem(where, f"{on}text does not fit: {overflow:.1f} pt too tall {advice}"))
         return Frame(
             name=name,
             role=role,
@@ -264,12 +277,24 @@ class Typesetter:
             stop = starts[first + per_piece] if first + per_piece < len(starts) else len(drawn)
             pieces.append(replace(para, text=drawn[starts[first]:stop].strip(),
                                   bullet=para.bullet if first == 0 else None,
-                                  space_before=para.space_before if first == 0 else 0.0))
+                                  space_before_em=para.space_before_em if first == 0 else 0.0))
         return pieces
 
 
-def _scaled(role: RoleStyle, scale: float) -> float:
+def scaled_size(role: RoleStyle, scale: float) -> float:
+    """A role's size at ``scale``, rounded to the half point and never under its minimum: the one scaling rule."""
     return max(role.min_size, round(role.size * scale * 2) / 2)
+
+
+def _line_start(align: Align, indent: float, width: float, line_width: float) -> float:
+    """Where a line starts in its frame, for its alignment."""
+    match align:
+        case Align.LEFT:
+            return indent
+        case Align.CENTER:
+            return indent + (width - indent - line_width) / 2
+        case Align.RIGHT:
+            return width - line_width
 
 
 def aligned(result: SetText, height: float, valign: VAlign) -> tuple[Paragraph, ...]:

@@ -24,6 +24,7 @@ from typing import TYPE_CHECKING, assert_never
 
 from hkbrief.geometry import Box
 from hkbrief.plan import DocumentProperties, Face, Frame, FrameRole, PagePlan, Paragraph
+from hkbrief.render.names import spell
 
 if TYPE_CHECKING:
     from reportlab.pdfbase.ttfonts import TTFont
@@ -408,11 +409,11 @@ def _check_plan(plan: PagePlan, fonts: dict[str, TTFont]) -> None:
         for field_name in ("fill", "stroke"):
             value = getattr(frame, field_name)
             if value is not None:
-                _parse_color(value, f"frame {frame.name!r} {field_name}")
+                _parse_color(value, f"frame {spell(frame.name)!r} {field_name}")
         if frame.role is FrameRole.IMAGE and not (frame.image_path and os.path.isfile(frame.image_path)):
-            raise ValueError(f"frame {frame.name!r}: image file {frame.image_path!r} is missing")
+            raise ValueError(f"frame {spell(frame.name)!r}: image file {frame.image_path!r} is missing")
         for paragraph in frame.paragraphs:
-            _parse_color(paragraph.style.color, f"frame {frame.name!r} text colour")
+            _parse_color(paragraph.style.color, f"frame {spell(frame.name)!r} text colour")
             for line in paragraph.lines:
                 for span in line.spans:
                     _check_coverage(frame, span.text, span.face, fonts)
@@ -426,7 +427,7 @@ def _check_coverage(frame: Frame, text: str, face: Face, fonts: dict[str, TTFont
     for char in text:
         if not char_to_glyph.get(ord(char)):
             raise ValueError(
-                f"frame {frame.name!r}: U+{ord(char):04X} {char!r} is not in font {face.pdf_name!r} "
+                f"frame {spell(frame.name)!r}: U+{ord(char):04X} {char!r} is not in font {face.pdf_name!r} "
                 f"({os.path.basename(face.pdf_file)})"
             )
 
@@ -532,7 +533,7 @@ def _draw_text(canvas: Canvas, page_height: float, frame: Frame) -> None:
     text = canvas.beginText()
     for paragraph in frame.paragraphs:
         style = paragraph.style
-        text.setFillColorRGB(*_parse_color(style.color, f"frame {frame.name!r} text colour"))
+        text.setFillColorRGB(*_parse_color(style.color, f"frame {spell(frame.name)!r} text colour"))
         bullet_face = _bullet_face(paragraph)
         if paragraph.bullet and bullet_face is not None:
             first_line = paragraph.lines[0]

@@ -28,6 +28,7 @@ from hkbrief.plan import (
     VAlign,
 )
 from hkbrief.render.pptx_base import layout_parts, open_base, style_base
+from hkbrief.render.names import spell
 
 __all__ = ["EMU_PER_POINT", "emu", "office_language", "render_deck"]
 
@@ -108,17 +109,17 @@ def _check_plan(plan: DeckPlan) -> None:
     for field_name in ("title", "subject", "author", "keywords", "language", "creator"):
         _check_xml_text(getattr(properties, field_name), f"properties.{field_name}", _NOT_XML)
     for slide_number, slide in enumerate(plan.slides, start=1):
-        where = f"slide {slide_number} ({slide.name})"
-        _check_xml_text(slide.name, f"{where}: name", _NOT_XML)
+        where = f"slide {slide_number} ({spell(slide.name)})"
+        _check_xml_text(spell(slide.name), f"{where}: name", _NOT_XML)
         _check_xml_text(slide.notes, f"{where}: notes", _NOT_XML_EXCEPT_BREAKS)
         if slide.background is not None:
             _check_colour(slide.background, f"{where}: background")
         for frame in slide.frames:
-            _check_frame(frame, f"{where}, frame {frame.name}")
+            _check_frame(frame, f"{where}, frame {spell(frame.name)}")
 
 
 def _check_frame(frame: Frame, where: str) -> None:
-    _check_xml_text(frame.name, f"{where}: name", _NOT_XML)
+    _check_xml_text(spell(frame.name), f"{where}: name", _NOT_XML)
     _check_xml_text(frame.alt_text, f"{where}: alt text", _NOT_XML)
     if frame.box.w < 0 or frame.box.h < 0:
         raise ValueError(f"{where}: box has a negative size {frame.box}")
@@ -219,7 +220,7 @@ def _write_slides(presentation, plan: DeckPlan) -> None:
         if slide_plan.layout:
             layout_part = layouts.get(slide_plan.layout)
             if layout_part is None:
-                raise ValueError(f"slide {number} ({slide_plan.name}): the base has no layout {slide_plan.layout}")
+                raise ValueError(f"slide {number} ({spell(slide_plan.name)}): the base has no layout {slide_plan.layout}")
         else:
             default_layout = default_layout or _title_only_layout(presentation).part
             layout_part = default_layout
@@ -365,7 +366,7 @@ _SLIDE_END = "</p:spTree></p:cSld><p:clrMapOvr><a:masterClrMapping/></p:clrMapOv
 
 
 def _slide_xml(slide_part, slide_plan: SlidePlan, images: _ImageParts) -> bytes:
-    out = [_SLIDE_START, f'<p:cSld name="{_attribute(slide_plan.name)}">']
+    out = [_SLIDE_START, f'<p:cSld name="{_attribute(spell(slide_plan.name))}">']
     if slide_plan.background is not None:
         out += ["<p:bg><p:bgPr>", _solid_fill(slide_plan.background), "<a:effectLst/></p:bgPr></p:bg>"]
     out.append(_SHAPE_TREE_START)
@@ -381,7 +382,7 @@ def _slide_xml(slide_part, slide_plan: SlidePlan, images: _ImageParts) -> bytes:
             case FrameRole.SHAPE:
                 _add_rectangle(out, shape_id, frame)
             case FrameRole.IMAGE:
-                image_part = images.part_for(frame.image_path or "", f"slide {slide_plan.name}, frame {frame.name}")
+                image_part = images.part_for(frame.image_path or "", f"slide {spell(slide_plan.name)}, frame {spell(frame.name)}")
                 _add_picture(out, shape_id, frame, _relate_image(slide_part, image_part))
             case _:
                 assert_never(frame.role)
@@ -398,7 +399,7 @@ def _relate_image(slide_part, image_part) -> str:
 def _add_text_shape(out: list[str], shape_id: int, frame: Frame, slot: PlaceholderSlot | None) -> None:
     """A placeholder of the slide's layout (seen by outline view and screen readers) or a text box, both with
     explicit formats."""
-    out.append(f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{_attribute(frame.name)}"/>')
+    out.append(f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{_attribute(spell(frame.name))}"/>')
     if slot is not None:
         index = f' idx="{slot.idx}"' if slot.idx else ""  # 0 is the default, and what titles have
         out.append(f'<p:cNvSpPr><a:spLocks noGrp="1"/></p:cNvSpPr><p:nvPr><p:ph type="{_attribute(slot.type)}"'
@@ -413,7 +414,7 @@ def _add_text_shape(out: list[str], shape_id: int, frame: Frame, slot: Placehold
 def _add_rectangle(out: list[str], shape_id: int, frame: Frame) -> None:
     """A plain rectangle: no p:style, so no theme line, shadow or effect beyond what the plan says."""
     out.append(
-        f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{_attribute(frame.name)}"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr>'
+        f'<p:sp><p:nvSpPr><p:cNvPr id="{shape_id}" name="{_attribute(spell(frame.name))}"/><p:cNvSpPr/><p:nvPr/></p:nvSpPr>'
     )
     _add_shape_properties(out, frame)
     if frame.paragraphs:
@@ -425,7 +426,7 @@ def _add_picture(out: list[str], shape_id: int, frame: Frame, rel_id: str) -> No
     """A picture stretched over the planned box, described for screen readers or marked decorative."""
     description = "" if frame.decorative else frame.alt_text
     out.append(
-        f'<p:pic><p:nvPicPr><p:cNvPr id="{shape_id}" name="{_attribute(frame.name)}" descr="{_attribute(description)}"'
+        f'<p:pic><p:nvPicPr><p:cNvPr id="{shape_id}" name="{_attribute(spell(frame.name))}" descr="{_attribute(description)}"'
     )
     if frame.decorative:
         out.append(
