@@ -46,3 +46,95 @@ def require_tool(name: str) -> str:
     if os.environ.get("CI"):
         pytest.fail(f"{reason}; CI must run this test")
     pytest.skip(reason)
+
+
+# Fonts a layout brings by file: Debian's DejaVu (fonts-dejavu-core) and AR PL UMing (fonts-arphic-uming)
+SYSTEM_FONTS = {
+    "DejaVuSerif.ttf": ("/usr/share/fonts/truetype/dejavu", "fonts-dejavu-core"),
+    "DejaVuSerif-Bold.ttf": ("/usr/share/fonts/truetype/dejavu", "fonts-dejavu-core"),
+    "DejaVuSerif-Italic.ttf": ("/usr/share/fonts/truetype/dejavu", "fonts-dejavu-core"),
+    "DejaVuSerif-BoldItalic.ttf": ("/usr/share/fonts/truetype/dejavu", "fonts-dejavu-core"),
+    "DejaVuSans.ttf": ("/usr/share/fonts/truetype/dejavu", "fonts-dejavu-core"),
+    "DejaVuSans-Bold.ttf": ("/usr/share/fonts/truetype/dejavu", "fonts-dejavu-core"),
+    "DejaVuSans-Oblique.ttf": ("/usr/share/fonts/truetype/dejavu", "fonts-dejavu-core"),
+    "DejaVuSans-BoldOblique.ttf": ("/usr/share/fonts/truetype/dejavu", "fonts-dejavu-core"),
+    "uming.ttc": ("/usr/share/fonts/truetype/arphic", "fonts-arphic-uming"),
+}
+
+
+def system_font(name: str) -> Path:
+    """A font file from a Debian font package, or skip naming the package (fail instead in CI, which installs it)."""
+    import os
+
+    folder, package = SYSTEM_FONTS[name]
+    path = Path(folder) / name
+    if path.is_file():
+        return path
+    reason = f"{name} is not installed (apt-get install {package})"
+    if os.environ.get("CI"):
+        pytest.fail(f"{reason}; CI must run this test")
+    pytest.skip(reason)
+
+
+BRAND_ROLES = """
+[deck.roles]
+title = {{ family = "DejaVu Serif", size = 30, min_size = 22, weight = "bold", line_spacing = 1.1 }}
+subtitle = {{ family = "DejaVu Sans", size = 18, min_size = 13, line_spacing = 1.25, color = "muted" }}
+heading = {{ family = "DejaVu Serif", size = 13, min_size = 11, weight = "bold", line_spacing = 1.2, color = "accent", uppercase = true }}
+body = {{ family = "DejaVu Sans", size = 19, min_size = 14, line_spacing = 1.25 }}
+stat_value = {{ family = "DejaVu Serif", size = 36, min_size = 22, weight = "bold", line_spacing = 1.05, color = "accent", on = "surface" }}
+stat_label = {{ family = "DejaVu Sans", size = 14, min_size = 11, line_spacing = 1.25, on = "surface" }}
+quote = {{ family = "DejaVu Serif", size = 25, min_size = 17, style = "italic", line_spacing = 1.3 }}
+attribution = {{ family = "DejaVu Sans", size = 14, min_size = 11, line_spacing = 1.3, color = "muted" }}
+caption = {{ family = "DejaVu Sans", size = 11, min_size = 9, line_spacing = 1.25, color = "muted", on = "surface" }}
+footer = {{ family = "DejaVu Sans", size = 10, min_size = 8, line_spacing = 1.2, color = "muted" }}
+
+[onepager.roles]
+title = {{ family = "DejaVu Serif", size = 20, min_size = 15, weight = "bold", line_spacing = 1.12, color = "on_accent", on = "accent" }}
+subtitle = {{ family = "DejaVu Sans", size = 10, min_size = 8.5, line_spacing = 1.3, color = "on_accent", on = "accent" }}
+heading = {{ family = "DejaVu Serif", size = 10.5, min_size = 9, weight = "bold", line_spacing = 1.2, color = "accent" }}
+body = {{ family = "DejaVu Sans", size = 9, min_size = 7.5, line_spacing = 1.3 }}
+stat_value = {{ family = "DejaVu Serif", size = 18, min_size = 12, weight = "bold", line_spacing = 1.1, color = "accent", on = "surface" }}
+stat_label = {{ family = "DejaVu Sans", size = 8, min_size = 7, line_spacing = 1.25, on = "surface" }}
+quote = {{ family = "DejaVu Serif", size = 10.5, min_size = 8.5, style = "italic", line_spacing = 1.3 }}
+attribution = {{ family = "DejaVu Sans", size = 8, min_size = 7, line_spacing = 1.3, color = "muted" }}
+caption = {{ family = "DejaVu Sans", size = 8, min_size = 7, weight = "bold", line_spacing = 1.2, color = "on_accent", on = "accent" }}
+footer = {{ family = "DejaVu Sans", size = 7, min_size = 6.5, line_spacing = 1.3, color = "muted" }}
+"""
+
+BRAND_FONTS = """
+[fonts."DejaVu Serif"]
+regular = "fonts/DejaVuSerif.ttf"
+bold = "fonts/DejaVuSerif-Bold.ttf"
+italic = "fonts/DejaVuSerif-Italic.ttf"
+bold_italic = "fonts/DejaVuSerif-BoldItalic.ttf"
+
+[fonts."DejaVu Sans"]
+regular = "fonts/DejaVuSans.ttf"
+bold = "fonts/DejaVuSans-Bold.ttf"
+italic = "fonts/DejaVuSans-Oblique.ttf"
+bold_italic = "fonts/DejaVuSans-BoldOblique.ttf"
+
+[fonts."AR PL UMing HK"]
+regular = {{ file = "fonts/uming.ttc", index = 1 }}   # face 1 of the collection: AR PL UMing HK
+
+[theme]
+east_asian_family = "AR PL UMing HK"
+{theme}
+"""
+
+
+def brand_kit_folder(folder: Path, extra: str = "", extends: str = "default", theme: str = "") -> Path:
+    """A layout folder with DejaVu Serif headings, DejaVu Sans body text and AR PL UMing HK for Chinese, the font
+    files linked into ``fonts/`` beside it; returns the layout file (``theme`` holds further ``[theme]`` keys,
+    ``extra`` further tables)."""
+    fonts = folder / "fonts"
+    fonts.mkdir(parents=True, exist_ok=True)
+    for name in SYSTEM_FONTS:
+        target = fonts / name
+        if not target.exists():
+            target.symlink_to(system_font(name))
+    layout = folder / "brand.toml"
+    layout.write_text(f'extends = "{extends}"\ndescription = "Brand kit"\n' + BRAND_FONTS.format(theme=theme)
+                      + BRAND_ROLES.format() + extra, encoding="utf-8")
+    return layout

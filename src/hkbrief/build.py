@@ -138,7 +138,7 @@ def build(
             rendered.append((out_dir / f"{stem}.pdf", render_page(page)))
     warnings = typography.quotation_notices(brief, str(content)) + warnings
     _write_all(rendered, out_dir)
-    return BuildResult(tuple(path for path, _ in rendered), slides, omitted, warnings,
+    return BuildResult(tuple(path for path, _ in rendered), slides, omitted, spec.notes + warnings,
                        fallback_summary(brief, languages, str(content)))
 
 

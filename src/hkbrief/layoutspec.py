@@ -1,7 +1,9 @@
 """The layout file format: a human-edited TOML file that sets the theme, the deck and the one-pager.
 
 A layout may ``extends = "default"`` (or a path) and override only the keys it names; tables merge, everything
-else replaces. Loading validates every key with one-line path errors
+else replaces. ``[fonts."Brand Sans"]`` declares a family by its files (relative to the layout file that names
+them); roles and ``theme.east_asian_family`` then name it like a bundled one, and the files are read and checked
+(:mod:`hkbrief.fontfile`) when the layout loads. Loading validates every key with one-line path errors
 (``layouts/print.toml: theme.colors.accent: expected #RRGGBB``) and checks colour contrast (WCAG 2.1: 4.5:1 for
 text, 3:1 for text of 18 pt and more) for every text role against the colour it is drawn on.
 """
@@ -10,12 +12,14 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass
+import hashlib
+import os
+from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 from typing import Any
 
-from hkbrief import textfit
+from hkbrief import fontfile, textfit
 from hkbrief.errors import LayoutError, Problem, did_you_mean, shown
 
 MAX_LAYOUT_BYTES = 256 * 1024
@@ -109,9 +113,18 @@ class FontStyle(StrEnum):
     ITALIC = "italic"
 
 
+# A family is a name textfit has a metric clone for (Arial, Helvetica, ...) or a family the layout brings by file.
+Family = str | textfit.FileFamily
+
+
+def family_name(family: Family) -> str:
+    """The family as the layout names it (and the deck writes it)."""
+    return family if isinstance(family, str) else family.name
+
+
 @dataclass(frozen=True, slots=True)
 class RoleStyle:
-    family: str  # the family the deck names: an Office family textfit has a metric clone for (Arial, Helvetica, ...)
+    family: Family
     size: float
     min_size: float
     weight: Weight
@@ -133,7 +146,7 @@ class Margins:
 @dataclass(frozen=True, slots=True)
 class Theme:
     colors: dict[str, str]
-    east_asian_family: str
+    east_asian_family: Family
 
 
 @dataclass(frozen=True, slots=True)
@@ -171,11 +184,16 @@ class Layout:
     deck: DeckSpec
     onepager: OnePagerSpec
     path: str
+    fonts: dict[str, textfit.FileFamily] = field(default_factory=dict)  # the layout's own, by declared name
+    notes: tuple[str, ...] = ()  # what a user should know but that does not stop the build (a missing bold face)
 
 
 # The names a layout may give without a font file are textfit's: what it has metrics for decides what fits.
 OFFICE_FAMILIES = tuple(textfit.known_family_names(textfit.FontSlot.LATIN))
 EAST_ASIAN_FAMILIES = tuple(textfit.known_family_names(textfit.FontSlot.EAST_ASIAN))
+
+
+FACE_KEYS = ("regular", "bold", "italic", "bold_italic")
 
 
 def _measurable(family: object, slot: textfit.FontSlot) -> bool:
@@ -244,12 +262,32 @@ def _resolve_path(name_or_path: str, relative_to: Path | None) -> tuple[Path, st
     return path, str(name_or_path)
 
 
+@dataclass(frozen=True, slots=True)
+class _Located:
+    """A value that names a file, with the folder of the layout file it was written in (paths are relative to it)."""
+
+    value: Any
+    folder: Path
+
+
+def _locate_font_files(raw: dict[str, Any], folder: Path) -> None:
+    """Tag every face of ``[fonts.*]`` with the folder it is relative to, before ``extends`` merges the files."""
+    fonts = raw.get("fonts")
+    if not isinstance(fonts, dict):
+        return
+    for faces in fonts.values():
+        if isinstance(faces, dict):
+            for key, value in faces.items():
+                faces[key] = _Located(value, folder)
+
+
 def _load_raw(name_or_path: str, relative_to: Path | None, chain: tuple[str, ...]) -> tuple[dict[str, Any], str]:
     """The layout's table merged over its ``extends`` chain; a parent that cannot be found, or that leads back
     to a layout already in the chain, is reported at the ``extends`` key of the file that names it."""
     path, where = _resolve_path(name_or_path, relative_to)
     key = str(path.resolve())
     raw = _read_toml(path, where)
+    _locate_font_files(raw, path.parent)
     parent = raw.pop("extends", None)
     if parent is None:
         return raw, where
@@ -293,6 +331,8 @@ class _LayoutReader:
     def __init__(self, where: str) -> None:
         self.where = where
         self.problems: list[Problem] = []
+        self.fonts: dict[str, textfit.FileFamily] = {}
+        self.broken_fonts: set[str] = set()
 
     def fail(self, path: str, message: str) -> None:
         self.problems.append(Problem(f"{self.where}: {path}", message))
@@ -348,16 +388,108 @@ class _LayoutReader:
         return Margins(*(v * scale for v in values))  # type: ignore[operator]
 
     def layout(self, raw: dict[str, Any], name: str) -> Layout:
-        self.table(raw, "", ("description", "theme", "deck", "onepager"), ("theme", "deck", "onepager"))
+        self.table(raw, "", ("description", "fonts", "theme", "deck", "onepager"), ("theme", "deck", "onepager"))
         description = raw.get("description", "")
         if not isinstance(description, str):
             self.fail("description", "expected a string")
+        self.fonts = self.font_files(raw.get("fonts", {}))
         theme = self.theme(raw.get("theme", {}))
         deck = self.deck(raw.get("deck", {}), theme) if theme else None
         onepager = self.onepager(raw.get("onepager", {}), theme) if theme else None
         if self.problems or theme is None or deck is None or onepager is None:
             raise LayoutError(self.problems or [Problem(self.where, "invalid layout")])
-        return Layout(name, str(description), theme, deck, onepager, self.where)
+        notes = self.fallback_notes(theme, deck, onepager)
+        return Layout(name, str(description), theme, deck, onepager, self.where, self.fonts, notes)
+
+    def font_files(self, raw: Any) -> dict[str, textfit.FileFamily]:
+        """``[fonts."Family"]`` tables: each face a path or ``{ file, index }``, read and checked now."""
+        if not isinstance(raw, dict):
+            self.fail("fonts", f"expected a table of families, found {type(raw).__name__}")
+            return {}
+        families: dict[str, textfit.FileFamily] = {}
+        for name, faces_raw in raw.items():
+            at = f"fonts.{shown(name)}"
+            self.broken_fonts.add(name)  # until all its faces have been read
+            if not re.fullmatch(r"[^\x00-\x1f\x7f-\x9f\"<>&]{1,64}", name) or name != name.strip():
+                self.fail(at, "a family name is 1 to 64 characters, without control characters, quotes, <, > or &,"
+                          " and without spaces at either end")
+                continue
+            faces_table = self.table(faces_raw, at, FACE_KEYS)
+            if "regular" not in faces_table:
+                if isinstance(faces_raw, dict):
+                    self.fail(f"{at}.regular", "missing: a family needs its regular face (bold and italic are"
+                              " optional and fall back to it)")
+                continue
+            faces: dict[str, textfit.FileFace] = {}
+            for key in FACE_KEYS:
+                if key in faces_table:
+                    face = self.font_face(faces_table[key], f"{at}.{key}")
+                    if face is not None:
+                        faces[key] = face
+            if len(faces) == len([key for key in faces_table if key in FACE_KEYS]):
+                families[name] = textfit.FileFamily(name, **faces)
+                self.broken_fonts.discard(name)
+        return families
+
+    def font_face(self, located: Any, at: str) -> textfit.FileFace | None:
+        value, folder = (located.value, located.folder) if isinstance(located, _Located) else (located, Path.cwd())
+        index: Any = 0
+        if isinstance(value, dict):
+            self.table(value, at, ("file", "index"), ("file",))
+            given, index = value.get("file"), value.get("index", 0)
+            if isinstance(index, bool) or not isinstance(index, int) or not 0 <= index < 1024:
+                self.fail(f"{at}.index", "expected the number of a face in the collection: 0, 1, 2, ...")
+                return None
+        else:
+            given = value
+        if not isinstance(given, str) or not given.strip():
+            self.fail(at, 'expected the path of a .ttf or .ttc file, or { file = "....ttc", index = 1 }')
+            return None
+        path = Path(os.path.abspath(folder / given))  # an absolute path stays itself; ".." is folded away
+        try:
+            info, data = fontfile.read_face(path, index)
+        except fontfile.FontFileError as exc:
+            self.fail(at, f"{shown(given)} {exc}")
+            return None
+        tag = hashlib.md5(f"{path.resolve()}#{index}".encode(), usedforsecurity=False).hexdigest()[:6]
+        plain = re.sub(r"[^A-Za-z0-9-]", "", info.postscript_name)[:48] or "Font"
+        metrics = textfit.FontMetrics.from_json(data, folder)
+        return textfit.FileFace(path, index, metrics, f"{plain}-{tag}")
+
+    def family(self, raw: Any, at: str, slot: textfit.FontSlot) -> Family | None:
+        """A role's or the theme's family: a declared font (case as declared) or a name textfit can measure."""
+        if isinstance(raw, str) and raw in self.fonts:
+            return self.fonts[raw]
+        if isinstance(raw, str) and raw in self.broken_fonts:
+            return None  # declared, and its problem already reported at fonts."..."
+        if _measurable(raw, slot):
+            return str(raw)
+        declared = list(self.fonts)
+        known = declared + list(OFFICE_FAMILIES if slot is textfit.FontSlot.LATIN else EAST_ASIAN_FAMILIES)
+        self.fail(at, f"{shown(str(raw))} has no bundled metric font and no [fonts.{shown(str(raw))}] files in the"
+                  f" layout{did_you_mean(str(raw), known)}")
+        return None
+
+    def fallback_notes(self, theme: Theme, deck: DeckSpec, onepager: OnePagerSpec) -> tuple[str, ...]:
+        """Say once per family and style when a declared family sets a style in another face."""
+        wanted: dict[str, set[textfit.Style]] = {}
+        east_asian = theme.east_asian_family
+        for roles in (deck.roles, onepager.roles):
+            for role in roles.values():
+                style = textfit.Style.of(role.weight is Weight.BOLD, role.style is FontStyle.ITALIC)
+                for family in (role.family, east_asian):
+                    if isinstance(family, textfit.FileFamily):
+                        wanted.setdefault(family.name, set()).add(style)
+        notes = []
+        for name, styles in wanted.items():
+            family = self.fonts[name]
+            for style in sorted(styles, key=list(textfit.Style).index):
+                if family.lacks(style):
+                    used = next(s for s in style.fallbacks() if not family.lacks(s))
+                    notes.append(f"{self.where}: fonts.{shown(name)}: no {style.value.replace('-', ' ')} face; "
+                                 f"{style.value.replace('-', ' ')} text is set in the {used.value.replace('-', ' ')} "
+                                 f"face (add {style.value.replace('-', '_')} = \"...\" for a true one)")
+        return tuple(notes)
 
     def theme(self, raw: Any) -> Theme | None:
         table = self.table(raw, "theme", ("colors", "east_asian_family"), ("colors",))
@@ -372,13 +504,11 @@ class _LayoutReader:
                 colors[key] = value.upper()
             else:
                 self.fail(f"theme.colors.{key}", "expected #RRGGBB")
-        east_asian = table.get("east_asian_family", EAST_ASIAN_FAMILIES[0])
-        if not _measurable(east_asian, textfit.FontSlot.EAST_ASIAN):
-            self.fail("theme.east_asian_family", f"{shown(str(east_asian))} has no bundled metric font"
-                      f"{did_you_mean(str(east_asian), EAST_ASIAN_FAMILIES)}")
-        if len(colors) != len(colors_raw) or any(k not in colors for k in REQUIRED_COLORS):
+        east_asian = self.family(table.get("east_asian_family", EAST_ASIAN_FAMILIES[0]), "theme.east_asian_family",
+                                 textfit.FontSlot.EAST_ASIAN)
+        if len(colors) != len(colors_raw) or any(k not in colors for k in REQUIRED_COLORS) or east_asian is None:
             return None
-        return Theme(colors, str(east_asian))
+        return Theme(colors, east_asian)
 
     def roles(self, raw: Any, path: str, theme: Theme) -> dict[Role, RoleStyle]:
         keys = ("family", "size", "min_size", "weight", "style", "line_spacing", "color", "on", "uppercase")
@@ -389,10 +519,8 @@ class _LayoutReader:
                 continue
             at = f"{path}.{role}"
             spec = self.table(table[role], at, keys, ("family", "size"))
-            family = spec.get("family")
-            if not _measurable(family, textfit.FontSlot.LATIN):
-                self.fail(f"{at}.family", f"{shown(str(family))} has no bundled metric font"
-                          f"{did_you_mean(str(family), OFFICE_FAMILIES)}")
+            family = self.family(spec.get("family"), f"{at}.family", textfit.FontSlot.LATIN) if "family" in spec \
+                else None
             size = self.number(spec.get("size"), f"{at}.size", 4, 200) if "size" in spec else None
             min_size = (self.number(spec["min_size"], f"{at}.min_size", 4, 200) if "min_size" in spec else size)
             if size is not None and min_size is not None and min_size > size:
@@ -405,8 +533,7 @@ class _LayoutReader:
             uppercase = spec.get("uppercase", False)
             if not isinstance(uppercase, bool):
                 self.fail(f"{at}.uppercase", "expected true or false")
-            if None in (size, min_size, weight, style, spacing, color, on) or not _measurable(
-                    family, textfit.FontSlot.LATIN):
+            if None in (family, size, min_size, weight, style, spacing, color, on):
                 continue
             ratio = contrast_ratio(color, on)
             needed = 3.0 if min_size >= 18 else 4.5
@@ -416,7 +543,7 @@ class _LayoutReader:
                 source = f"; change {' or '.join(names)}" if names else ""
                 self.fail(f"{at}.color", f"contrast {ratio:.2f}:1 of {color} on {on} is below {needed:g}:1"
                           f" (WCAG 2.1 for {'large' if needed == 3.0 else 'body'} text){source}")
-            roles[role] = RoleStyle(str(family), size, min_size, weight, style, spacing, color, on,
+            roles[role] = RoleStyle(family, size, min_size, weight, style, spacing, color, on,
                                     bool(uppercase))
         return roles
 

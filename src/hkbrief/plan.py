@@ -31,8 +31,9 @@ class Face:
     """One font as both writers need it.
 
     The deck names the Office family (``Arial``) and the East Asian family (``Microsoft JhengHei``) so PowerPoint
-    uses them and LibreOffice substitutes metric clones; the PDF embeds ``pdf_file`` (a bundled TTF) under
-    ``pdf_name``. Measurement in ``textfit`` used that same TTF.
+    uses them and LibreOffice substitutes metric clones; the PDF embeds ``pdf_file`` (a bundled TTF, or a layout's
+    own .ttf, or face ``pdf_index`` of its .ttc collection) under ``pdf_name``. Measurement in ``textfit`` used that
+    same file.
     """
 
     office_family: str
@@ -41,6 +42,7 @@ class Face:
     pdf_file: str
     bold: bool = False
     italic: bool = False
+    pdf_index: int = 0
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,7 +21,7 @@ import json
 import operator
 from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -324,6 +324,10 @@ class FontFamily:
         """The name to register ``path(style)`` under in the PDF: one name per file, e.g. ``Carlito-Bold``."""
         return Path(self.file_name(style)).stem
 
+    def face_index(self, style: Style = Style.REGULAR) -> int:
+        """The face of ``path(style)`` to embed: the bundled files are single fonts."""
+        return 0
+
     def licence_path(self) -> Path:
         return FONTS_DIR / self.folder / self.licence
 
@@ -409,6 +413,62 @@ FAMILIES: tuple[FontFamily, ...] = (LIBERATION_SANS, LIBERATION_SERIF, LIBERATIO
 DEFAULT_EAST_ASIAN = NOTO_SANS_TC
 
 
+@dataclass(frozen=True, slots=True)
+class FileFace:
+    """One face of a layout's own font: its file (a .ttf, or face ``index`` of a .ttc) and its metrics, read by
+    :mod:`hkbrief.fontfile` into the same form as a bundled font's."""
+
+    path: Path
+    index: int
+    metrics: FontMetrics = field(compare=False, hash=False, repr=False)
+    pdf_name: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class FileFamily:
+    """A family a layout brings by file (``[fonts."Brand Sans"]``): the deck names it, the PDF embeds its files.
+
+    It answers the same questions as :class:`FontFamily` (``metrics``, ``path``, ``pdf_name``, ``office_family``),
+    so measuring, the plan's faces and both writers treat it as they treat the bundled fonts. Missing bold or
+    italic faces fall back as :meth:`Style.fallbacks` says.
+    """
+
+    name: str
+    regular: FileFace
+    bold: FileFace | None = None
+    italic: FileFace | None = None
+    bold_italic: FileFace | None = None
+
+    @property
+    def office_family(self) -> str:
+        """The name the deck gives the font: the family as the layout declares it."""
+        return self.name
+
+    def face(self, style: Style) -> FileFace:
+        for candidate in style.fallbacks():
+            found = getattr(self, candidate.name.lower())
+            if found is not None:
+                return found
+        return self.regular
+
+    def lacks(self, style: Style) -> bool:
+        """Whether ``style`` is set in another face (the regular one, for a family without bold or italic)."""
+        return getattr(self, style.name.lower()) is None
+
+    def path(self, style: Style = Style.REGULAR) -> Path:
+        return self.face(style).path
+
+    def pdf_name(self, style: Style = Style.REGULAR) -> str:
+        return self.face(style).pdf_name
+
+    def face_index(self, style: Style = Style.REGULAR) -> int:
+        """The face of ``path(style)`` to embed: its index in a .ttc collection (0 for a .ttf)."""
+        return self.face(style).index
+
+    def metrics(self, style: Style = Style.REGULAR) -> FontMetrics:
+        return self.face(style).metrics
+
+
 def _folded(name: str) -> str:
     """A family name as it is compared: case and runs of spaces ignored."""
     return " ".join(name.split()).casefold()
@@ -434,13 +494,15 @@ def known_family_names(slot: FontSlot | None = None) -> list[str]:
     return [family.office_family for family in FAMILIES if slot is None or family.slot is slot]
 
 
-def find_family(name: str, where: str = "") -> FontFamily:
+def find_family(name: str | FileFamily, where: str = "") -> FontFamily | FileFamily:
     """The bundled family for an Office family name (``Arial``), an alias (``Helvetica``) or a clone's own name
-    (``Liberation Sans``).
+    (``Liberation Sans``); a layout's own :class:`FileFamily` is its own answer.
 
     Case and surrounding spaces are ignored. An unknown name is a layout problem: only known metrics can
     promise a fit.
     """
+    if isinstance(name, FileFamily):
+        return name
     family = metric_clone(name)
     if family is not None:
         return family
@@ -563,15 +625,15 @@ class FontStack:
 
 
 def font_stack(
-    family: str | FontFamily,
+    family: str | FontFamily | FileFamily,
     style: Style = Style.REGULAR,
-    east_asian: str | FontFamily | None = DEFAULT_EAST_ASIAN,
+    east_asian: str | FontFamily | FileFamily | None = DEFAULT_EAST_ASIAN,
     where: str = "",
 ) -> FontStack:
     """The stack a run named with ``family`` (Latin slot) and ``east_asian`` (``a:ea`` slot) is measured with."""
-    families: list[FontFamily] = [family if isinstance(family, FontFamily) else find_family(family, where)]
+    families: list[FontFamily | FileFamily] = [family if not isinstance(family, str) else find_family(family, where)]
     if east_asian is not None:
-        fallback = east_asian if isinstance(east_asian, FontFamily) else find_family(east_asian, where)
+        fallback = east_asian if not isinstance(east_asian, str) else find_family(east_asian, where)
         if fallback not in families:
             families.append(fallback)
     return FontStack(item.metrics(style) for item in families)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from hkbrief.arrange.common import Edition
 from hkbrief.arrange.text import Typesetter
 from hkbrief.errors import FitError, Problem
-from hkbrief.layoutspec import Layout, Role
+from hkbrief.layoutspec import Layout, Role, family_name
 from hkbrief.model import Text
 
 
@@ -57,9 +57,10 @@ def check_coverage(edition: Edition, typesetter: Typesetter, layout: Layout, whe
             if missing:
                 ch = missing[0]
                 position = value.index(ch) + 1
+                east_asian = family_name(layout.theme.east_asian_family)
                 problems.append(Problem(f"{where}: {path}", f"character U+{ord(ch):04X} at position {position} is"
-                                        f" not in any bundled font ({spec.family} or the East Asian font);"
-                                        " remove or replace it"))
+                                        f" not in the layout's fonts ({family_name(spec.family)} or the East Asian"
+                                        f" font {east_asian}); remove or replace it, or use a font that has it"))
                 break
     if problems:
         raise FitError(problems)

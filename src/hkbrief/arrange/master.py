@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 
-from hkbrief.layoutspec import Layout, Role
+from hkbrief.layoutspec import Layout, Role, family_name
 from hkbrief.plan import THEME_COLOR_SLOTS, DeckBase, DeckPlan, Frame, FrameRole, MasterLook, TextStyle
 
 # Which layout colour fills which theme slot: text on background (tx1/bg1), the accent as the second dark colour
@@ -54,9 +54,9 @@ def master_look(deck: DeckPlan, layout: Layout) -> MasterLook:
     return MasterLook(
         theme_name=f"hkbrief {layout.name}",
         colors=slots,
-        heading_font=roles[Role.TITLE].family,
-        body_font=roles[Role.BODY].family,
-        east_asian_font=layout.theme.east_asian_family,
+        heading_font=family_name(roles[Role.TITLE].family),
+        body_font=family_name(roles[Role.BODY].family),
+        east_asian_font=family_name(layout.theme.east_asian_family),
         background=colors["background"],
         title=_plain(title_style),
         body=_plain(body_style),

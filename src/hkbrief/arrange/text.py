@@ -53,10 +53,10 @@ class SetText:
 
 
 class FontBook:
-    """The bundled fonts, as faces for the plan and as metrics for measuring."""
+    """The layout's fonts (bundled, or its own files), as faces for the plan and as metrics for measuring."""
 
-    def __init__(self, east_asian_family: str) -> None:
-        """Fonts for a layout whose East Asian family is ``east_asian_family`` (found among the bundled ones)."""
+    def __init__(self, east_asian_family: str | textfit.FileFamily) -> None:
+        """Fonts for a layout whose East Asian family is ``east_asian_family`` (a bundled one, or the layout's)."""
         self.east_asian = textfit.find_family(east_asian_family)
 
     @lru_cache(maxsize=64)
@@ -78,6 +78,7 @@ class FontBook:
                 pdf_file=str(item.path(style)),
                 bold=bold,
                 italic=italic,
+                pdf_index=item.face_index(style),
             )
             for item in families
         )

@@ -32,7 +32,7 @@ if TYPE_CHECKING:
 
 __all__ = ["render_page"]
 
-_registered_fonts: dict[tuple[str, str], TTFont] = {}  # (pdf_name, pdf_file) -> the font registered for it
+_registered_fonts: dict[tuple[str, str, int], TTFont] = {}  # (pdf_name, pdf_file, pdf_index) -> the font registered
 _registration_lock = threading.Lock()
 
 
@@ -89,7 +89,7 @@ def _registered_font(face: Face) -> TTFont:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
-    key = (face.pdf_name, face.pdf_file)
+    key = (face.pdf_name, face.pdf_file, face.pdf_index)
     with _registration_lock:
         if key in _registered_fonts:
             return _registered_fonts[key]
@@ -104,7 +104,7 @@ def _registered_font(face: Face) -> TTFont:
             _registered_fonts[key] = font
             return font
         try:
-            font = _load_font(face.pdf_name, face.pdf_file)
+            font = _load_font(face.pdf_name, face.pdf_file, face.pdf_index)
         except (OSError, TTFError) as error:
             raise ValueError(
                 f"font {face.pdf_name!r}: cannot embed {os.path.basename(face.pdf_file)!r}: {error}"
@@ -114,8 +114,9 @@ def _registered_font(face: Face) -> TTFont:
         return font
 
 
-def _load_font(name: str, path: str) -> TTFont:
-    """reportlab's ``TTFont(name, path)``, with the face's file mapped and its character tables read on demand.
+def _load_font(name: str, path: str, index: int = 0) -> TTFont:
+    """reportlab's ``TTFont(name, path, subfontIndex=index)``, with the face's file mapped and its character tables
+    read on demand.
 
     reportlab reads a whole TrueType file into memory and turns its cmap, hmtx and loca tables into dictionaries
     and lists of every glyph, one number at a time: for the two Noto Sans TC faces (20,950 glyphs, 7 MB each)
@@ -134,7 +135,7 @@ def _load_font(name: str, path: str) -> TTFont:
     # What TTFont.__init__ sets (reportlab 4 and 5), with the face from _face_class instead of TTFontFace.
     font = TTFont.__new__(TTFont)
     font.fontName = name
-    font.face = _face_class()(path)
+    font.face = _face_class()(path, subfontIndex=index)
     font.encoding = TTEncoding()
     font.state = WeakKeyDictionary()
     font._asciiReadable = rl_config.ttfAsciiReadable

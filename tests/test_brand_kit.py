@@ -1,0 +1,108 @@
+"""The brand kit end to end: a layout with its own fonts (DejaVu Serif headings, DejaVu Sans body text, AR PL UMing HK
+for Chinese) builds the example brief in English and Traditional Chinese; the PDF embeds those fonts (pdffonts), the
+deck names them, and LibreOffice, drawing the deck with the same fonts, draws nothing outside its box."""
+
+from __future__ import annotations
+
+import subprocess
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from hkbrief.build import build
+from hkbrief.layoutspec import load_layout
+from hkbrief.model import Language
+
+from conftest import CONTENT, brand_kit_folder, require_tool
+import fitcheck
+
+
+@dataclass(frozen=True)
+class BrandBuild:
+    layout: Path
+    pptx: dict[Language, Path]
+    pdf: dict[Language, Path]
+
+
+@pytest.fixture(scope="module")
+def brand(tmp_path_factory) -> BrandBuild:
+    folder = tmp_path_factory.mktemp("brand")
+    layout = brand_kit_folder(folder / "kit")
+    pptx, pdf = {}, {}
+    for language in (Language.EN, Language.ZH_HANT):
+        result = build(CONTENT, str(layout), folder / "out", language=language)
+        pptx[language] = next(p for p in result.written if p.suffix == ".pptx")
+        pdf[language] = next(p for p in result.written if p.suffix == ".pdf")
+    return BrandBuild(layout, pptx, pdf)
+
+
+def pdffonts(path: Path) -> list[tuple[str, str, str]]:
+    """(font name without the subset tag, type, embedded) for each font poppler finds in the PDF."""
+    tool = require_tool("pdffonts")
+    out = subprocess.run([tool, str(path)], capture_output=True, text=True, check=True).stdout.splitlines()
+    rows = []
+    for line in out[2:]:
+        fields = line.split()
+        name = fields[0].split("+", 1)[-1]
+        embedded = fields[-5]
+        rows.append((name, fields[1], embedded))
+    return rows
+
+
+@pytest.mark.parametrize("language", [Language.EN, Language.ZH_HANT], ids=str)
+def test_the_one_pager_embeds_the_layouts_own_fonts(brand, language):
+    rows = pdffonts(brand.pdf[language])
+    names = {name for name, _, _ in rows}
+    assert all(kind == "TrueType" and embedded == "yes" for _, kind, embedded in rows), rows
+    assert {"DejaVuSerif-Bold", "DejaVuSans"} <= names, names
+    assert not any(name.startswith(("Liberation", "Carlito", "Caladea", "NotoSansTC")) for name in names), names
+    if language is Language.ZH_HANT:
+        assert any(name.startswith("UMingHK") for name in names), names
+
+
+def test_the_chinese_one_pager_is_drawn_in_face_1_of_the_collection(brand):
+    """Face 1 of uming.ttc is AR PL UMing HK; the PDF must carry that face, not the collection's first (CN)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(brand.pdf[Language.ZH_HANT])
+    base_fonts = set()
+    for font in reader.pages[0]["/Resources"]["/Font"].values():
+        base_fonts.add(str(font.get_object()["/BaseFont"]).split("+")[-1])
+    assert any(name.startswith("UMingHK") for name in base_fonts), base_fonts
+    assert not any(name.startswith("UMingCN") for name in base_fonts), base_fonts
+    text = reader.pages[0].extract_text()
+    assert "香港" in text
+
+
+@pytest.mark.parametrize("language", [Language.EN, Language.ZH_HANT], ids=str)
+def test_the_deck_names_the_layouts_fonts(brand, language):
+    latin, east_asian = fitcheck.deck_font_families(brand.pptx[language])
+    assert {"DejaVu Serif", "DejaVu Sans"} <= latin, latin
+    assert east_asian == {"AR PL UMing HK"}, east_asian
+
+
+@pytest.fixture(scope="module")
+def drawn_by_libreoffice(brand, tmp_path_factory) -> dict[Language, Path]:
+    soffice = require_tool("soffice")
+    stage = tmp_path_factory.mktemp("brand-decks")
+    decks = []
+    for language, deck in brand.pptx.items():
+        target = stage / f"brand-{language}.pptx"
+        target.write_bytes(deck.read_bytes())
+        fitcheck.assert_fonts_available(target)
+        decks.append(target)
+    pdfs = fitcheck.convert_with_libreoffice(soffice, decks, tmp_path_factory.mktemp("brand-lo"))
+    return dict(zip(brand.pptx, pdfs))
+
+
+@pytest.mark.parametrize("language", [Language.EN, Language.ZH_HANT], ids=str)
+def test_libreoffice_draws_the_brand_deck_inside_its_boxes(brand, drawn_by_libreoffice, language):
+    fitcheck.assert_deck_fits(brand.pptx[language], drawn_by_libreoffice[language])
+
+
+@pytest.mark.parametrize("language", [Language.EN, Language.ZH_HANT], ids=str)
+def test_the_brand_one_pager_is_one_page_inside_its_margins(brand, language):
+    layout = load_layout(str(brand.layout))
+    m = layout.onepager.margins
+    fitcheck.assert_onepager_fits(brand.pdf[language], (m.top, m.right, m.bottom, m.left))
