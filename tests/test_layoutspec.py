@@ -18,6 +18,7 @@ from hkbrief.layoutspec import (
     builtin_layout_names,
     contrast_ratio,
     load_layout,
+    relative_luminance,
 )
 
 from conftest import CONTENT
@@ -135,7 +136,8 @@ size = 22
     assert mine.deck.roles[Role.BODY].min_size == base.deck.roles[Role.BODY].min_size
     assert mine.deck.roles[Role.BODY].family == base.deck.roles[Role.BODY].family
     assert replace(mine.deck, roles={}) == replace(base.deck, roles={})
-    assert replace(mine.onepager, roles={}) == replace(base.onepager, roles={})
+    assert replace(mine.onepager, roles={}, colors={}) == replace(base.onepager, roles={}, colors={})
+    assert mine.onepager.colors == mine.theme.colors  # no print palette of its own: the deck's colours
     # the accent really is used: a role drawn in accent in the default now uses the new colour
     assert any(r.color == "#1F3A5F" for r in mine.deck.roles.values())
     assert old_accent not in {r.color for r in mine.deck.roles.values()} | {r.on for r in mine.deck.roles.values()}
@@ -350,3 +352,84 @@ def test_office_fonts_with_bundled_clones_need_no_font_file(tmp_path):
     typefaces = {element.get("typeface") for slide in deck.slides for element in slide._element.iter()
                  if element.tag.endswith("}latin")}
     assert "Times New Roman" in typefaces and typefaces & {"Arial", "Helvetica"}
+
+
+# the print palette -------------------------------------------------------------------------------------------
+
+DARK_DECK = """extends = "default"
+[theme.colors]
+background = "#10202B"
+text = "#F4F6F8"
+muted = "#B8C4CC"
+accent = "#5FC3D2"
+on_accent = "#10202B"
+surface = "#1C3342"
+rule = "#35505F"
+highlight = "#5FC3D2"
+"""
+
+WHITE_PAPER = """
+[onepager.theme.colors]   # a dark deck, a white paper brief
+background = "#FFFFFF"
+text = "#17202A"
+muted = "#4A5563"
+accent = "#0B5C6B"
+on_accent = "#FFFFFF"
+surface = "#EEF3F5"
+rule = "#C9D4DA"
+"""
+
+
+def test_the_print_palette_overrides_the_deck_colours_for_the_one_pager_only(tmp_path):
+    layout = load_layout(str(write(tmp_path / "dark.toml", DARK_DECK + WHITE_PAPER)))
+    assert layout.theme.colors["background"] == "#10202B"
+    assert layout.onepager.colors["background"] == "#FFFFFF"
+    assert layout.onepager.colors["highlight"] == "#5FC3D2"  # not overridden: the deck's
+    assert layout.deck.roles[Role.BODY].color == "#F4F6F8" and layout.deck.roles[Role.BODY].on == "#10202B"
+    assert layout.onepager.roles[Role.BODY].color == "#17202A" and layout.onepager.roles[Role.BODY].on == "#FFFFFF"
+    assert layout.onepager.roles[Role.TITLE].on == "#0B5C6B"
+    assert layout.printed().theme.colors == layout.onepager.colors
+
+
+def test_a_dark_deck_prints_a_white_one_pager(tmp_path):
+    import pdfplumber
+
+    from hkbrief.build import build
+
+    path = write(tmp_path / "dark.toml", DARK_DECK + WHITE_PAPER)
+    result = build(CONTENT, str(path), tmp_path / "out")
+    pdf = next(p for p in result.written if p.suffix == ".pdf")
+    with pdfplumber.open(pdf) as document:
+        page = document.pages[0]
+        full = [r for r in page.rects if r["width"] >= page.width - 1 and r["height"] >= page.height - 1]
+        assert full and tuple(full[0]["non_stroking_color"]) == (1, 1, 1), full[:1]
+        body = [c for c in page.chars if c["text"].isalpha() and c["size"] < 10]
+        assert body and all(tuple(round(v, 3) for v in c["non_stroking_color"]) != (0.957, 0.965, 0.973)
+                            for c in body)
+    from pptx import Presentation
+
+    deck = Presentation(next(p for p in result.written if p.suffix == ".pptx"))
+    fills = {slide.background.fill.fore_color.rgb for slide in deck.slides if slide.background.fill.type == 1}
+    assert str(next(iter(fills))) == "10202B", fills
+
+
+def test_a_print_palette_is_contrast_checked_and_names_its_own_colour(tmp_path):
+    path = write(tmp_path / "grey.toml", 'extends = "default"\n[onepager.theme.colors]\ntext = "#BBBBBB"\n')
+    error = refusal(path)
+    messages = [str(p) for p in error.problems]
+    assert any("onepager.roles.body.color: contrast" in m and "change onepager.theme.colors.text" in m
+               for m in messages), messages
+    assert not any(".deck." in m or ": deck.roles" in m for m in messages), messages
+
+
+def test_a_print_palette_colour_must_be_hex(tmp_path):
+    path = write(tmp_path / "bad.toml", 'extends = "default"\n[onepager.theme.colors]\naccent = "teal"\n')
+    assert only_problem(path).endswith("onepager.theme.colors.accent: expected #RRGGBB")
+
+
+def test_the_print_layout_prints_its_bands_in_grey_not_solid_black():
+    layout = load_layout("print")
+    assert layout.theme.colors["accent"] == "#000000"  # the deck keeps its black
+    for name in ("accent", "rule"):
+        grey = layout.onepager.colors[name]
+        assert grey != "#000000" and 0.1 < relative_luminance(grey) < 0.6, (name, grey)

@@ -132,7 +132,7 @@ def build(
         if OutputFormat.PDF in formats:
             from hkbrief.render.pdf import render_page
 
-            page = arrange_page(edition, spec, typesetter, paper, strict)
+            page = arrange_page(edition, spec.printed(), typesetter, paper, strict)
             omitted = page.omitted
             warnings += page.messages
             rendered.append((out_dir / f"{stem}.pdf", render_page(page)))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+import dataclasses
 import hashlib
 import os
 from dataclasses import dataclass, field
@@ -174,6 +175,7 @@ class OnePagerSpec:
     max_stats: int
     max_quotes: int
     roles: dict[Role, RoleStyle]
+    colors: dict[str, str]  # the print palette: theme.colors with [onepager.theme.colors] over them
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +188,10 @@ class Layout:
     path: str
     fonts: dict[str, textfit.FileFamily] = field(default_factory=dict)  # the layout's own, by declared name
     notes: tuple[str, ...] = ()  # what a user should know but that does not stop the build (a missing bold face)
+
+    def printed(self) -> Layout:
+        """The layout as the one-pager is arranged with it: the theme's colours are the print palette."""
+        return dataclasses.replace(self, theme=dataclasses.replace(self.theme, colors=self.onepager.colors))
 
 
 # The names a layout may give without a font file are textfit's: what it has metrics for decides what fits.
@@ -493,24 +499,29 @@ class _LayoutReader:
 
     def theme(self, raw: Any) -> Theme | None:
         table = self.table(raw, "theme", ("colors", "east_asian_family"), ("colors",))
-        colors_raw = self.table(table.get("colors", {}), "theme.colors",
-                                tuple(table.get("colors", {}).keys()) if isinstance(table.get("colors"), dict)
-                                else (), REQUIRED_COLORS)
-        colors: dict[str, str] = {}
-        for key, value in colors_raw.items():
-            if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", key):
-                self.fail(f"theme.colors[{shown(key)}]", "colour names use lowercase letters, digits and _")
-            elif isinstance(value, str) and _HEX.match(value):
-                colors[key] = value.upper()
-            else:
-                self.fail(f"theme.colors.{key}", "expected #RRGGBB")
+        colors, colors_raw = self.palette(table.get("colors", {}), "theme.colors", REQUIRED_COLORS)
         east_asian = self.family(table.get("east_asian_family", EAST_ASIAN_FAMILIES[0]), "theme.east_asian_family",
                                  textfit.FontSlot.EAST_ASIAN)
         if len(colors) != len(colors_raw) or any(k not in colors for k in REQUIRED_COLORS) or east_asian is None:
             return None
         return Theme(colors, east_asian)
 
-    def roles(self, raw: Any, path: str, theme: Theme) -> dict[Role, RoleStyle]:
+    def palette(self, raw: Any, path: str, required: tuple[str, ...] = ()) -> tuple[dict[str, str], dict[str, Any]]:
+        """A table of named ``#RRGGBB`` colours: the valid ones, and the table as written (to tell if all were)."""
+        colors_raw = self.table(raw, path, tuple(raw.keys()) if isinstance(raw, dict) else (), required)
+        colors: dict[str, str] = {}
+        for key, value in colors_raw.items():
+            if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", key):
+                self.fail(f"{path}[{shown(key)}]", "colour names use lowercase letters, digits and _")
+            elif isinstance(value, str) and _HEX.match(value):
+                colors[key] = value.upper()
+            else:
+                self.fail(f"{path}.{key}", "expected #RRGGBB")
+        return colors, colors_raw
+
+    def roles(self, raw: Any, path: str, theme: Theme, own_colors: tuple[str, ...] = ()) -> dict[Role, RoleStyle]:
+        """The roles of one output; a contrast problem names the colour to change: ``theme.colors.x``, or
+        ``onepager.theme.colors.x`` for a colour of the print palette (``own_colors``)."""
         keys = ("family", "size", "min_size", "weight", "style", "line_spacing", "color", "on", "uppercase")
         table = self.table(raw, path, tuple(str(r) for r in Role), tuple(str(r) for r in Role))
         roles: dict[Role, RoleStyle] = {}
@@ -538,7 +549,8 @@ class _LayoutReader:
             ratio = contrast_ratio(color, on)
             needed = 3.0 if min_size >= 18 else 4.5
             if ratio < needed:
-                names = [f"theme.colors.{n}" for n in (spec.get("color", "text"), spec.get("on", "background"))
+                names = [f"{'onepager.' if n in own_colors else ''}theme.colors.{n}"
+                         for n in (spec.get("color", "text"), spec.get("on", "background"))
                          if isinstance(n, str) and n in theme.colors]
                 source = f"; change {' or '.join(names)}" if names else ""
                 self.fail(f"{at}.color", f"contrast {ratio:.2f}:1 of {color} on {on} is below {needed:g}:1"
@@ -588,8 +600,12 @@ class _LayoutReader:
                         fit, roles, bool(footer))
 
     def onepager(self, raw: Any, theme: Theme) -> OnePagerSpec | None:
-        keys = ("paper", "margins_mm", "columns", "gutter", "blocks", "max_stats", "max_quotes", "roles")
+        keys = ("paper", "margins_mm", "columns", "gutter", "blocks", "max_stats", "max_quotes", "roles", "theme")
         table = self.table(raw, "onepager", keys, ("blocks", "roles"))
+        # The print palette: the deck's colours with the one-pager's own over them (a dark deck, a white page)
+        own = self.table(table.get("theme", {}), "onepager.theme", ("colors",))
+        print_colors, _ = self.palette(own.get("colors", {}), "onepager.theme.colors")
+        theme = dataclasses.replace(theme, colors=theme.colors | print_colors)
         paper = self.choice(table.get("paper", "a4"), "onepager.paper", Paper)
         margins = self.margins(table.get("margins_mm", 14), "onepager.margins_mm", 72 / 25.4, 60)
         if margins is not None and min(margins.top, margins.right, margins.bottom, margins.left) < 10 * 72 / 25.4:
@@ -609,8 +625,8 @@ class _LayoutReader:
                     blocks.append(block)
         max_stats = self.number(table.get("max_stats", 4), "onepager.max_stats", 0, 8)
         max_quotes = self.number(table.get("max_quotes", 2), "onepager.max_quotes", 0, 4)
-        roles = self.roles(table.get("roles", {}), "onepager.roles", theme)
+        roles = self.roles(table.get("roles", {}), "onepager.roles", theme, tuple(print_colors))
         if None in (paper, margins, columns, gutter, max_stats, max_quotes) or len(roles) != len(Role):
             return None
         return OnePagerSpec(paper, margins, int(columns), gutter, tuple(blocks), int(max_stats), int(max_quotes),
-                            roles)
+                            roles, theme.colors)
