@@ -295,3 +295,14 @@ def test_a_copied_font_file_works_like_a_linked_one(tmp_path):
 
     result = build(CONTENT, str(layout), tmp_path / "out", language=None)
     assert len(result.written) == 2
+
+
+def test_the_build_says_once_which_styles_fall_back_to_the_regular_face(tmp_path):
+    layout = brand_kit_folder(tmp_path / "kit")
+    result = CliRunner().invoke(main, ["build", str(CONTENT), "--layout", str(layout), "--out", str(tmp_path / "o")])
+    assert result.exit_code == 0, result.output
+    notes = [line for line in result.output.splitlines() if "face; " in line]
+    assert notes == [f'{layout}: fonts."AR PL UMing HK": no bold face; bold text is set in the regular face (add'
+                     ' bold = "..." for a true one)',
+                     f'{layout}: fonts."AR PL UMing HK": no italic face; italic text is set in the regular face'
+                     ' (add italic = "..." for a true one)'], result.output

@@ -388,7 +388,6 @@ def test_the_print_palette_overrides_the_deck_colours_for_the_one_pager_only(tmp
     assert layout.deck.roles[Role.BODY].color == "#F4F6F8" and layout.deck.roles[Role.BODY].on == "#10202B"
     assert layout.onepager.roles[Role.BODY].color == "#17202A" and layout.onepager.roles[Role.BODY].on == "#FFFFFF"
     assert layout.onepager.roles[Role.TITLE].on == "#0B5C6B"
-    assert layout.printed().theme.colors == layout.onepager.colors
 
 
 def test_a_dark_deck_prints_a_white_one_pager(tmp_path):

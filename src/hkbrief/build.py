@@ -132,13 +132,14 @@ def build(
         if OutputFormat.PDF in formats:
             from hkbrief.render.pdf import render_page
 
-            page = arrange_page(edition, spec.printed(), typesetter, paper, strict)
+            page = arrange_page(edition, spec, typesetter, paper, strict)
             omitted = page.omitted
             warnings += page.messages
             rendered.append((out_dir / f"{stem}.pdf", render_page(page)))
     warnings = typography.quotation_notices(brief, str(content)) + warnings
     _write_all(rendered, out_dir)
-    return BuildResult(tuple(path for path, _ in rendered), slides, omitted, spec.notes + warnings,
+    warnings = tuple(dict.fromkeys(warnings))  # the layout's notes travel with both plans: say them once
+    return BuildResult(tuple(path for path, _ in rendered), slides, omitted, warnings,
                        fallback_summary(brief, languages, str(content)))
 
 

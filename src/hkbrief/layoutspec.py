@@ -189,10 +189,6 @@ class Layout:
     fonts: dict[str, textfit.FileFamily] = field(default_factory=dict)  # the layout's own, by declared name
     notes: tuple[str, ...] = ()  # what a user should know but that does not stop the build (a missing bold face)
 
-    def printed(self) -> Layout:
-        """The layout as the one-pager is arranged with it: the theme's colours are the print palette."""
-        return dataclasses.replace(self, theme=dataclasses.replace(self.theme, colors=self.onepager.colors))
-
 
 # The names a layout may give without a font file are textfit's: what it has metrics for decides what fits.
 OFFICE_FAMILIES = tuple(textfit.known_family_names(textfit.FontSlot.LATIN))

@@ -934,4 +934,4 @@ def arrange_deck(edition: Edition, layout: Layout, typesetter: Typesetter,
     for kind in layout.deck.sequence:
         made, shown = SLIDE_MAKERS[kind](deck, len(slides) + 1, shown)
         slides += made
-    return DeckPlan(deck.grid.size, tuple(slides), document_properties(edition))
+    return DeckPlan(deck.grid.size, tuple(slides), document_properties(edition), messages=layout.notes)

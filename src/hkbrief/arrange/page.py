@@ -94,7 +94,7 @@ class PageContext:
         size = A4 if (paper or spec.paper) is Paper.A4 else LETTER
         m = spec.margins
         content = Box(m.left, m.top, size.w - m.left - m.right, size.h - m.top - m.bottom)
-        return cls(edition, spec, layout.theme.colors, typesetter, size, content)
+        return cls(edition, spec, spec.colors, typesetter, size, content)  # the print palette
 
     def role(self, role: Role) -> RoleStyle:
         """The one-pager's style for a text role."""
@@ -452,7 +452,7 @@ def arrange_page(edition: Edition, layout: Layout, typesetter: Typesetter, paper
         gaps = max(1, sum(1 for b in page.spec.blocks if b is not Block.SOURCES))
         extra = min((page.content.h - height) / gaps, page.lh(Role.BODY, scale) * MAX_SPREAD_LINES)
         frames, _ = attempt(page, content, scale, extra)
-        messages = cap_messages(edition.brief, page.spec)
+        messages = list(layout.notes) + cap_messages(edition.brief, page.spec)
         messages += [f"one-pager: left out {item} to keep it to one page" for item in omitted]
         return PagePlan(page.size, tuple(frames), document_properties(edition), page.colors["background"],
                         omitted, tuple(messages))
