@@ -81,7 +81,8 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
             inside = [p for p in path.glob("*.json") if not p.name.endswith(SCHEMA_SUFFIX)]
             inside += [p for p in path.glob("*/content.json")]
             if not inside:
-                raise OutputError("holds no content files (*.json, or */content.json)", str(path))
+                raise OutputError("is a folder with no content files in it (*.json, or */content.json); give a content"
+                                  " file or a folder of them", str(path))
             found.extend(sorted(inside))
         else:
             found.append(path)
