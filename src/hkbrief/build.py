@@ -251,6 +251,7 @@ def build(
     exactly ``out_file``.
     """
     content = Path(content)
+    formats = tuple(OutputFormat(f) for f in formats)  # callers may pass the plain names ("pptx")
     out_dir = Path(out_dir) if out_file is None else out_file.parent
     _check_out_dir(out_dir)
     if name is not None:
