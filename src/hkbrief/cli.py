@@ -303,6 +303,127 @@ def _build_many(paths: list[Path], options, jobs: int, console) -> None:
         raise click.exceptions.Exit(1)
 
 
+def edition_options(function):
+    """--lang, --paper, --strict and --allow-outside-images, as build has them."""
+    for option in reversed([
+        click.option("--lang", "language", default=None, metavar="EDITION", help=LANG_HELP),
+        click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default=None,
+                     help="Paper size of the one-pager (default: the layout's)."),
+        click.option("--strict", is_flag=True, help="Fail instead of leaving items out of the one-pager."),
+        click.option("--allow-outside-images", is_flag=True, help="Allow images outside the content file's folder."),
+    ]):
+        function = option(function)
+    return function
+
+
+@main.command()
+@click.argument("content", default="content.json", type=click.Path(dir_okay=True, path_type=Path))
+@layout_option
+@click.option("--out", "-o", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path),
+              help="The pictures go into OUT/preview/.")
+@edition_options
+@click.option("--engine", type=click.Choice(["plan", "libreoffice"], case_sensitive=False), default="plan",
+              show_default=True, help="plan: draw the plan (fast, no office suite); libreoffice: render the .pptx"
+              " with LibreOffice, as a viewer would, for checking.")
+@verbosity_options
+def preview(content: Path, layout: str, out_dir: Path, language: str | None, paper: str | None, strict: bool,
+            allow_outside_images: bool, engine: str, quiet: bool, verbose: bool) -> None:
+    """PNGs of every slide and of the one-pager, and a contact sheet, from CONTENT (default content.json)."""
+    from hkbrief.console import stage_times
+    from hkbrief.layoutspec import Paper
+    from hkbrief.preview import Engine, preview as run_preview
+
+    console = _console(quiet, verbose)
+    result = run_preview(content, layout, out_dir, _edition(language), Paper(paper) if paper else None, strict,
+                         allow_outside_images, Engine(engine.lower()))
+    for warning in result.warnings:
+        console.warning(warning)
+    for item in result.omitted:
+        console.warning(f"one-pager: left out {item} to keep it to one page")
+    console.result(f"wrote {result.contact_sheet} ({len(result.slides)} slides and the one-pager, "
+                   f"{result.seconds:.2f} s)")
+    console.detail(f"slides: {result.slides[0].parent / 'slide-NN.png'}, one-pager: {result.one_pager}"
+                   if result.slides else f"one-pager: {result.one_pager}")
+    console.detail(stage_times(result.stages))
+
+
+@main.command()
+@click.argument("content", default="content.json", type=click.Path(dir_okay=True, path_type=Path))
+@layout_option
+@click.option("--out", "-o", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path),
+              help="Folder to write into (the served preview goes into OUT/preview/).")
+@click.option("--format", "formats", default="pptx,pdf", show_default=True, metavar="FORMATS",
+              help=f"Which outputs to rebuild, comma-separated, any case: {FORMAT_NAMES}.")
+@click.option("--name", "name", default=None, metavar="STEM", help="Call the outputs STEM.pptx, STEM.pdf ...")
+@edition_options
+@click.option("--serve", is_flag=True, help="Also show the preview in a browser, on 127.0.0.1 only.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8017, show_default=True,
+              help="Port for --serve (0: any free port).")
+@verbosity_options
+def watch(content: Path, layout: str, out_dir: Path, formats: str, name: str | None, language: str | None,
+          paper: str | None, strict: bool, allow_outside_images: bool, serve: bool, port: int, quiet: bool,
+          verbose: bool) -> None:
+    """Rebuild CONTENT (default content.json) whenever it, its layout, an image, a font or a template changes.
+
+    One line per build, with its time; errors are shown and watching goes on. Stop with Ctrl-C.
+    """
+    import threading
+
+    from hkbrief.build import build as run_build, check_stem
+    from hkbrief.console import stage_times
+    from hkbrief.layoutspec import Paper
+    from hkbrief.watch import Watcher, WatchState, report_line
+
+    console = _console(quiet, verbose)
+    chosen = parse_formats(formats)
+    if name is not None:
+        check_stem(name)
+    lang = _edition(language)
+    size = Paper(paper) if paper else None
+    state = WatchState()
+
+    def rebuild() -> tuple[str, tuple[str, ...]]:
+        result = run_build(content, layout, out_dir, chosen, lang, size, strict, allow_outside_images, name=name)
+        details = [stage_times(result.stages)]
+        if serve:
+            from hkbrief.preview import preview as run_preview
+
+            shown = run_preview(content, layout, out_dir, lang, size, strict, allow_outside_images)
+            details.append(f"preview {shown.seconds * 1000:.0f} ms")
+        slides = f"{result.slides} slides, " if result.slides else ""
+        return f"{slides}{len(result.written)} files", tuple(details)
+
+    def on_report(report) -> None:
+        state.publish(report)
+        if report.ok:
+            console.result(report_line(report))
+        else:
+            console.error(report_line(report))
+
+    watcher = Watcher(content, layout, rebuild, on_report)
+    server = None
+    if serve:
+        from hkbrief.serve import start_server
+
+        try:
+            server, url = start_server(state, out_dir / "preview", f"hkbrief: {content}", port)
+        except OSError as exc:
+            raise click.UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}; choose another --port"
+                                   " (0 picks a free one)") from None
+        console.info(f"serving the preview at {url} (this machine only)")
+    console.info(f"watching {content} and its layout, images and fonts; Ctrl-C stops")
+    stop = threading.Event()
+    try:
+        watcher.run(stop)
+    except KeyboardInterrupt:
+        console.info("stopped watching")
+    finally:
+        stop.set()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+
+
 @main.group()
 def template() -> None:
     """Look at a PowerPoint template (.pptx or .potx) before building on it."""
