@@ -178,10 +178,11 @@ def test_serve_a_browser_sees_the_page_reload_an_error_and_its_fix(tmp_path, bri
         edit(brief, lambda d: (d["stats"][0].__setitem__("value", "HK$10 billion"),
                                d["sections"].pop()))
         watching.wait_for(r"built in")
-        wait.until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-build") == "3")
-        assert not driver.find_elements(By.ID, "problems")
-        assert len(driver.find_elements(By.CSS_SELECTOR, "#slides img")) == 16  # one section fewer
-        assert "build 3" in driver.find_element(By.ID, "status").text
+        # a slow machine may catch the file half-written and build it once more; wait for the good build's page
+        wait.until(lambda d: not d.find_elements(By.ID, "problems")
+                   and len(d.find_elements(By.CSS_SELECTOR, "#slides img")) == 16)  # one section fewer
+        assert int(driver.find_element(By.TAG_NAME, "body").get_attribute("data-build")) >= 3
+        assert re.match(r"build \d+: 16 slides", driver.find_element(By.ID, "status").text)
     finally:
         if driver is not None:
             driver.quit()
