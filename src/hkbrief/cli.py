@@ -338,8 +338,6 @@ def preview(content: Path, layout: str, out_dir: Path, language: str | None, pap
                          allow_outside_images, Engine(engine.lower()))
     for warning in result.warnings:
         console.warning(warning)
-    for item in result.omitted:
-        console.warning(f"one-pager: left out {item} to keep it to one page")
     console.result(f"wrote {result.contact_sheet} ({len(result.slides)} slides and the one-pager, "
                    f"{result.seconds:.2f} s)")
     console.detail(f"slides: {result.slides[0].parent / 'slide-NN.png'}, one-pager: {result.one_pager}"
