@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import io
 import zipfile
@@ -24,7 +25,9 @@ from hkbrief.plan import (
     Face,
     Frame,
     FrameRole,
+    Kind,
     Line,
+    Name,
     Paragraph,
     PlaceholderSlot,
     SlidePlan,
@@ -189,3 +192,15 @@ def test_builtin_layouts_carry_their_look_in_the_master_and_theme(layout_name, t
     body = read.layout_for(SlideKind.SECTIONS).bodies[0]
     assert body.look.color == layout.deck.roles["body"].color
     assert body.look.latin == layout.deck.roles["body"].family
+
+
+def test_nothing_of_the_stock_package_is_left_on_a_template(tmp_path):
+    template = fixtures.branded(tmp_path / "brand.pptx")
+    plan = plan_on(template)
+    plan = DeckPlan(plan.size, tuple(dataclasses.replace(s, notes="Speaker notes") for s in plan.slides),
+                    plan.properties, plan.base)
+    deck = tmp_path / "deck.pptx"
+    deck.write_bytes(render_deck(plan))
+    with zipfile.ZipFile(deck) as package:
+        themes = [package.read(n) for n in package.namelist() if n.startswith("ppt/theme/")]
+    assert themes and all(b"Harbour Brand" in theme and b'name="Office Theme"' not in theme for theme in themes)

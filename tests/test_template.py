@@ -104,7 +104,7 @@ def test_brand_template_renamed_layouts_map_by_what_they_hold(brand):
     assert (template.theme.major_latin, template.theme.minor_latin) == fixtures.BRAND_FONTS
     assert template.theme.colors["accent1"] == "#" + fixtures.BRAND_COLORS["accent1"]
     names = {kind: template.layout_for(kind).name for kind in SlideKind}
-    assert names[SlideKind.TITLE] == "Cover" and names[SlideKind.CLOSING] == "Cover"
+    assert names[SlideKind.TITLE] == "Cover" and names[SlideKind.CLOSING] == "Headline + Text"
     assert names[SlideKind.SECTIONS] == "Headline + Text"
     assert names[SlideKind.STATS] == "Headline" and names[SlideKind.QUOTES] == "Headline"
     cover = template.layout_for(SlideKind.TITLE)
@@ -159,7 +159,7 @@ def test_inspect_lists_layouts_placeholders_theme_and_mapping(brand):
     out = result.output
     assert "960 x 540 pt (16:9)" in out
     assert "theme Harbour Brand: heading font Cambria, body font Arial" in out
-    assert 'layout 1 "Cover"' in out and "slide kinds: title, closing" in out
+    assert 'layout 1 "Cover"' in out and "slide kinds: title\n" in out
     assert "ctrTitle" in out and "Cambria 44 pt" in out
     assert 'sections -> "Headline + Text"' in out
     assert "accent1 #D9531E" in out
@@ -273,3 +273,48 @@ def test_errors_are_template_errors(tmp_path):
     with pytest.raises(TemplateError) as raised:
         read_template(path)
     assert raised.value.where == str(path)
+
+
+# -- the layout file's template key and the starter layout ------------------------------------------------------
+
+
+def test_write_layout_writes_a_layout_that_loads_with_the_template_and_mapping(brand, tmp_path):
+    from hkbrief.layoutspec import load_layout
+
+    target = tmp_path / "brand.toml"
+    result = CliRunner().invoke(main, ["template", "inspect", str(brand), "--write-layout", str(target)])
+    assert result.exit_code == 0, result.output
+    layout = load_layout(str(target))
+    assert layout.template is not None
+    assert Path(layout.template.file).resolve() == brand.resolve()
+    assert layout.template.layouts[SlideKind.TITLE] == "Cover"
+    assert layout.template.layouts[SlideKind.SECTIONS] == "Headline + Text"
+    again = CliRunner().invoke(main, ["template", "inspect", str(brand), "--write-layout", str(target)])
+    assert again.exit_code == 1 and "already exists" in again.output
+
+
+def test_template_path_is_relative_to_the_layout_file_that_names_it(tmp_path, brand):
+    from hkbrief.layoutspec import load_layout
+
+    (tmp_path / "kit").mkdir()
+    (tmp_path / "kit" / "local.toml").write_text('extends = "default"\ntemplate = "brand.potx"\n', encoding="utf-8")
+    child = tmp_path / "child.toml"
+    child.write_text('extends = "kit/local.toml"\n[template.layouts]\nsection = "Headline + Text"\n',
+                     encoding="utf-8")
+    layout = load_layout(str(child))
+    assert layout.template.file == str(tmp_path / "kit" / "brand.potx")
+    assert layout.template.layouts == {SlideKind.SECTIONS: "Headline + Text"}
+
+
+def test_template_key_errors_name_the_key(tmp_path):
+    from hkbrief.errors import LayoutError
+    from hkbrief.layoutspec import load_layout
+
+    path = tmp_path / "bad.toml"
+    path.write_text('extends = "default"\n[template]\nfile = "x.potx"\nfonts = { "Segoe UI" = "Comic Sans" }\n'
+                    '[template.layouts]\nsectoins = "Content"\n', encoding="utf-8")
+    with pytest.raises(LayoutError) as raised:
+        load_layout(str(path))
+    messages = [str(p) for p in raised.value.problems]
+    assert any("template.layouts.sectoins: unknown key" in m and "sections" in m for m in messages), messages
+    assert any('template.fonts["Segoe UI"]' in m and "no bundled metric font" in m for m in messages), messages

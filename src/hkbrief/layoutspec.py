@@ -179,6 +179,19 @@ class OnePagerSpec:
 
 
 @dataclass(frozen=True, slots=True)
+class TemplateChoice:
+    """``template = "brand.potx"`` (or ``[template] file = ...``) in a layout file: the PowerPoint template the deck
+    is built on, its path resolved against the layout file that names it, and any slide kinds the layout maps onto
+    layouts by name (``[template.layouts] sections = "Content"``)."""
+
+    file: str
+    where: str  # "layouts/brand.toml: template", for messages about the template file
+    layouts: dict[SlideKind, str] = field(default_factory=dict)
+    fonts: dict[str, str] = field(default_factory=dict)  # a template font -> the measurable family used instead
+    colors: dict[str, str] = field(default_factory=dict)  # layout colour name -> "#RRGGBB", over the template's
+
+
+@dataclass(frozen=True, slots=True)
 class Layout:
     name: str
     description: str
@@ -188,6 +201,7 @@ class Layout:
     path: str
     fonts: dict[str, textfit.FileFamily] = field(default_factory=dict)  # the layout's own, by declared name
     notes: tuple[str, ...] = ()  # what a user should know but that does not stop the build (a missing bold face)
+    template: TemplateChoice | None = None
 
 
 # The names a layout may give without a font file are textfit's: what it has metrics for decides what fits.
@@ -290,6 +304,7 @@ def _load_raw(name_or_path: str, relative_to: Path | None, chain: tuple[str, ...
     key = str(path.resolve())
     raw = _read_toml(path, where)
     _locate_font_files(raw, path.parent)
+    _anchor_template(raw, path.parent, where)
     parent = raw.pop("extends", None)
     if parent is None:
         return raw, where
@@ -305,6 +320,23 @@ def _load_raw(name_or_path: str, relative_to: Path | None, chain: tuple[str, ...
     base, _ = _load_raw(parent, path.parent, chain + (key,))
     base.pop("description", None)
     return _merge(base, raw), where
+
+
+_TEMPLATE_KEY_ALIASES = {"section": "sections", "stat": "stats", "quote": "quotes", "source": "sources"}
+
+
+def _anchor_template(raw: dict[str, Any], folder: Path, where: str) -> None:
+    """Resolve ``template`` against the folder of the layout file that names it (before ``extends`` merges it
+    into a child elsewhere), and keep that file's name for messages; ``template = "x.potx"`` becomes the table
+    form ``{ file = ..., where = ... }``."""
+    value = raw.get("template")
+    if isinstance(value, str):
+        value = {"file": value}
+        raw["template"] = value
+    if isinstance(value, dict) and isinstance(value.get("file"), str):
+        file = Path(value["file"]).expanduser()
+        value["file"] = str(file if file.is_absolute() else folder / file)
+        value["_where"] = f"{where}: template"
 
 
 def load_layout(name_or_path: str = "default") -> Layout:
@@ -390,7 +422,8 @@ class _LayoutReader:
         return Margins(*(v * scale for v in values))  # type: ignore[operator]
 
     def layout(self, raw: dict[str, Any], name: str) -> Layout:
-        self.table(raw, "", ("description", "fonts", "theme", "deck", "onepager"), ("theme", "deck", "onepager"))
+        self.table(raw, "", ("description", "fonts", "theme", "deck", "onepager", "template"),
+                   ("theme", "deck", "onepager"))
         description = raw.get("description", "")
         if not isinstance(description, str):
             self.fail("description", "expected a string")
@@ -398,10 +431,11 @@ class _LayoutReader:
         theme = self.theme(raw.get("theme", {}))
         deck = self.deck(raw.get("deck", {}), theme) if theme else None
         onepager = self.onepager(raw.get("onepager", {}), theme) if theme else None
+        template = self.template(raw["template"]) if "template" in raw else None
         if self.problems or theme is None or deck is None or onepager is None:
             raise LayoutError(self.problems or [Problem(self.where, "invalid layout")])
         notes = self.fallback_notes(theme, deck, onepager)
-        return Layout(name, str(description), theme, deck, onepager, self.where, self.fonts, notes)
+        return Layout(name, str(description), theme, deck, onepager, self.where, self.fonts, notes, template)
 
     def font_files(self, raw: Any) -> dict[str, textfit.FileFamily]:
         """``[fonts."Family"]`` tables: each face a path or ``{ file, index }``, read and checked now."""
@@ -492,6 +526,45 @@ class _LayoutReader:
                                  f"{style.value.replace('-', ' ')} text is set in the {used.value.replace('-', ' ')} "
                                  f"face (add {style.value.replace('-', '_')} = \"...\" for a true one)")
         return tuple(notes)
+
+    def template(self, raw: Any) -> TemplateChoice | None:
+        if not isinstance(raw, dict):
+            self.fail("template", "expected the path of a .pptx or .potx file, or a table with file and layouts")
+            return None
+        where = raw.pop("_where", f"{self.where}: template")
+        table = self.table(raw, "template", ("file", "layouts", "fonts", "colors"), ("file",))
+        if not isinstance(table.get("file"), str) or not table.get("file"):
+            self.fail("template.file", "expected the path of a .pptx or .potx file")
+            return None
+        kinds = tuple(str(kind) for kind in SlideKind)
+        names = self.table(table.get("layouts", {}), "template.layouts", kinds + tuple(_TEMPLATE_KEY_ALIASES))
+        chosen: dict[SlideKind, str] = {}
+        for key, value in names.items():
+            kind = _TEMPLATE_KEY_ALIASES.get(key, key)
+            if kind not in kinds:
+                continue
+            if not isinstance(value, str) or not value.strip():
+                self.fail(f"template.layouts.{key}", "expected the name of one of the template's layouts")
+                continue
+            chosen[SlideKind(kind)] = value
+        fonts: dict[str, str] = {}
+        fonts_raw = table.get("fonts", {})
+        for key, value in (fonts_raw.items() if isinstance(fonts_raw, dict) else ()):
+            if not isinstance(value, str) or not _measurable(value, textfit.FontSlot.LATIN):
+                self.fail(f"template.fonts[{shown(key)}]", f"{shown(str(value))} has no bundled metric font"
+                          f"{did_you_mean(str(value), OFFICE_FAMILIES)}")
+            else:
+                fonts[key] = value
+        if not isinstance(fonts_raw, dict):
+            self.fail("template.fonts", "expected a table: template font = family to use instead")
+        colors: dict[str, str] = {}
+        colors_raw = table.get("colors", {})
+        for key, value in (colors_raw.items() if isinstance(colors_raw, dict) else ()):
+            if isinstance(value, str) and _HEX.match(value):
+                colors[key] = value.upper()
+            else:
+                self.fail(f"template.colors.{key}", "expected #RRGGBB")
+        return TemplateChoice(str(table["file"]), where, chosen, fonts, colors)
 
     def theme(self, raw: Any) -> Theme | None:
         table = self.table(raw, "theme", ("colors", "east_asian_family"), ("colors",))

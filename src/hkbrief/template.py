@@ -217,6 +217,7 @@ class Template:
     theme: ThemeInfo  # the first master's
     sample_slides: int
     kinds: dict[SlideKind, int] = field(default_factory=dict)  # slide kind -> index into layouts
+    where: str = ""  # how messages name the template: the path as the user gave it
 
     @property
     def is_template(self) -> bool:
@@ -793,7 +794,8 @@ def _read(package: _Package, where: str, path: str) -> Template:
     if not layouts:
         raise package.fail("has no slide layouts; save it from PowerPoint or LibreOffice with its layouts")
     assert first_theme is not None
-    template = Template(path, content_type, slide_size, tuple(masters), tuple(layouts), first_theme, sample_slides)
+    template = Template(path, content_type, slide_size, tuple(masters), tuple(layouts), first_theme, sample_slides,
+                        where=where)
     template.kinds.update(map_kinds(template.layouts, slide_size))
     return template
 
@@ -855,7 +857,7 @@ def _tx1_fill():
 
 _NAME_HINTS: dict[SlideKind, tuple[str, ...]] = {
     SlideKind.TITLE: ("title slide", "title", "cover", "opening"),
-    SlideKind.CLOSING: ("closing", "end", "title slide", "thank"),
+    SlideKind.CLOSING: ("title and content", "title, content", "closing", "summary", "content"),
     SlideKind.AGENDA: ("agenda", "contents", "title and content", "title, content"),
     SlideKind.SECTIONS: ("title and content", "title, content", "content", "text", "bullets"),
     SlideKind.SOURCES: ("title and content", "title, content", "content", "text"),
@@ -878,7 +880,7 @@ def _shape_score(kind: SlideKind, layout: LayoutInfo, slide_area: float) -> floa
     others = [ph for ph in layout.placeholders
               if not ph.type.is_title and not ph.type.is_footer_area and ph not in bodies and ph is not subtitle]
     match kind:
-        case SlideKind.TITLE | SlideKind.CLOSING:
+        case SlideKind.TITLE:
             if title is None:
                 return -1
             score = 10.0
@@ -891,7 +893,7 @@ def _shape_score(kind: SlideKind, layout: LayoutInfo, slide_area: float) -> floa
             if layout.layout_type == "title":
                 score += 10
             return score - 5 * len(others) - 4 * max(len(bodies) - (0 if subtitle else 1), 0)
-        case SlideKind.SECTIONS | SlideKind.AGENDA | SlideKind.SOURCES:
+        case SlideKind.SECTIONS | SlideKind.AGENDA | SlideKind.SOURCES | SlideKind.CLOSING:
             if title is None or not bodies:
                 return -1
             score = 20.0 + (8 if len(bodies) == 1 else 0) + (5 if title.type is PlaceholderType.TITLE else 0)
@@ -922,12 +924,26 @@ def _name_score(kind: SlideKind, name: str) -> float:
     return 0.0
 
 
+def _fallback(kind: SlideKind, layouts: tuple[LayoutInfo, ...]) -> int:
+    """A layout for a kind no layout suits: one with a title placeholder and the fewest others; in a template
+    without titles, the largest text placeholder for text kinds and the emptiest layout for the others."""
+    titled = [i for i, layout in enumerate(layouts) if layout.title is not None]
+    if titled:
+        return min(titled, key=lambda i: len(layouts[i].placeholders))
+    takes_text = kind in (SlideKind.SECTIONS, SlideKind.AGENDA, SlideKind.SOURCES, SlideKind.CLOSING)
+    with_text = [i for i, layout in enumerate(layouts) if any(not ph.look.vertical for ph in layout.bodies)]
+    if takes_text and with_text:
+        return max(with_text, key=lambda i: max(_area(ph.box) for ph in layouts[i].bodies if not ph.look.vertical))
+    return min(range(len(layouts)), key=lambda i: sum(1 for ph in layouts[i].placeholders
+                                                     if not ph.type.is_footer_area))
+
+
 def map_kinds(layouts: tuple[LayoutInfo, ...], slide: Size, preferred: dict[SlideKind, str] | None = None
               ) -> dict[SlideKind, int]:
     """Each slide kind's layout: the one whose placeholders suit it best, names a hint only.
 
-    A title slide takes a centred title with a subtitle; sections, the agenda and sources take a title with one
-    body or object placeholder; stats and quotes, which draw their own content, take a title-only layout, else a
+    A title slide takes a centred title with a subtitle; sections, the agenda, sources and the closing takeaways
+    take a title with one body or object placeholder; stats and quotes, which draw their own content, take a title-only layout, else a
     blank one. A kind no layout suits takes the layout with a title placeholder and the fewest others, and failing
     that the first layout (the title is then drawn as a text box: see ``Template.has_title_placeholders``).
     ``preferred`` (kind -> layout name, from a layout file) wins where that name exists.
@@ -947,8 +963,7 @@ def map_kinds(layouts: tuple[LayoutInfo, ...], slide: Size, preferred: dict[Slid
             if score > best_score:
                 best, best_score = index, score
         if best is None:
-            titled = [i for i, layout in enumerate(layouts) if layout.title is not None]
-            best = min(titled, key=lambda i: len(layouts[i].placeholders)) if titled else 0
+            best = _fallback(kind, layouts)
         chosen[kind] = best
     return chosen
 
@@ -1018,3 +1033,30 @@ def _quoted(name: str) -> str:
     from hkbrief.errors import shown
 
     return shown(name, 60)
+
+
+def starter_layout(template: Template, layout_file: Path) -> str:
+    """A layout file that builds on ``template`` as it is: the default layout, the template, and the mapping."""
+    import os
+
+    relative = os.path.relpath(Path(template.path).resolve(), layout_file.resolve().parent)
+    lines = [
+        f"# A layout for {Path(template.path).name}, written by `hkbrief template inspect --write-layout`.",
+        "# The deck takes the template's slide size, masters, layouts, theme colours and fonts; the keys below",
+        "# choose which template layout each slide kind uses (see `hkbrief template inspect`).",
+        f'description = {_toml_string(f"The default layout on {Path(template.path).name}")}',
+        'extends = "default"',
+        "",
+        "[template]",
+        f"file = {_toml_string(Path(relative).as_posix())}  # relative to this file",
+        "",
+        "[template.layouts]",
+    ]
+    lines += [f"{kind} = {_toml_string(template.layout_for(kind).name)}" for kind in _KIND_ORDER]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_string(value: str) -> str:
+    import json
+
+    return json.dumps(value, ensure_ascii=False)  # a JSON string is a valid TOML basic string

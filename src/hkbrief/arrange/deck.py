@@ -13,6 +13,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
 from hkbrief.arrange.common import Edition, document_properties, format_date
+from hkbrief.arrange.templated import placeholder_role
 from hkbrief.arrange.text import Para, SetText, Typesetter, aligned
 from hkbrief.errors import FitError
 from hkbrief.geometry import SLIDE_4_3, SLIDE_16_9, Box, Insets, Size
@@ -30,9 +31,22 @@ from hkbrief.layoutspec import (
     StatArrangement,
 )
 from hkbrief.model import FeatureKind, Language, Quote, Section, Source, Stat
-from hkbrief.plan import Align, DeckPlan, Frame, FrameRole, Kind, Name, SlidePlan, TextField, VAlign
+from hkbrief.plan import (
+    Align,
+    DeckBase,
+    DeckPlan,
+    Frame,
+    FrameRole,
+    Kind,
+    Name,
+    PlaceholderSlot,
+    SlidePlan,
+    TextField,
+    VAlign,
+)
 
 if TYPE_CHECKING:
+    from hkbrief.arrange.templated import TemplateDeck, TemplateSlide
     from hkbrief.images import PreparedImage
 
 MAX_SLIDES = 2000  # a briefing deck; also bounds the time any content under the size cap can take
@@ -170,17 +184,31 @@ class DeckContext:
     ts: Typesetter
     grid: Grid
     images: dict[str, PreparedImage]
+    template: TemplateDeck | None = None
 
     @classmethod
     def of(cls, edition: Edition, layout: Layout, typesetter: Typesetter,
-           images: dict[str, PreparedImage] | None = None) -> DeckContext:
-        """The context for one edition in one layout: the slide size and grid come from ``layout.deck``."""
+           images: dict[str, PreparedImage] | None = None, template: TemplateDeck | None = None) -> DeckContext:
+        """The context for one edition in one layout: the slide size and grid come from ``layout.deck``, or, on
+        a template, from the template's slide size and its content layout's title and body placeholders."""
         spec = layout.deck
+        if template is not None:
+            content = template.slide(SlideKind.SECTIONS)
+            area = content.body.box if content.body is not None else content.content
+            top = content.title.box.y if content.title is not None else area.y
+            grid = Grid(template.size, Box(area.x, top, area.w, area.bottom - top), spec.columns, spec.gutter)
+            return cls(edition, layout, typesetter, grid, images or {}, template)
         size = SLIDE_16_9 if spec.size is SlideSize.WIDE else SLIDE_4_3
         m = spec.margins
         grid = Grid(size, Box(m.left, m.top, size.w - m.left - m.right, size.h - m.top - m.bottom),
                     spec.columns, spec.gutter)
         return cls(edition, layout, typesetter, grid, images or {})
+
+    def on_template(self, kind: Kind) -> TemplateSlide | None:
+        """The template layout a slide of ``kind`` is made on (None without a template)."""
+        if self.template is None:
+            return None
+        return self.template.slide(_SLIDE_KINDS[kind])
 
     @property
     def spec(self) -> DeckSpec:
@@ -215,7 +243,9 @@ class DeckContext:
 
     @property
     def title_box(self) -> Box:
-        """Two lines of the title role under the kicker."""
+        """Two lines of the title role under the kicker (on a template: the content layout's title placeholder)."""
+        if self.template is not None:
+            return _template_title_box(self, self.template.slide(SlideKind.SECTIONS))
         top = self.kicker_box.bottom + TITLE_GAP
         x, w = self.grid.span(0, self.grid.columns)
         return Box(x, top, w, self.line(Role.TITLE, TITLE_LINES) + TITLE_PAD)
@@ -229,7 +259,11 @@ class DeckContext:
 
     @property
     def body_box(self) -> Box:
-        """Everything between the title and the footer (or the content area's bottom, without a footer)."""
+        """Everything between the title and the footer (or the content area's bottom, without a footer); on a
+        template, the content layout's body placeholder, or the area under its title."""
+        if self.template is not None:
+            content = self.template.slide(SlideKind.SECTIONS)
+            return content.body.box if content.body is not None else content.content
         c = self.grid.content
         top = self.title_box.bottom + BODY_GAP
         bottom = (self.footer_box.y - BODY_GAP) if self.spec.footer else c.bottom
@@ -248,6 +282,10 @@ class DeckContext:
         ``field`` names the content field a title that does not fit came from; without it the slide is named.
         """
         where = f"slide {number} ({_spelled(name)})"
+        on = self.on_template(name.kind)
+        if on is not None:
+            return [_template_title(self, on, name, title, title_lang, number, cont, field or f"{where}: title",
+                                    context=f"slide {number}, title" if field else "")]
         frames = []
         if kicker:
             frames.append(self.ts.frame(name.of("kicker"), [Para(kicker, self.role(Role.HEADING), self.e.language)],
@@ -268,6 +306,9 @@ class DeckContext:
         """The hairline, the short title (and handling) and the live slide number; nothing if the layout says so."""
         if not self.spec.footer:
             return []
+        on = self.on_template(name.kind)
+        if on is not None:
+            return _template_footer(self, on, name, number)
         box = self.footer_box
         role = self.role(Role.FOOTER)
         frames = [Frame(name.of("footer-rule"), FrameRole.SHAPE, Box(box.x, box.y - FOOTER_RULE_GAP, box.w, HAIRLINE),
@@ -295,7 +336,104 @@ class DeckContext:
         if number > MAX_SLIDES:
             raise FitError(f"the deck would have more than {MAX_SLIDES:,} slides; shorten the content or split it"
                            " into several briefs", f"{self.e.source}: sections")
+        on = self.on_template(name.kind)
+        if on is not None:
+            return SlidePlan(name, tuple(_into_body(on, frames)), None, notes, layout=on.layout.part)
         return SlidePlan(name, tuple(frames), self.colors["background"], notes)
+
+
+# -- on a template ------------------------------------------------------------------------------------------------
+
+_SLIDE_KINDS = {Kind.TITLE: SlideKind.TITLE, Kind.AGENDA: SlideKind.AGENDA, Kind.SECTION: SlideKind.SECTIONS,
+                Kind.STATS: SlideKind.STATS, Kind.STAT: SlideKind.STATS, Kind.QUOTE: SlideKind.QUOTES,
+                Kind.SOURCES: SlideKind.SOURCES, Kind.CLOSING: SlideKind.CLOSING}
+_ALIGNS = {"l": Align.LEFT, "ctr": Align.CENTER, "r": Align.RIGHT, "just": Align.LEFT}
+_ANCHORS = {"t": VAlign.TOP, "ctr": VAlign.MIDDLE, "b": VAlign.BOTTOM}
+_BODY_PARTS = ("body", "takeaways")  # the frames a layout's body placeholder takes: a section's bullets, takeaways
+
+
+def _template_title_box(deck: DeckContext, on: TemplateSlide) -> Box:
+    """The layout's title placeholder, or, for a layout without one, two title lines above its content."""
+    if on.title is not None:
+        return on.title.box
+    content = deck.template.slide(SlideKind.SECTIONS) if deck.template is not None else on
+    body = content.body.box if content.body is not None else content.content
+    height = deck.line(Role.TITLE, TITLE_LINES) + TITLE_PAD
+    return Box(body.x, max(body.y - height - BODY_GAP, 0.0), body.w, height)
+
+
+def _template_title(deck: DeckContext, on: TemplateSlide, name: Name, title: str, title_lang: Language,
+                    number: int, cont: bool, where: str, context: str) -> Frame:
+    """The slide title set in the layout's title placeholder, with the placeholder's insets and alignment, and
+    filling it (so the template's own title style applies); drawn as a text box where the layout has none."""
+    if cont:
+        joiner = "" if deck.e.language is Language.ZH_HANT else " "
+        title = f"{title}{joiner}{label(Label.CONTINUED, deck.e.language)}"
+    placeholder = on.title
+    box = _template_title_box(deck, on)
+    look = placeholder.look if placeholder is not None else None
+    align = _ALIGNS.get(look.align, Align.LEFT) if look is not None else Align.LEFT
+    role = deck.role(Role.TITLE)
+    if placeholder is not None and deck.template is not None:
+        role = placeholder_role(role, placeholder, on.background, deck.template)
+    frame = deck.ts.frame(
+        name.of("title"), [Para(title, role, title_lang, balance=True, align=align)], box,
+        insets=look.insets if look is not None else Insets(),
+        valign=_ANCHORS.get(look.anchor, VAlign.BOTTOM) if look is not None else VAlign.BOTTOM,
+        policy=deck.spec.fit[FitTarget.TITLE], role=FrameRole.TITLE if placeholder is not None else FrameRole.TEXT,
+        where=where, context=context)
+    if placeholder is None:
+        return frame
+    return replace(frame, placeholder=PlaceholderSlot(str(placeholder.type)))
+
+
+def _template_footer(deck: DeckContext, on: TemplateSlide, name: Name, number: int) -> list[Frame]:
+    """The short title and the live slide number in the layout's own footer and slide-number placeholders."""
+    frames = []
+    if on.footer is not None:
+        role = _footer_role(deck, on, on.footer)
+        text = deck.e.short_title
+        handling = deck.e.t(deck.e.brief.meta.handling)
+        if handling:
+            text = f"{text}{SEPARATOR}{handling}"
+        look = on.footer.look
+        frame = deck.ts.frame(name.of("footer"), [Para(text, role, deck.e.lang(deck.e.brief.meta.title),
+                                                       align=_ALIGNS.get(look.align, Align.LEFT))],
+                              on.footer.box, insets=look.insets, valign=_ANCHORS.get(look.anchor, VAlign.MIDDLE),
+                              where=deck.e.meta_at('short_title'), context=f"slide {number}, footer")
+        frames.append(replace(frame, placeholder=PlaceholderSlot(str(on.footer.type), on.footer.idx)))
+    if on.number is not None:
+        role = _footer_role(deck, on, on.number)
+        look = on.number.look
+        frame = deck.ts.frame(name.of("number"), [Para(str(number), role, Language.EN,
+                                                       align=_ALIGNS.get(look.align, Align.RIGHT),
+                                                       field=TextField.SLIDE_NUMBER)],
+                              on.number.box, insets=look.insets, valign=_ANCHORS.get(look.anchor, VAlign.MIDDLE),
+                              where=f"slide {number}: slide number")
+        frames.append(replace(frame, placeholder=PlaceholderSlot(str(on.number.type), on.number.idx)))
+    return frames
+
+
+def _footer_role(deck: DeckContext, on: TemplateSlide, placeholder) -> RoleStyle:
+    """The footer role as the template's footer placeholder sets it, readable on that slide's background (a dark
+    cover's footer is light)."""
+    assert deck.template is not None
+    return placeholder_role(deck.role(Role.FOOTER), placeholder, on.background, deck.template)
+
+
+def _into_body(on: TemplateSlide, frames: list[Frame]) -> list[Frame]:
+    """The slide's main text (a section's bullets, the takeaways) goes into the layout's body placeholder."""
+    if on.body is None:
+        return frames
+    slot = PlaceholderSlot(str(on.body.type), on.body.idx)
+    placed = False
+    out = []
+    for frame in frames:
+        if not placed and frame.role is FrameRole.TEXT and frame.name.part in _BODY_PARTS:
+            frame = replace(frame, placeholder=slot)
+            placed = True
+        out.append(frame)
+    return out
 
 
 def _spelled(name: Name) -> str:
@@ -327,6 +465,9 @@ def title_slide(deck: DeckContext, number: int, shown: Shown) -> Slides:
     e, meta = deck.e, deck.e.brief.meta
     c = deck.grid.content
     name = Name(Kind.TITLE)
+    on = deck.on_template(Kind.TITLE)
+    if on is not None:
+        return [_template_cover(deck, on, name, number)], shown
     frames = [Frame(name.of("band"), FrameRole.SHAPE, Box(0, 0, deck.grid.size.w, TITLE_BAND),
                     fill=deck.colors["accent"])]
     top = c.y + TITLE_SLIDE_TOP
@@ -356,6 +497,41 @@ def title_slide(deck: DeckContext, number: int, shown: Shown) -> Slides:
                                     where=e.meta_at('subtitle'), context="title slide"))
     frames.append(_dateline(deck, name))
     return [deck.slide(name, number, frames, e.t(meta.subtitle))], shown
+
+
+def _template_cover(deck: DeckContext, on: TemplateSlide, name: Name, number: int) -> SlidePlan:
+    """The cover on the template's title layout: the title in its title placeholder, the subtitle, handling and
+    date line in its subtitle placeholder (or under the title where the layout has none)."""
+    e, meta = deck.e, deck.e.brief.meta
+    title = _template_title(deck, on, name, e.t(meta.title), e.lang(meta.title), number, False,
+                            e.meta_at("title"), "title slide")
+    subtitle_role = deck.role(Role.SUBTITLE)
+    placeholder = on.subtitle
+    if placeholder is not None and deck.template is not None:
+        subtitle_role = placeholder_role(subtitle_role, placeholder, on.background, deck.template)
+    small = replace(subtitle_role, size=min(deck.role(Role.ATTRIBUTION).size, subtitle_role.size),
+                    min_size=min(deck.role(Role.ATTRIBUTION).min_size, subtitle_role.min_size))
+    look = placeholder.look if placeholder is not None else None
+    align = _ALIGNS.get(look.align, Align.LEFT) if look is not None else Align.LEFT
+    paras = []
+    if meta.subtitle:
+        paras.append(Para(e.t(meta.subtitle), subtitle_role, e.lang(meta.subtitle), align=align))
+    paras.append(Para(f"{format_date(meta.date, e.language)}{SEPARATOR}{e.t(meta.organisation)}", small,
+                      e.lang(meta.organisation), align=align, space_before_em=SUBTITLE_GAP / small.size))
+    handling = e.t(meta.handling)
+    if handling:
+        paras.append(Para(handling, small, e.lang(meta.handling), align=align))
+    if placeholder is not None:
+        box = placeholder.box
+    else:
+        top = title.box.bottom + SUBTITLE_GAP
+        box = Box(title.box.x, top, title.box.w, max(on.content.bottom - top, deck.line(Role.SUBTITLE, 3)))
+    under = deck.ts.frame(name.of("subtitle"), paras, box, insets=look.insets if look is not None else Insets(),
+                          valign=_ANCHORS.get(look.anchor, VAlign.TOP) if look is not None else VAlign.TOP,
+                          policy=FitPolicy.SHRINK, where=e.meta_at("subtitle"), context="title slide")
+    if placeholder is not None:
+        under = replace(under, placeholder=PlaceholderSlot(str(placeholder.type), placeholder.idx))
+    return deck.slide(name, number, [title, under, *deck.footer(name, number)], e.t(meta.subtitle))
 
 
 def _dateline(deck: DeckContext, name: Name) -> Frame:
@@ -926,12 +1102,14 @@ SLIDE_MAKERS: dict[SlideKind, SlideMaker] = {
 
 
 def arrange_deck(edition: Edition, layout: Layout, typesetter: Typesetter,
-                 images: dict[str, PreparedImage] | None = None) -> DeckPlan:
+                 images: dict[str, PreparedImage] | None = None, template: TemplateDeck | None = None) -> DeckPlan:
     """The deck: the layout's slide sequence, each kind made by its function in :data:`SLIDE_MAKERS`."""
-    deck = DeckContext.of(edition, layout, typesetter, images)
+    deck = DeckContext.of(edition, layout, typesetter, images, template)
     slides: list[SlidePlan] = []
     shown = Shown()
     for kind in layout.deck.sequence:
         made, shown = SLIDE_MAKERS[kind](deck, len(slides) + 1, shown)
         slides += made
-    return DeckPlan(deck.grid.size, tuple(slides), document_properties(edition), messages=layout.notes)
+    base = DeckBase(template.template.path) if template is not None else DeckBase()
+    return DeckPlan(deck.grid.size, tuple(slides), document_properties(edition), messages=layout.notes,
+                    base=base)

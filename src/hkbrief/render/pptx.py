@@ -27,7 +27,7 @@ from hkbrief.plan import (
     SlidePlan,
     VAlign,
 )
-from hkbrief.render.pptx_base import layout_parts, open_base, style_base
+from hkbrief.render.pptx_base import adopt_notes_theme, has_notes_master, layout_parts, open_base, style_base
 from hkbrief.render.names import spell
 
 __all__ = ["EMU_PER_POINT", "emu", "office_language", "render_deck"]
@@ -79,7 +79,9 @@ def render_deck(plan: DeckPlan) -> bytes:
     _set_slide_size(presentation, plan.size)
     style_base(presentation, plan.base)
     _drop_template_leftovers(presentation)
+    had_notes_master = has_notes_master(presentation)
     _write_slides(presentation, plan)
+    adopt_notes_theme(presentation, plan.base, had_notes_master)
     _write_properties(presentation, plan)
     return _package_bytes(presentation)
 

@@ -14,7 +14,7 @@ import zipfile
 
 from hkbrief.plan import Align, DeckBase, MasterLook, TextStyle, VAlign
 
-__all__ = ["layout_parts", "open_base", "style_base"]
+__all__ = ["adopt_notes_theme", "has_notes_master", "layout_parts", "open_base", "style_base"]
 
 _A = "http://schemas.openxmlformats.org/drawingml/2006/main"
 _P = "http://schemas.openxmlformats.org/presentationml/2006/main"
@@ -48,6 +48,32 @@ def style_base(presentation, base: DeckBase) -> None:
     if base.template_file is None and base.master is not None:
         _style_theme(presentation, base.master)
         _style_master(presentation, base.master)
+
+
+def adopt_notes_theme(presentation, base: DeckBase, had_notes_master: bool) -> None:
+    """A template without a notes master gets python-pptx's stock one when slides have notes: give it the
+    template's theme instead of the stock Office theme, so nothing of the stock package is left."""
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    if base.template_file is None or had_notes_master:
+        return
+    part = presentation.part
+    if not any(rel.reltype == RT.NOTES_MASTER for rel in part.rels.values()):
+        return
+    notes_theme = part.notes_master_part.part_related_by(RT.THEME)
+    blob = presentation.slide_master.part.part_related_by(RT.THEME).blob
+    if hasattr(notes_theme, "_element"):  # python-pptx made it from its stock XML: an XmlPart, no blob setter
+        from pptx.oxml import parse_xml
+
+        notes_theme._element = parse_xml(blob)
+    else:
+        notes_theme.blob = blob
+
+
+def has_notes_master(presentation) -> bool:
+    from pptx.opc.constants import RELATIONSHIP_TYPE as RT
+
+    return any(rel.reltype == RT.NOTES_MASTER for rel in presentation.part.rels.values())
 
 
 def layout_parts(presentation) -> dict[str, object]:
