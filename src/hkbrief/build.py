@@ -14,22 +14,43 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 import unicodedata
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
+from typing import TYPE_CHECKING, assert_never
 
 from hkbrief import typography
 from hkbrief.content import load_brief
-from hkbrief.errors import ContentError, HkbriefError, OutputError
-from hkbrief.layoutspec import Paper, load_layout
+from hkbrief.errors import ContentError, HkbriefError, OutputError, shown
+from hkbrief.layoutspec import Layout, Paper, load_layout
 from hkbrief.model import Brief, Language
 from hkbrief.translation import fallback_summary, require_translations
+
+if TYPE_CHECKING:
+    from hkbrief.plan import DeckPlan, PagePlan
 
 
 class OutputFormat(StrEnum):
     PPTX = "pptx"
     PDF = "pdf"
+    SLIDES_PDF = "slides-pdf"
+
+    @property
+    def suffix(self) -> str:
+        """What follows the stem in the file name: the slides as PDF must not take the one-pager's name."""
+        match self:
+            case OutputFormat.PPTX:
+                return ".pptx"
+            case OutputFormat.PDF:
+                return ".pdf"
+            case OutputFormat.SLIDES_PDF:
+                return "-slides.pdf"
+
+
+DEFAULT_LAYOUT = "default"
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,6 +63,39 @@ class BuildResult:
     omitted: tuple[str, ...] = ()
     warnings: tuple[str, ...] = field(default=())
     fallbacks: str | None = None  # the one line saying how many fields fell back to another language
+    stages: tuple[tuple[str, float], ...] = ()  # (stage, seconds) in the order they ran, for --verbose
+    formats: tuple[OutputFormat, ...] = ()  # the format of each written file, in the same order
+
+    def format_of(self, path: Path) -> OutputFormat | None:
+        return dict(zip(self.written, self.formats)).get(path)
+
+
+class Stopwatch:
+    """Times the stages of a build (load, arrange, render ...) for ``--verbose``."""
+
+    def __init__(self) -> None:
+        self.stages: list[tuple[str, float]] = []
+
+    @contextlib.contextmanager
+    def stage(self, name: str) -> Iterator[None]:
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            self.stages.append((name, time.perf_counter() - started))
+
+
+@dataclass(frozen=True, slots=True)
+class Arranged:
+    """The plans of one brief, with what the outputs will be called; images live as long as the ``arranged`` block."""
+
+    brief: Brief
+    layout: Layout
+    stem: str
+    deck: DeckPlan | None
+    page: PagePlan | None
+    warnings: tuple[str, ...]
+    fallbacks: str | None = None
 
 
 HASH_SLUG_PREFIX = "brief-"
@@ -64,25 +118,136 @@ def slug(title: str) -> str:
     return HASH_SLUG_PREFIX + digest[:HASH_SLUG_DIGITS]
 
 
-def output_stem(brief: Brief, languages: Language | tuple[Language, ...], name: str | None = None) -> str:
+def output_stem(brief: Brief, languages: Language | tuple[Language, ...], name: str | None = None,
+                layout_name: str = DEFAULT_LAYOUT) -> str:
     """The outputs' file name without its suffix.
 
     ``name`` (from the command line) wins, then ``meta.slug``, then a slug of the English title (or of the title
     in the brief's language when there is no English one). The edition in the brief's own language takes the
     stem as it is; another single-language edition adds its language (``-zh-hant``), the bilingual edition
-    ``-bilingual``.
+    ``-bilingual``. A layout other than the default adds its name (``-print``), so two layouts of one brief
+    built into one folder never overwrite each other.
     """
     if isinstance(languages, Language):
         languages = (languages,)
     stem = name or brief.meta.slug or slug(brief.meta.title.resolve(Language.EN, brief.meta.language))
     if len(languages) > 1:
-        return f"{stem}-bilingual"
-    return stem if languages[0] is brief.meta.language else f"{stem}-{str(languages[0]).lower()}"
+        stem = f"{stem}-bilingual"
+    elif languages[0] is not brief.meta.language:
+        stem = f"{stem}-{str(languages[0]).lower()}"
+    if layout_name != DEFAULT_LAYOUT:
+        stem = f"{stem}-{slug(layout_name)}"
+    return stem
+
+
+STEM_PATTERN = re.compile(r"^[^/\\\x00-\x1f:*?\"<>|]{1,120}$")
+
+
+def check_stem(name: str) -> str:
+    """A ``--name`` usable as a file name on every system: no folders, no characters Windows refuses."""
+    if not STEM_PATTERN.match(name) or name.strip(" .") != name or name in (".", ".."):
+        raise OutputError("is not a usable file name: give a name without a folder, without / \\ : * ? \" < > |"
+                          " and not starting or ending with a dot or a space", f"--name {shown(name)}")
+    lowered = name.lower()
+    for suffix in (".pptx", ".pdf"):
+        if lowered.endswith(suffix):
+            raise OutputError(f"give the name without {suffix}: hkbrief adds the extension for each format",
+                              f"--name {shown(name)}")
+    return name
+
+
+@contextlib.contextmanager
+def arranged(
+    content: Path,
+    layout: str,
+    formats: Collection[OutputFormat],
+    language: Language | tuple[Language, ...] | None = None,
+    paper: Paper | None = None,
+    strict: bool = False,
+    allow_outside_images: bool = False,
+    stopwatch: Stopwatch | None = None,
+    require_translated: bool = False,
+    name: str | None = None,
+    template: Path | str | None = None,
+) -> Iterator[Arranged]:
+    """Load and arrange a brief into the plans ``formats`` need, without writing anything.
+
+    Section images are prepared into a scratch folder that lasts as long as the ``with`` block, so the plans'
+    image frames can be drawn inside it (by ``build``, ``preview`` or ``watch``). With a PowerPoint template
+    (``template``, or the layout's ``template`` key) the deck is arranged on its layouts, in its palette and fonts;
+    the one-pager keeps the layout's own.
+    """
+    from hkbrief.arrange import Edition, FontBook, Typesetter, arrange_deck, arrange_page
+    from hkbrief.arrange.coverage import check_coverage
+    from hkbrief.arrange.master import with_master_look
+    from hkbrief.images import prepare_images
+
+    clock = stopwatch or Stopwatch()
+    with clock.stage("load"):
+        brief = load_brief(content)
+        languages = _languages(language, brief)
+        if require_translated:
+            require_translations(brief, languages, str(content))
+        spec = load_layout(layout)
+        on_template = _read_template(spec, template)
+        deck_spec = spec
+        if on_template is not None:
+            from hkbrief.arrange.templated import adapt_layout
+
+            deck_spec = adapt_layout(spec, on_template, on_template.choice)
+    if len(languages) > 1:
+        raise ContentError("the bilingual edition is not built yet; build en and zh-Hant separately", "--lang")
+    with clock.stage("check"):
+        edition = Edition(brief, languages[0], str(content))
+        typesetter = Typesetter(FontBook(spec.theme.east_asian_family))
+        check_coverage(edition, typesetter, spec, str(content))
+        if deck_spec is not spec:
+            check_coverage(edition, typesetter, deck_spec, str(content))
+    deck = page = None
+    warnings: tuple[str, ...] = ()
+    with tempfile.TemporaryDirectory(prefix="hkbrief-") as scratch:
+        with clock.stage("images"):
+            images = prepare_images(brief, content, Path(scratch), allow_outside_images)
+        if OutputFormat.PPTX in formats or OutputFormat.SLIDES_PDF in formats:
+            with clock.stage("arrange deck"):
+                deck = arrange_deck(edition, deck_spec, typesetter, images, on_template)
+                if on_template is None:
+                    deck = with_master_look(deck, spec)
+            warnings += deck.messages
+        if OutputFormat.PDF in formats:
+            with clock.stage("arrange one-pager"):
+                page = arrange_page(edition, spec, typesetter, paper, strict)
+            warnings += page.messages
+        warnings = typography.quotation_notices(brief, str(content)) + warnings
+        if on_template is not None:
+            warnings = on_template.messages + warnings
+        warnings = tuple(dict.fromkeys(warnings))  # the layout's notes travel with both plans: say them once
+        yield Arranged(brief, spec, output_stem(brief, languages, name, spec.name), deck, page, warnings,
+                       fallback_summary(brief, languages, str(content)))
+
+
+def render_output(plans: Arranged, output: OutputFormat) -> bytes:
+    """The bytes of one output from its plan."""
+    match output:
+        case OutputFormat.PPTX:
+            from hkbrief.render.pptx import render_deck
+
+            return render_deck(plans.deck)
+        case OutputFormat.PDF:
+            from hkbrief.render.pdf import render_page
+
+            return render_page(plans.page)
+        case OutputFormat.SLIDES_PDF:
+            from hkbrief.render.slides_pdf import render_slides
+
+            return render_slides(plans.deck)
+        case _:
+            assert_never(output)
 
 
 def build(
     content: Path | str = "content.json",
-    layout: str = "default",
+    layout: str = DEFAULT_LAYOUT,
     out_dir: Path | str = "dist",
     formats: tuple[OutputFormat, ...] = (OutputFormat.PPTX, OutputFormat.PDF),
     language: Language | tuple[Language, ...] | None = None,
@@ -90,67 +255,42 @@ def build(
     strict: bool = False,
     allow_outside_images: bool = False,
     require_translated: bool = False,
+    name: str | None = None,
+    out_file: Path | None = None,
     template: Path | str | None = None,
 ) -> BuildResult:
-    """Build the deck and/or one-pager; raises :class:`HkbriefError` (and writes nothing) on any problem.
+    """Build the requested outputs; raises :class:`HkbriefError` (and writes nothing) on any problem.
 
     ``language`` is one language or the languages of the edition (``BILINGUAL``); ``require_translated`` makes
-    any field that would fall back to another language an error instead of a one-line note.
+    any field that would fall back to another language an error instead of a one-line note. Files are called
+    ``<stem><suffix>`` in ``out_dir`` (see :func:`output_stem`, which ``name`` feeds); or, for a single format,
+    exactly ``out_file``. ``template`` builds the deck on a PowerPoint template (over the layout's own).
     """
-    from hkbrief.arrange import Edition, FontBook, Typesetter, arrange_deck, arrange_page
-    from hkbrief.arrange.coverage import check_coverage
-    from hkbrief.images import prepare_images
-
     content = Path(content)
-    out_dir = Path(out_dir)
+    formats = tuple(OutputFormat(f) for f in formats)  # callers may pass the plain names ("pptx")
+    out_dir = Path(out_dir) if out_file is None else out_file.parent
     _check_out_dir(out_dir)
-    brief = load_brief(content)
-    languages = _languages(language, brief)
-    if require_translated:
-        require_translations(brief, languages, str(content))
-    spec = load_layout(layout)
-    on_template = _read_template(spec, template)
-    if on_template is not None:
-        from hkbrief.arrange.templated import adapt_layout
-
-        spec = adapt_layout(spec, on_template, on_template.choice)
-    if len(languages) > 1:
-        raise ContentError("the bilingual edition is not built yet; build en and zh-Hant separately", "--lang")
-    edition = Edition(brief, languages[0], str(content))
-    typesetter = Typesetter(FontBook(spec.theme.east_asian_family))
-    check_coverage(edition, typesetter, spec, str(content))
-    stem = output_stem(brief, languages)
+    if name is not None:
+        check_stem(name)
+    clock = Stopwatch()
     rendered: list[tuple[Path, bytes]] = []
-    slides = 0
-    omitted: tuple[str, ...] = ()
-    warnings: tuple[str, ...] = ()
-    with tempfile.TemporaryDirectory(prefix="hkbrief-") as scratch:
-        images = prepare_images(brief, content, Path(scratch), allow_outside_images)
-        if OutputFormat.PPTX in formats:
-            from hkbrief.render.pptx import render_deck
-
-            from hkbrief.arrange.master import with_master_look
-
-            deck = arrange_deck(edition, spec, typesetter, images, on_template)
-            if on_template is None:
-                deck = with_master_look(deck, spec)
-            slides = len(deck.slides)
-            warnings += deck.messages
-            rendered.append((out_dir / f"{stem}.pptx", render_deck(deck)))
-        if OutputFormat.PDF in formats:
-            from hkbrief.render.pdf import render_page
-
-            page = arrange_page(edition, spec, typesetter, paper, strict)
-            omitted = page.omitted
-            warnings += page.messages
-            rendered.append((out_dir / f"{stem}.pdf", render_page(page)))
-    warnings = typography.quotation_notices(brief, str(content)) + warnings
-    if on_template is not None:
-        warnings = on_template.messages + warnings
-    _write_all(rendered, out_dir)
-    warnings = tuple(dict.fromkeys(warnings))  # the layout's notes travel with both plans: say them once
-    return BuildResult(tuple(path for path, _ in rendered), slides, omitted, warnings,
-                       fallback_summary(brief, languages, str(content)))
+    with arranged(content, layout, formats, language, paper, strict, allow_outside_images, clock,
+                  require_translated, name, template) as plans:
+        for output in formats:
+            with clock.stage(f"render {output}"):
+                target = out_file if out_file is not None else out_dir / f"{plans.stem}{output.suffix}"
+                rendered.append((target, render_output(plans, output)))
+    with clock.stage("write"):
+        _write_all(rendered, out_dir)
+    return BuildResult(
+        tuple(path for path, _ in rendered),
+        len(plans.deck.slides) if plans.deck else 0,
+        plans.page.omitted if plans.page and OutputFormat.PDF in formats else (),
+        plans.warnings,
+        plans.fallbacks,
+        tuple(clock.stages),
+        tuple(formats),
+    )
 
 
 def _languages(language: Language | tuple[Language, ...] | None, brief: Brief) -> tuple[Language, ...]:
@@ -294,4 +434,5 @@ def _interrupts_held():
             raise KeyboardInterrupt
 
 
-__all__ = ["BuildResult", "HkbriefError", "OutputFormat", "build", "output_stem", "slug", "write_new_file"]
+__all__ = ["Arranged", "BuildResult", "HkbriefError", "OutputFormat", "Stopwatch", "arranged", "build", "check_stem",
+           "output_stem", "render_output", "slug", "write_new_file"]

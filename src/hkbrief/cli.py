@@ -120,14 +120,98 @@ def validate(content: Path, language: str | None, require_translations: bool, al
         click.echo(str(fallback.problem(str(content))))
 
 
+def _complete_layout(ctx: click.Context, param: click.Parameter, incomplete: str) -> list:
+    """Shell completion for --layout: the built-in names, then layout files (the shell completes paths)."""
+    from click.shell_completion import CompletionItem
+
+    from hkbrief.layoutspec import builtin_layout_names
+
+    names = [CompletionItem(n) for n in builtin_layout_names() if n.startswith(incomplete)]
+    return names + [CompletionItem(incomplete, type="file")]
+
+
+def layout_option(function):
+    return click.option("--layout", "-l", default="default", show_default=True, metavar="NAME|PATH",
+                        shell_complete=_complete_layout,
+                        help="A built-in layout (see `hkbrief layouts`) or the path of a layout .toml file.")(function)
+
+
+def verbosity_options(function):
+    function = click.option("--verbose", "-v", is_flag=True, help="Also print how long each stage took.")(function)
+    return click.option("--quiet", "-q", is_flag=True, help="Print errors only.")(function)
+
+
+def _console(quiet: bool, verbose: bool):
+    from hkbrief.console import Console, Verbosity
+
+    if quiet and verbose:
+        raise click.UsageError("--quiet and --verbose contradict each other; give one")
+    return Console(Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL)
+
+
+FORMAT_NAMES = "pptx, pdf, slides-pdf"
+
+
+def parse_formats(text: str) -> tuple:
+    """``PPTX, pdf`` -> (PPTX, PDF): any case, spaces ignored, each format once, in the order given."""
+    from hkbrief.build import OutputFormat
+
+    chosen: list[OutputFormat] = []
+    for item in (x.strip().lower() for x in text.split(",")):
+        if not item:
+            continue
+        try:
+            output = OutputFormat(item)
+        except ValueError:
+            raise click.BadParameter(f'"{item}" is not a format; use {FORMAT_NAMES}, or several separated by'
+                                     " commas (pptx,pdf)", param_hint="--format") from None
+        if output not in chosen:
+            chosen.append(output)
+    if not chosen:
+        raise click.BadParameter(f"name at least one format: {FORMAT_NAMES}", param_hint="--format")
+    return tuple(chosen)
+
+
+FILE_SUFFIXES = {".pptx": ("pptx",), ".pdf": ("pdf", "slides-pdf")}
+
+
+def resolve_out(out: Path, formats: tuple | None, name: str | None, several: bool) -> tuple[Path, Path | None, tuple]:
+    """``--out`` as (folder, file or None, formats). A path ending in .pptx or .pdf that is not an existing folder
+    is a file name: honoured for exactly one format (inferred from the suffix when --format is not given),
+    refused otherwise; never made into a folder."""
+    from hkbrief.build import OutputFormat
+
+    suffix = out.suffix.lower()
+    if suffix not in FILE_SUFFIXES or out.is_dir():
+        return out, None, formats or (OutputFormat.PPTX, OutputFormat.PDF)
+    hint = "--out"
+    if several:
+        raise click.BadParameter(f"{out} is a file name, but several briefs are being built; give a folder",
+                                 param_hint=hint)
+    if name is not None:
+        raise click.BadParameter(f"{out} already names the file; leave out --name, or give --out a folder",
+                                 param_hint=hint)
+    if formats is None:
+        formats = (OutputFormat(FILE_SUFFIXES[suffix][0]),)
+    if len(formats) != 1:
+        raise click.BadParameter(f"{out} is a file name, which holds one output, but --format asks for "
+                                 f"{len(formats)}; give one format, or give --out a folder", param_hint=hint)
+    if str(formats[0]) not in FILE_SUFFIXES[suffix]:
+        raise click.BadParameter(f"{out} ends in {out.suffix} but --format is {formats[0]}; make them agree",
+                                 param_hint=hint)
+    return out.parent, out, formats
+
+
 @main.command()
-@click.argument("content", default="content.json", type=click.Path(dir_okay=True, path_type=Path))
-@click.option("--layout", "-l", default="default", show_default=True, metavar="NAME|PATH",
-              help="A built-in layout (see `hkbrief layouts`) or the path of a layout .toml file.")
-@click.option("--out", "-o", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path),
-              help="Folder to write the outputs into.")
-@click.option("--format", "formats", default="pptx,pdf", show_default=True, metavar="pptx,pdf",
-              help="Which outputs to write, comma-separated.")
+@click.argument("contents", nargs=-1, metavar="[CONTENT|FOLDER]...",
+                type=click.Path(dir_okay=True, path_type=Path))
+@layout_option
+@click.option("--out", "-o", "out", default="dist", show_default=True, type=click.Path(path_type=Path),
+              help="Folder to write into; or, for one output, its file name (ending in .pptx or .pdf).")
+@click.option("--format", "formats", default=None, metavar="FORMATS",
+              help=f"Which outputs to write, comma-separated, any case: {FORMAT_NAMES}  [default: pptx,pdf]")
+@click.option("--name", "name", default=None, metavar="STEM",
+              help="Call the outputs STEM.pptx, STEM.pdf, STEM-slides.pdf (default: from the title).")
 @click.option("--lang", "language", default=None, metavar="EDITION", help=LANG_HELP)
 @click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default=None,
               help="Paper size of the one-pager (default: the layout's).")
@@ -139,29 +223,207 @@ def validate(content: Path, language: str | None, require_translations: bool, al
 @click.option("--template", "template", type=click.Path(dir_okay=True, path_type=Path), default=None,
               metavar="FILE", help="Build the deck on a PowerPoint template (.pptx or .potx): its slide size,"
               " masters, layouts, theme colours and fonts.")
-def build(content: Path, layout: str, out_dir: Path, formats: str, language: str | None, paper: str | None,
-          strict: bool, require_translations: bool, allow_outside_images: bool, template: Path | None) -> None:
-    """Build the deck (.pptx) and the one-pager (.pdf) from CONTENT (default content.json)."""
-    from hkbrief.build import OutputFormat, build as run_build
+@click.option("--jobs", "-j", type=click.IntRange(min=0), default=1, show_default=True,
+              help="With several briefs: how many to build at once, in parallel processes (0: one per core).")
+@verbosity_options
+def build(contents: tuple[Path, ...], layout: str, out: Path, formats: str | None, name: str | None,
+          language: str | None, paper: str | None, strict: bool, require_translations: bool,
+          allow_outside_images: bool, template: Path | None, jobs: int, quiet: bool, verbose: bool) -> None:
+    """Build the deck (.pptx) and the one-pager (.pdf) from CONTENT (default content.json).
+
+    Give several content files, or a folder of them, to build them all; one that fails does not stop the others.
+    """
+    from hkbrief.batch import BuildOptions, expand_inputs
+    from hkbrief.build import check_stem
     from hkbrief.layoutspec import Paper
 
+    console = _console(quiet, verbose)
     languages = _edition(language)
-    chosen = []
-    for item in (x.strip() for x in formats.split(",")):
-        try:
-            chosen.append(OutputFormat(item))
-        except ValueError:
-            raise click.BadParameter(f'"{item}" is not a format; use pptx, pdf or pptx,pdf',
-                                     param_hint="--format") from None
-    result = run_build(content, layout, out_dir, tuple(chosen), languages, Paper(paper) if paper else None, strict,
-                       allow_outside_images, require_translations, template)
+    paths = expand_inputs(contents or (Path("content.json"),))
+    several = len(paths) > 1
+    if name is not None and several:
+        raise click.BadParameter("one name cannot be given to several briefs' outputs; leave it out",
+                                 param_hint="--name")
+    if name is not None:
+        check_stem(name)
+    out_dir, out_file, chosen = resolve_out(out, parse_formats(formats) if formats is not None else None, name,
+                                            several)
+    options = BuildOptions(layout, out_dir, chosen, languages, Paper(paper) if paper else None, strict,
+                           allow_outside_images, name, out_file, require_translations, template)
+    if several:
+        _build_many(paths, options, jobs, console)
+        return
+    from hkbrief.build import build as run_build
+
+    result = run_build(paths[0], layout, out_dir, chosen, languages, options.paper, strict, allow_outside_images,
+                       require_translations, name, out_file, template)
+    _report(result, console)
+
+
+def _report(result, console) -> None:
+    from hkbrief.console import stage_times
+
     for warning in result.warnings:
-        click.echo(warning, err=True)
+        console.warning(warning)
     if result.fallbacks:
-        click.echo(result.fallbacks, err=True)
+        console.warning(result.fallbacks)
     for path in result.written:
-        detail = f" ({result.slides} slides)" if path.suffix == ".pptx" else " (1 page)"
-        click.echo(f"wrote {path}{detail}")
+        console.result(f"wrote {path}{_detail(path, result)}")
+    console.detail(stage_times(result.stages))
+
+
+def _detail(path: Path, result) -> str:
+    from hkbrief.build import OutputFormat
+
+    match result.format_of(path):
+        case OutputFormat.PPTX:
+            return f" ({result.slides} slides)"
+        case OutputFormat.SLIDES_PDF:
+            return f" ({result.slides} pages, one per slide)"
+    return " (1 page)"
+
+
+def _build_many(paths: list[Path], options, jobs: int, console) -> None:
+    """Build every brief, with a progress bar on a terminal, every error named, and a summary line."""
+    import os as _os
+
+    from hkbrief.batch import default_jobs, run_batch
+    from hkbrief.console import Verbosity, stage_times
+
+    workers = jobs or default_jobs()
+    show_bar = console.verbosity >= Verbosity.NORMAL and _os.isatty(2)
+    with click.progressbar(length=len(paths), label="building", file=sys.stderr, show_pos=True,
+                           hidden=not show_bar, item_show_func=lambda o: o.content.name if o else None) as bar:
+        summary = run_batch(paths, options, workers, on_done=lambda outcome: bar.update(1, outcome))
+    for outcome in summary.outcomes:
+        if outcome.ok:
+            for path in outcome.result.written:
+                console.detail(f"wrote {path}{_detail(path, outcome.result)}")
+            console.detail(f"{outcome.content}: {stage_times(outcome.result.stages)}")
+        for problem in outcome.problems:
+            console.error(problem)
+    console.summary(summary.line(), bool(summary.failed))
+    if summary.failed:
+        raise click.exceptions.Exit(1)
+
+
+def edition_options(function):
+    """--lang, --paper, --strict and --allow-outside-images, as build has them."""
+    for option in reversed([
+        click.option("--lang", "language", default=None, metavar="EDITION", help=LANG_HELP),
+        click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default=None,
+                     help="Paper size of the one-pager (default: the layout's)."),
+        click.option("--strict", is_flag=True, help="Fail instead of leaving items out of the one-pager."),
+        click.option("--allow-outside-images", is_flag=True, help="Allow images outside the content file's folder."),
+    ]):
+        function = option(function)
+    return function
+
+
+@main.command()
+@click.argument("content", default="content.json", type=click.Path(dir_okay=True, path_type=Path))
+@layout_option
+@click.option("--out", "-o", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path),
+              help="The pictures go into OUT/preview/.")
+@edition_options
+@click.option("--engine", type=click.Choice(["plan", "libreoffice"], case_sensitive=False), default="plan",
+              show_default=True, help="plan: draw the plan (fast, no office suite); libreoffice: render the .pptx"
+              " with LibreOffice, as a viewer would, for checking.")
+@verbosity_options
+def preview(content: Path, layout: str, out_dir: Path, language: str | None, paper: str | None, strict: bool,
+            allow_outside_images: bool, engine: str, quiet: bool, verbose: bool) -> None:
+    """PNGs of every slide and of the one-pager, and a contact sheet, from CONTENT (default content.json)."""
+    from hkbrief.console import stage_times
+    from hkbrief.layoutspec import Paper
+    from hkbrief.preview import Engine, preview as run_preview
+
+    console = _console(quiet, verbose)
+    result = run_preview(content, layout, out_dir, _edition(language), Paper(paper) if paper else None, strict,
+                         allow_outside_images, Engine(engine.lower()))
+    for warning in result.warnings:
+        console.warning(warning)
+    console.result(f"wrote {result.contact_sheet} ({len(result.slides)} slides and the one-pager, "
+                   f"{result.seconds:.2f} s)")
+    console.detail(f"slides: {result.slides[0].parent / 'slide-NN.png'}, one-pager: {result.one_pager}"
+                   if result.slides else f"one-pager: {result.one_pager}")
+    console.detail(stage_times(result.stages))
+
+
+@main.command()
+@click.argument("content", default="content.json", type=click.Path(dir_okay=True, path_type=Path))
+@layout_option
+@click.option("--out", "-o", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path),
+              help="Folder to write into (the served preview goes into OUT/preview/).")
+@click.option("--format", "formats", default="pptx,pdf", show_default=True, metavar="FORMATS",
+              help=f"Which outputs to rebuild, comma-separated, any case: {FORMAT_NAMES}.")
+@click.option("--name", "name", default=None, metavar="STEM", help="Call the outputs STEM.pptx, STEM.pdf ...")
+@edition_options
+@click.option("--serve", is_flag=True, help="Also show the preview in a browser, on 127.0.0.1 only.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8017, show_default=True,
+              help="Port for --serve (0: any free port).")
+@verbosity_options
+def watch(content: Path, layout: str, out_dir: Path, formats: str, name: str | None, language: str | None,
+          paper: str | None, strict: bool, allow_outside_images: bool, serve: bool, port: int, quiet: bool,
+          verbose: bool) -> None:
+    """Rebuild CONTENT (default content.json) whenever it, its layout, an image, a font or a template changes.
+
+    One line per build, with its time; errors are shown and watching goes on. Stop with Ctrl-C.
+    """
+    import threading
+
+    from hkbrief.build import build as run_build, check_stem
+    from hkbrief.console import stage_times
+    from hkbrief.layoutspec import Paper
+    from hkbrief.watch import Watcher, WatchState, report_line
+
+    console = _console(quiet, verbose)
+    chosen = parse_formats(formats)
+    if name is not None:
+        check_stem(name)
+    lang = _edition(language)
+    size = Paper(paper) if paper else None
+    state = WatchState()
+
+    def rebuild() -> tuple[str, tuple[str, ...]]:
+        result = run_build(content, layout, out_dir, chosen, lang, size, strict, allow_outside_images, name=name)
+        details = [stage_times(result.stages)]
+        if serve:
+            from hkbrief.preview import preview as run_preview
+
+            shown = run_preview(content, layout, out_dir, lang, size, strict, allow_outside_images)
+            details.append(f"preview {shown.seconds * 1000:.0f} ms")
+        slides = f"{result.slides} slides, " if result.slides else ""
+        return f"{slides}{len(result.written)} files", tuple(details)
+
+    def on_report(report) -> None:
+        state.publish(report)
+        if report.ok:
+            console.result(report_line(report))
+        else:
+            console.error(report_line(report))
+
+    watcher = Watcher(content, layout, rebuild, on_report)
+    server = None
+    if serve:
+        from hkbrief.serve import start_server
+
+        try:
+            server, url = start_server(state, out_dir / "preview", f"hkbrief: {content}", port)
+        except OSError as exc:
+            raise click.UsageError(f"cannot serve on 127.0.0.1:{port}: {exc.strerror}; choose another --port"
+                                   " (0 picks a free one)") from None
+        console.info(f"serving the preview at {url} (this machine only)")
+    console.info(f"watching {content} and its layout, images and fonts; Ctrl-C stops")
+    stop = threading.Event()
+    try:
+        watcher.run(stop)
+    except KeyboardInterrupt:
+        console.info("stopped watching")
+    finally:
+        stop.set()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
 
 
 @main.group()
