@@ -204,26 +204,40 @@ def test_debug_shows_the_traceback_for_a_corpus_case():
 # -- content files that cannot be committed -----------------------------------------------------------------------
 
 
-def test_huge_file_is_refused_before_parsing(tmp_path):
+def never_opened(monkeypatch, path: Path) -> list[Path]:
+    """Record every attempt to open ``path`` for reading: a file refused by its size must never be opened."""
+    opened: list[Path] = []
+    real_open = Path.open
+
+    def watching_open(self, *args, **kwargs):
+        if Path(self) == path:
+            opened.append(path)
+        return real_open(self, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", watching_open)
+    return opened
+
+
+def test_huge_file_is_refused_before_parsing(tmp_path, monkeypatch):
     """Over the 4 MiB cap: refused by size, not by what parsing would find (here: nesting far too deep)."""
     from hkbrief.content import MAX_CONTENT_BYTES
 
     path = tmp_path / "huge.json"
     path.write_bytes(b"[" * (MAX_CONTENT_BYTES + 1))
-    started = time.monotonic()
+    opened = never_opened(monkeypatch, path)
     result = invoke("validate", path)
-    assert time.monotonic() - started < 5
+    assert opened == [], "the file was opened although its size alone refuses it"
     assert not error_report(result.exit_code, result.stdout, result.stderr, str(path),
                             {"lines": 1, "expect": [{"path": "", "contains": ["4,194,304 bytes"]}]}), result.stderr
 
 
-def test_sparse_10_gib_file_is_refused_without_reading_it(tmp_path):
+def test_sparse_10_gib_file_is_refused_without_reading_it(tmp_path, monkeypatch):
     path = tmp_path / "sparse.json"
     with path.open("wb") as handle:
         handle.truncate(10 * 1024**3)
-    started = time.monotonic()
+    opened = never_opened(monkeypatch, path)
     result = invoke("validate", path)
-    assert time.monotonic() - started < 5
+    assert opened == [], "a 10 GiB file was opened"
     assert result.exit_code == 1 and "limited to" in result.stderr and len(result.stderr.splitlines()) == 1
 
 
@@ -369,10 +383,10 @@ def test_hard_text_renders_or_fails_naming_the_field(name, tmp_path):
     content = content_copy(tmp_path, mutate)
     out = tmp_path / "dist"
     before = seed_outputs(out, CONTENT_STEM)
-    started = time.monotonic()
-    result = run_hkbrief("build", content, "--out", out, tmp=tmp_path, timeout=60)
-    elapsed = time.monotonic() - started
-    assert elapsed < 30, f"{name}: took {elapsed:.1f} s"
+    try:
+        result = run_hkbrief("build", content, "--out", out, tmp=tmp_path, timeout=HANG_GUARD_SECONDS)
+    except subprocess.TimeoutExpired:
+        pytest.fail(f"{name}: still running after {HANG_GUARD_SECONDS} s (a spin?)")
     if result.returncode == 0:
         check_pptx_and_pdf(out, CONTENT_STEM)
         assert stray_files(out, set(before)) == []
@@ -396,12 +410,15 @@ def test_an_uncovered_character_names_the_field_and_code_point(tmp_path):
 
 # -- bounded --------------------------------------------------------------------------------------------------------
 
-BOUND_SECONDS = 20
+# A hang guard, not a speed target (those are in benchmarks/run.py): these builds take about a second, so one still
+# running after this long is spinning, even on a loaded CI machine.
+HANG_GUARD_SECONDS = 300
 
 
-def test_the_worst_input_under_the_size_cap_finishes_or_fails_within_seconds(tmp_path):
+def test_the_worst_input_under_the_size_cap_finishes_or_fails_cleanly(tmp_path):
     """~3.9 MB of bullets (just under the 4 MiB cap), each under the 100,000-character limit: valid content that
-    asks for thousands of continuation slides. It must build or be refused within BOUND_SECONDS."""
+    asks for thousands of continuation slides. It must build or be refused, never spin (benchmarks/run.py times
+    it)."""
     from hkbrief.content import MAX_CONTENT_BYTES
 
     paragraph = " ".join(f"word{i % 97}" for i in range(14_000))
@@ -412,15 +429,12 @@ def test_the_worst_input_under_the_size_cap_finishes_or_fails_within_seconds(tmp
     content = content_copy(tmp_path, mutate)
     assert content.stat().st_size < MAX_CONTENT_BYTES
     out = tmp_path / "dist"
-    started = time.monotonic()
     try:
-        result = run_hkbrief("build", content, "--out", out, tmp=tmp_path, timeout=BOUND_SECONDS)
+        result = run_hkbrief("build", content, "--out", out, tmp=tmp_path, timeout=HANG_GUARD_SECONDS)
     except subprocess.TimeoutExpired:
         pytest.fail(f"{content.stat().st_size:,} bytes of valid content (under the cap) did not finish or fail"
-                    f" within {BOUND_SECONDS} s")
-    elapsed = time.monotonic() - started
+                    f" within {HANG_GUARD_SECONDS} s")
     assert result.returncode in (0, 1) and "Traceback" not in result.stderr, result.stderr
-    assert elapsed < BOUND_SECONDS
 
 
 NO_ROOM_LAYOUT = """\
@@ -442,9 +456,9 @@ def test_a_layout_that_leaves_no_room_for_one_line_does_not_spin(tmp_path):
     layout.write_text(NO_ROOM_LAYOUT, encoding="utf-8")
     out = tmp_path / "dist"
     try:
-        result = run_hkbrief("build", BASE, "--layout", layout, "--out", out, tmp=tmp_path, timeout=BOUND_SECONDS)
+        result = run_hkbrief("build", BASE, "--layout", layout, "--out", out, tmp=tmp_path, timeout=HANG_GUARD_SECONDS)
     except subprocess.TimeoutExpired:
-        pytest.fail(f"the build with {layout.name} was still running after {BOUND_SECONDS} s (the fit loop spins)")
+        pytest.fail(f"the build with {layout.name} was still running after {HANG_GUARD_SECONDS} s (the fit loop spins)")
     assert result.returncode == 1 and "Traceback" not in result.stderr, result.stderr
     assert "does not fit" in result.stderr
     assert not out.exists()

@@ -8,7 +8,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -305,17 +304,16 @@ def test_every_character_the_ttf_maps_is_measured_as_the_ttf_says():
     assert {ch: metrics.advance(ch) for ch in metrics.characters()} == expected
 
 
-def test_measuring_needs_neither_fonttools_nor_a_slow_start():
-    """The build has ~0.35 s in all; fonts must cost milliseconds, not the ~0.1 s fontTools would."""
+def test_measuring_needs_neither_fonttools_nor_reportlab():
+    """Measuring reads the precomputed metrics tables: importing fontTools (~0.1 s) or reportlab's TTF parser would
+    cost more than the whole arrangement (benchmarks/run.py has the figures)."""
     script = (
-        "import sys, time\n"
-        "start = time.perf_counter()\n"
+        "import sys\n"
         "from hkbrief import textfit\n"
         "stack = textfit.font_stack('Arial', textfit.Style.BOLD)\n"
-        "stack.width('Hong Kong 香港', 12)\n"
-        "elapsed = time.perf_counter() - start\n"
-        "assert 'fontTools' not in sys.modules, 'textfit imported fontTools'\n"
-        "print(elapsed)\n"
+        "assert stack.width('Hong Kong 香港', 12) > 0\n"
+        "heavy = sorted(name for name in ('fontTools', 'reportlab') if name in sys.modules)\n"
+        "print(','.join(heavy))\n"
     )
     result = subprocess.run(
         [sys.executable, "-c", script],
@@ -324,12 +322,4 @@ def test_measuring_needs_neither_fonttools_nor_a_slow_start():
         check=True,
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
-    assert float(result.stdout) < 0.1
-
-
-def test_loading_metrics_is_fast():
-    started = time.perf_counter()
-    for family in textfit.FAMILIES:
-        for path in family.files():
-            textfit.load_metrics.__wrapped__(path.name)
-    assert time.perf_counter() - started < 0.2
+    assert result.stdout.strip() == "", f"measuring imported {result.stdout.strip()}"
