@@ -154,14 +154,16 @@ def test_the_walk_sees_the_whole_package():
 
 RULES: list[tuple[str, set[str]]] = [
     # (group, the modules of ours it may import, besides its own group)
-    ("hkbrief.render", {"hkbrief.plan", "hkbrief.geometry"}),
-    ("hkbrief.plan", {"hkbrief.geometry"}),
+    ("hkbrief.render", {"hkbrief.plan", "hkbrief.geometry", "hkbrief.langtag"}),
+    ("hkbrief.plan", {"hkbrief.geometry", "hkbrief.colour"}),
     ("hkbrief.geometry", set()),
+    ("hkbrief.colour", set()),
+    ("hkbrief.langtag", set()),
     ("hkbrief.errors", set()),
-    ("hkbrief.model", {"hkbrief.errors"}),
+    ("hkbrief.model", {"hkbrief.errors", "hkbrief.langtag"}),
     ("hkbrief.textfit", {"hkbrief.geometry", "hkbrief.errors"}),
     ("hkbrief.linebreak", {"hkbrief.geometry", "hkbrief.errors"}),
-    ("hkbrief.layoutspec", {"hkbrief.errors", "hkbrief.textfit", "hkbrief.fontfile"}),
+    ("hkbrief.layoutspec", {"hkbrief.errors", "hkbrief.textfit", "hkbrief.fontfile", "hkbrief.colour"}),
     ("hkbrief.fontfile", set()),
     ("hkbrief.content", {"hkbrief.model", "hkbrief.errors"}),
     ("hkbrief.typography", {"hkbrief.model"}),

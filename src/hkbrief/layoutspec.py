@@ -21,10 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from hkbrief import fontfile, textfit
+from hkbrief.colour import Colour
 from hkbrief.errors import LayoutError, Problem, did_you_mean, shown
 
 MAX_LAYOUT_BYTES = 256 * 1024
-_HEX = re.compile(r"^#[0-9A-Fa-f]{6}$")
 
 
 class SlideSize(StrEnum):
@@ -131,8 +131,8 @@ class RoleStyle:
     weight: Weight
     style: FontStyle
     line_spacing: float  # multiple of the size, baseline to baseline
-    color: str  # "#RRGGBB"
-    on: str  # the colour this text is drawn on, for the contrast check
+    color: Colour
+    on: Colour  # the colour this text is drawn on, for the contrast check
     uppercase: bool = False
 
 
@@ -146,7 +146,7 @@ class Margins:
 
 @dataclass(frozen=True, slots=True)
 class Theme:
-    colors: dict[str, str]
+    colors: dict[str, Colour]
     east_asian_family: Family
 
 
@@ -175,7 +175,7 @@ class OnePagerSpec:
     max_stats: int
     max_quotes: int
     roles: dict[Role, RoleStyle]
-    colors: dict[str, str]  # the print palette: theme.colors with [onepager.theme.colors] over them
+    colors: dict[str, Colour]  # the print palette: theme.colors with [onepager.theme.colors] over them
 
 
 @dataclass(frozen=True, slots=True)
@@ -402,11 +402,12 @@ class _LayoutReader:
             self.fail(path, f"{shown(str(raw))} is not allowed{did_you_mean(str(raw), options)}")
             return None
 
-    def color(self, raw: Any, path: str, colors: dict[str, str]) -> str | None:
+    def color(self, raw: Any, path: str, colors: dict[str, Colour]) -> Colour | None:
+        """A theme colour by name, or a #RRGGBB colour; None (and a problem noted) for anything else."""
         if isinstance(raw, str) and raw in colors:
             return colors[raw]
-        if isinstance(raw, str) and _HEX.match(raw):
-            return raw.upper()
+        if Colour.is_valid(raw):
+            return Colour(raw.upper())
         self.fail(path, f"expected #RRGGBB or a theme colour ({', '.join(colors)})")
         return None
 
@@ -575,15 +576,15 @@ class _LayoutReader:
             return None
         return Theme(colors, east_asian)
 
-    def palette(self, raw: Any, path: str, required: tuple[str, ...] = ()) -> tuple[dict[str, str], dict[str, Any]]:
+    def palette(self, raw: Any, path: str, required: tuple[str, ...] = ()) -> tuple[dict[str, Colour], dict[str, Any]]:
         """A table of named ``#RRGGBB`` colours: the valid ones, and the table as written (to tell if all were)."""
         colors_raw = self.table(raw, path, tuple(raw.keys()) if isinstance(raw, dict) else (), required)
-        colors: dict[str, str] = {}
+        colors: dict[str, Colour] = {}
         for key, value in colors_raw.items():
             if not re.fullmatch(r"[a-z][a-z0-9_]{0,40}", key):
                 self.fail(f"{path}[{shown(key)}]", "colour names use lowercase letters, digits and _")
-            elif isinstance(value, str) and _HEX.match(value):
-                colors[key] = value.upper()
+            elif Colour.is_valid(value):
+                colors[key] = Colour(value.upper())
             else:
                 self.fail(f"{path}.{key}", "expected #RRGGBB")
         return colors, colors_raw

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 from hkbrief.errors import ContentError
+from hkbrief.langtag import office_tag
 
 
 class Language(StrEnum):
@@ -23,12 +24,12 @@ class Language(StrEnum):
 
     @property
     def office_tag(self) -> str:
-        """The language tag Office and PDF readers expect (Traditional Chinese as used in Hong Kong)."""
+        """The language tag Office and PDF readers expect: British English, Traditional Chinese as in Hong Kong."""
         match self:
             case Language.EN:
-                return "en-GB"
+                return office_tag("en-GB")
             case Language.ZH_HANT:
-                return "zh-HK"
+                return office_tag("zh-Hant-HK")
 
     @property
     def english_name(self) -> str:

@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
+from hkbrief.colour import Colour, colour_or_none
 from hkbrief.geometry import Box, Insets, Size
 
 
@@ -66,13 +67,18 @@ class Line:
 
 @dataclass(frozen=True, slots=True)
 class TextStyle:
+    """How one paragraph is drawn: face, size, colour, line height, alignment and spacing, all in points."""
+
     face: Face
     size: float
-    color: str  # "#RRGGBB"
+    color: Colour  # "#RRGGBB"; a plain string is checked and made a Colour
     line_height: float  # points from one baseline to the next (written as exact line spacing in the deck)
     align: Align = Align.LEFT
     space_before: float = 0.0  # points before the paragraph (not before the first one in a frame)
     space_after: float = 0.0
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "color", Colour(self.color))
 
 
 class TextField(StrEnum):
@@ -168,14 +174,18 @@ class Frame:
     paragraphs: tuple[Paragraph, ...] = ()
     insets: Insets = Insets()
     valign: VAlign = VAlign.TOP
-    fill: str | None = None
-    stroke: str | None = None
+    fill: Colour | None = None  # a plain string is checked and made a Colour
+    stroke: Colour | None = None
     stroke_width: float = 0.0
     keep_breaks: bool = False
     image_path: str | None = None  # drawn to fill ``box`` exactly: the plan already kept the aspect ratio
     alt_text: str = ""
     decorative: bool = False
     placeholder: PlaceholderSlot | None = None  # None for a title: the layout's title placeholder
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "fill", colour_or_none(self.fill))
+        object.__setattr__(self, "stroke", colour_or_none(self.stroke))
 
 
 @dataclass(frozen=True, slots=True)
@@ -197,9 +207,12 @@ class SlidePlan:
 
     name: Name  # Name(TITLE), Name(SECTION, "talent"), Name(STATS, sheet=2), ...
     frames: tuple[Frame, ...]
-    background: str | None = "#FFFFFF"
+    background: Colour | None = Colour("#FFFFFF")
     notes: str = ""
     layout: str = ""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "background", colour_or_none(self.background))
 
 
 THEME_COLOR_SLOTS = ("dk1", "lt1", "dk2", "lt2", "accent1", "accent2", "accent3", "accent4", "accent5", "accent6",
@@ -260,6 +273,9 @@ class PagePlan:
     size: Size
     frames: tuple[Frame, ...]
     properties: DocumentProperties
-    background: str = "#FFFFFF"
+    background: Colour = Colour("#FFFFFF")
     omitted: tuple[str, ...] = field(default=())
     messages: tuple[str, ...] = field(default=())
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "background", Colour(self.background))

@@ -15,9 +15,11 @@ import zipfile
 from collections.abc import Iterator
 from typing import assert_never
 
-from hkbrief.geometry import Insets, Size
+from hkbrief.geometry import SLIDE_4_3, SLIDE_16_9, Insets, Size
+from hkbrief.langtag import office_tag
 from hkbrief.plan import (
     Align,
+    Colour,
     DeckPlan,
     DocumentProperties,
     Frame,
@@ -28,9 +30,10 @@ from hkbrief.plan import (
     VAlign,
 )
 from hkbrief.render.pptx_base import adopt_notes_theme, has_notes_master, layout_parts, open_base, style_base
+from hkbrief.render._pptx_package import add_new_relationship, package_members, package_relationships
 from hkbrief.render.names import spell
 
-__all__ = ["EMU_PER_POINT", "emu", "office_language", "render_deck"]
+__all__ = ["EMU_PER_POINT", "emu", "render_deck"]
 
 EMU_PER_POINT = 12_700
 
@@ -53,7 +56,6 @@ _ZIP_FILE_MODE = 0o644  # explicit: zipfile would otherwise put in its own defau
 
 _ALIGNMENTS = {Align.LEFT: "l", Align.CENTER: "ctr", Align.RIGHT: "r"}
 _ANCHORS = {VAlign.TOP: "t", VAlign.MIDDLE: "ctr", VAlign.BOTTOM: "b"}
-_COLOUR = re.compile(r"#([0-9A-Fa-f]{6})")
 _LINE_BREAK = re.compile(r"\r\n|[\n\r\v\u2028]")
 _NOTES_NEWLINE = re.compile(r"\r\n?")
 # Characters XML 1.0 cannot carry (C0 controls but tab, newline and carriage return; surrogates; U+FFFE, U+FFFF);
@@ -62,8 +64,6 @@ _NOTES_NEWLINE = re.compile(r"\r\n?")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NOT_XML_EXCEPT_BREAKS = re.compile("[\x00-\x08\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _EAST_ASIAN_LANGUAGES = frozenset({"zh", "ja", "ko", "yue"})
-# Office wants a language with a region; these are the regions a tag without one stands for in a Hong Kong brief.
-_DEFAULT_REGIONS = {"en": "en-US", "zh": "zh-HK", "zh-hant": "zh-HK", "zh-hans": "zh-CN", "yue": "zh-HK"}
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _JPEG_SIGNATURE = b"\xff\xd8\xff"
 
@@ -72,7 +72,7 @@ def render_deck(plan: DeckPlan) -> bytes:
     """Return the bytes of a .pptx that draws ``plan``; identical plans give identical bytes.
 
     Raises ``ValueError`` naming the slide, frame and field when the plan holds something a deck cannot carry
-    (characters XML cannot hold, a colour that is not ``#RRGGBB``, an image that is not PNG or JPEG).
+    (characters XML cannot hold, an image that is not PNG or JPEG). Colours were checked when the plan was made.
     """
     _check_plan(plan)
     presentation = open_base(plan.base)
@@ -91,17 +91,6 @@ def emu(points: float) -> int:
     return round(points * EMU_PER_POINT)
 
 
-def office_language(tag: str) -> str:
-    """The language tag Office expects (language-REGION) for a BCP 47 tag such as ``en`` or ``zh-Hant``."""
-    subtags = tag.replace("_", "-").split("-")
-    language = subtags[0].lower()
-    for subtag in subtags[1:]:
-        if (len(subtag) == 2 and subtag.isalpha()) or (len(subtag) == 3 and subtag.isdigit()):
-            return f"{language}-{subtag.upper()}"
-    script_tag = "-".join(subtags[:2]).lower()
-    return _DEFAULT_REGIONS.get(script_tag) or _DEFAULT_REGIONS.get(language) or tag
-
-
 # -- checks -----------------------------------------------------------------------------------------------------
 
 
@@ -114,8 +103,6 @@ def _check_plan(plan: DeckPlan) -> None:
         where = f"slide {slide_number} ({spell(slide.name)})"
         _check_xml_text(spell(slide.name), f"{where}: name", _NOT_XML)
         _check_xml_text(slide.notes, f"{where}: notes", _NOT_XML_EXCEPT_BREAKS)
-        if slide.background is not None:
-            _check_colour(slide.background, f"{where}: background")
         for frame in slide.frames:
             _check_frame(frame, f"{where}, frame {spell(frame.name)}")
 
@@ -125,9 +112,6 @@ def _check_frame(frame: Frame, where: str) -> None:
     _check_xml_text(frame.alt_text, f"{where}: alt text", _NOT_XML)
     if frame.box.w < 0 or frame.box.h < 0:
         raise ValueError(f"{where}: box has a negative size {frame.box}")
-    for colour, field_name in ((frame.fill, "fill"), (frame.stroke, "stroke")):
-        if colour is not None:
-            _check_colour(colour, f"{where}: {field_name}")
     if frame.role is FrameRole.IMAGE and not frame.image_path:
         raise ValueError(f"{where}: image frame without an image path")
     for index, paragraph in enumerate(frame.paragraphs):
@@ -135,7 +119,6 @@ def _check_frame(frame: Frame, where: str) -> None:
         _check_xml_text(paragraph.text, f"{at}: text", _NOT_XML_EXCEPT_BREAKS)
         _check_xml_text(paragraph.bullet or "", f"{at}: bullet", _NOT_XML)
         _check_xml_text(paragraph.lang, f"{at}: language", _NOT_XML)
-        _check_colour(paragraph.style.color, f"{at}: colour")
         face = paragraph.style.face
         _check_xml_text(face.office_family, f"{at}: font", _NOT_XML)
         _check_xml_text(face.east_asian_family, f"{at}: East Asian font", _NOT_XML)
@@ -152,11 +135,6 @@ def _check_xml_text(text: str, where: str, forbidden: re.Pattern[str]) -> None:
         )
 
 
-def _check_colour(colour: str, where: str) -> None:
-    if not _COLOUR.fullmatch(colour):
-        raise ValueError(f"{where}: colour {colour!r} is not #RRGGBB")
-
-
 # -- package ----------------------------------------------------------------------------------------------------
 
 
@@ -168,7 +146,7 @@ def _set_slide_size(presentation, size: Size) -> None:
         return
     presentation.slide_width, presentation.slide_height = width, height
     slide_size = presentation.element.find(_q("p:sldSz"))
-    if (width, height) == (emu(720), emu(540)):
+    if (width, height) == (emu(SLIDE_4_3.w), emu(SLIDE_4_3.h)):
         slide_size.set("type", "screen4x3")
     else:
         slide_size.attrib.pop("type", None)
@@ -192,7 +170,7 @@ def _drop_template_leftovers(presentation) -> None:
         if relationship.reltype == RT.PRINTER_SETTINGS:
             part.drop_rel(rel_id)
     package = part.package
-    for rel_id, relationship in list(package._rels.items()):
+    for rel_id, relationship in package_relationships(package):
         if relationship.reltype == RT.THUMBNAIL:
             package.drop_rel(rel_id)
 
@@ -228,7 +206,7 @@ def _write_slides(presentation, plan: DeckPlan) -> None:
             layout_part = default_layout
         slide_part.relate_to(layout_part, RT.SLIDE_LAYOUT)
         # A new part cannot already be related, so skip get_or_add's search of every existing relationship.
-        rel_id = presentation_part.rels._add_relationship(RT.SLIDE, slide_part)
+        rel_id = add_new_relationship(presentation_part.rels, RT.SLIDE, slide_part)
         _sub(slide_list, "p:sldId", {"id": str(_FIRST_SLIDE_ID + number - 1), "r:id": rel_id})
         slide_part.blob = _slide_xml(slide_part, slide_plan, images)
         if slide_plan.notes and notes is not None:
@@ -462,8 +440,9 @@ def _add_shape_properties(out: list[str], frame: Frame, *, explicit_no_fill: boo
     out.append("<a:effectLst/></p:spPr>")
 
 
-def _solid_fill(colour: str) -> str:
-    return f'<a:solidFill><a:srgbClr val="{_attribute(colour.lstrip("#").upper())}"/></a:solidFill>'
+def _solid_fill(colour: Colour) -> str:
+    """A solid fill of a plan colour."""
+    return f'<a:solidFill><a:srgbClr val="{_attribute(colour.hex)}"/></a:solidFill>'
 
 
 # -- text -------------------------------------------------------------------------------------------------------
@@ -541,7 +520,7 @@ def _run_properties(paragraph: Paragraph) -> tuple[str, str]:
     """
     style = paragraph.style
     face = style.face
-    language = office_language(paragraph.lang)
+    language = office_tag(paragraph.lang)
     alternative = ' altLang="en-US"' if language.split("-")[0] in _EAST_ASIAN_LANGUAGES else ""
     attributes = (
         f'lang="{_attribute(language)}"{alternative} sz="{round(style.size * 100)}" b="{"1" if face.bold else "0"}"'
@@ -603,7 +582,7 @@ def _write_properties(presentation, plan: DeckPlan) -> None:
     core.subject = _core_text(properties.subject)
     core.author = _core_text(properties.author)
     core.keywords = _core_text(properties.keywords)
-    core.language = _core_text(office_language(properties.language)) if properties.language else ""
+    core.language = _core_text(office_tag(properties.language)) if properties.language else ""
     core.comments = ""
     core.category = ""
     core.last_modified_by = _core_text(properties.author)
@@ -657,23 +636,16 @@ def _app_properties(plan: DeckPlan, properties: DocumentProperties) -> bytes:
 
 
 def _presentation_format(size: Size) -> str:
-    match (emu(size.w), emu(size.h)):
-        case (12_192_000, 6_858_000):
-            return "Widescreen"
-        case (9_144_000, 6_858_000):
-            return "On-screen Show (4:3)"
-        case _:
-            return "Custom"
+    """The name PowerPoint gives a slide size in the document's extended properties."""
+    in_emu = (emu(size.w), emu(size.h))
+    if in_emu == (emu(SLIDE_16_9.w), emu(SLIDE_16_9.h)):
+        return "Widescreen"
+    if in_emu == (emu(SLIDE_4_3.w), emu(SLIDE_4_3.h)):
+        return "On-screen Show (4:3)"
+    return "Custom"
 
 
 # -- zip --------------------------------------------------------------------------------------------------------
-
-
-class _Members(dict):
-    """The package's entries by member name; stands in for the zip file python-pptx's writer would fill."""
-
-    def write(self, pack_uri, blob: bytes) -> None:
-        self[pack_uri.membername] = blob
 
 
 def _package_bytes(presentation) -> bytes:
@@ -682,14 +654,7 @@ def _package_bytes(presentation) -> bytes:
     python-pptx's ``save`` compresses every entry with its own dates and order, which would have to be read back
     and compressed again; its package writer is asked for the entries instead, and they are compressed once.
     """
-    from pptx.opc.serialized import PackageWriter
-
-    package = presentation.part.package
-    members = _Members()
-    writer = PackageWriter(None, package._rels, tuple(package.iter_parts()))
-    writer._write_content_types_stream(members)
-    writer._write_pkg_rels(members)
-    writer._write_parts(members)
+    members = package_members(presentation.part.package)
     output = io.BytesIO()
     with zipfile.ZipFile(output, "w") as target:
         for name in sorted(members, key=_entry_order):

@@ -15,7 +15,9 @@ from collections.abc import Iterator
 
 from hkbrief.geometry import Box
 from hkbrief.plan import DeckPlan, Face, FrameRole, SlidePlan
-from hkbrief.render.pdf import _check_plan, _draw_frame, _fill_rect, _fix_document_id, _registered_font, _set_properties
+from hkbrief.render._reportlab_document import set_document_id
+from hkbrief.render.names import spell
+from hkbrief.render.pdf import _check_plan, _draw_frame, _fill_rect, _registered_font, _set_properties
 
 __all__ = ["render_slides"]
 
@@ -42,7 +44,7 @@ def render_slides(plan: DeckPlan) -> bytes:
         initialFontName=next(iter(fonts), None),
     )
     _set_properties(canvas, plan.properties)
-    _fix_document_id(canvas, _deck_digest(plan))
+    set_document_id(canvas, _deck_digest(plan))
     canvas.showOutline()
     for number, slide in enumerate(plan.slides, start=1):
         _fill_rect(canvas, plan.size.h, Box(0.0, 0.0, plan.size.w, plan.size.h), fill=slide.background)
@@ -61,7 +63,7 @@ def slide_title(slide: SlidePlan) -> str:
     for frame in slide.frames:
         if frame.role is FrameRole.TITLE and frame.paragraphs:
             return " ".join(" ".join(p.text.split()) for p in frame.paragraphs)
-    return slide.name
+    return spell(slide.name)
 
 
 def _faces_in(plan: DeckPlan) -> Iterator[Face]:
