@@ -50,11 +50,14 @@ KNOWN_DECK: set[str] = {
     "compact-content-en", "compact-content-zh", "compact-short", "compact-stress",
     "default-content-en", "default-content-zh", "default-short", "default-stress",
     "print-content-en", "print-content-zh", "print-short", "print-stress",
+    # the bilingual layout is the default's with smaller body text: the same findings
+    "bilingual-content-en", "bilingual-content-zh", "bilingual-short", "bilingual-stress",
 }
 KNOWN_ONEPAGER: set[str] = {
     "compact-content-en", "compact-content-zh", "compact-short",
     "default-content-en", "default-content-zh", "default-short",
     "print-content-en", "print-content-zh", "print-short", "print-stress",
+    "bilingual-content-en", "bilingual-content-zh", "bilingual-short",
 }
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from PIL import Image
 
 from hkbrief.build import OutputFormat, build
-from hkbrief.model import Language
+from hkbrief.model import BILINGUAL, Language
 
 ROOT = Path(__file__).resolve().parents[1]
 DOCS = ROOT / "docs"
@@ -40,13 +40,14 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
         profile = work / "profile"
-        for layout, language, deck in (("default", None, True), ("compact", None, True), ("print", None, True),
-                                       ("default", Language.ZH_HANT, False)):
-            out = work / f"{layout}-{language or 'en'}"
+        editions = (("default", None, "default", True), ("compact", None, "compact", True),
+                    ("print", None, "print", True), ("default", Language.ZH_HANT, "zh-hant", False),
+                    ("bilingual", BILINGUAL, "bilingual", True))
+        for layout, language, suffix, deck in editions:
+            out = work / suffix
             result = build(ROOT / "content.json", layout, out, (OutputFormat.PPTX, OutputFormat.PDF), language)
             pptx = next(p for p in result.written if p.suffix == ".pptx")
             pdf = next(p for p in result.written if p.suffix == ".pdf")
-            suffix = "zh-hant" if language else layout
             page = pages(pdf, work, 60)[0]
             Image.open(page).save(DOCS / f"onepager-{suffix}.png", optimize=True)
             if deck:
@@ -54,7 +55,7 @@ def main() -> None:
                                 "pdf", "--outdir", str(work / "deck"), str(pptx)], check=True,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
                 slides = pages(work / "deck" / f"{pptx.stem}.pdf", work / "deck", 36)
-                contact_sheet(slides, DOCS / f"deck-{layout}.png")
+                contact_sheet(slides, DOCS / f"deck-{suffix}.png")
                 for old in slides:
                     old.unlink()
             print(f"docs: {suffix}", file=sys.stderr)

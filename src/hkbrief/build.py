@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, assert_never
 
 from hkbrief import typography
 from hkbrief.content import load_brief
-from hkbrief.errors import ContentError, HkbriefError, OutputError, shown
+from hkbrief.errors import HkbriefError, OutputError, shown
 from hkbrief.layoutspec import Layout, Paper, load_layout
 from hkbrief.model import Brief, Language
 from hkbrief.translation import fallback_summary, require_translations
@@ -195,10 +195,8 @@ def arranged(
             from hkbrief.arrange.templated import adapt_layout
 
             deck_spec = adapt_layout(spec, on_template, on_template.choice)
-    if len(languages) > 1:
-        raise ContentError("the bilingual edition is not built yet; build en and zh-Hant separately", "--lang")
     with clock.stage("check"):
-        edition = Edition(brief, languages[0], str(content))
+        edition = Edition(brief, languages[0], str(content), languages[1] if len(languages) > 1 else None)
         typesetter = Typesetter(FontBook(spec.theme.east_asian_family))
         check_coverage(edition, typesetter, spec, str(content))
         if deck_spec is not spec:

@@ -57,6 +57,13 @@ class QuoteTreatment(StrEnum):
     BAND = "band"
 
 
+class BilingualDeck(StrEnum):
+    """How the bilingual edition (``--lang bilingual``) sets the deck's English and Traditional Chinese."""
+
+    STACKED = "stacked"  # every slide in both languages: the Chinese under the English
+    HALVES = "halves"  # every slide in English, then every slide again in Traditional Chinese
+
+
 class FitPolicy(StrEnum):
     """What to do when text does not fit its frame at its size."""
 
@@ -163,6 +170,7 @@ class DeckSpec:
     fit: dict[FitTarget, FitPolicy]
     roles: dict[Role, RoleStyle]
     footer: bool
+    bilingual: BilingualDeck = BilingualDeck.STACKED
 
 
 @dataclass(frozen=True, slots=True)
@@ -631,7 +639,7 @@ class _LayoutReader:
 
     def deck(self, raw: Any, theme: Theme) -> DeckSpec | None:
         keys = ("size", "margins", "columns", "gutter", "sequence", "stats", "stats_per_slide", "quotes", "fit",
-                "roles", "footer")
+                "roles", "footer", "bilingual")
         table = self.table(raw, "deck", keys, ("sequence", "roles"))
         size = self.choice(table.get("size", "16:9"), "deck.size", SlideSize)
         margins = self.margins(table.get("margins", 40), "deck.margins", 1.0, 200)
@@ -663,11 +671,12 @@ class _LayoutReader:
         footer = table.get("footer", True)
         if not isinstance(footer, bool):
             self.fail("deck.footer", "expected true or false")
+        bilingual = self.choice(table.get("bilingual", "stacked"), "deck.bilingual", BilingualDeck)
         roles = self.roles(table.get("roles", {}), "deck.roles", theme)
-        if None in (size, margins, columns, gutter, stats, per_slide, quotes) or len(roles) != len(Role):
+        if None in (size, margins, columns, gutter, stats, per_slide, quotes, bilingual) or len(roles) != len(Role):
             return None
         return DeckSpec(size, margins, int(columns), gutter, tuple(sequence), stats, int(per_slide), quotes,
-                        fit, roles, bool(footer))
+                        fit, roles, bool(footer), bilingual)
 
     def onepager(self, raw: Any, theme: Theme) -> OnePagerSpec | None:
         keys = ("paper", "margins_mm", "columns", "gutter", "blocks", "max_stats", "max_quotes", "roles", "theme")

@@ -68,6 +68,8 @@ def visible_fields(brief: Brief) -> Iterator[tuple[str, FieldKind, Text]]:
             yield f"quotes[{i}].organisation", FieldKind.NAME, quote.organisation
     for i, source in enumerate(brief.sources):
         yield f"sources[{i}].name", FieldKind.NAME, source.name
+    for i, takeaway in enumerate(brief.takeaways):
+        yield f"takeaways[{i}]", FieldKind.TEXT, takeaway
 
 
 def fallbacks(brief: Brief, languages: tuple[Language, ...]) -> list[Fallback]:

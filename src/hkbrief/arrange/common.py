@@ -7,6 +7,7 @@ import os
 from dataclasses import dataclass
 
 from hkbrief import __version__, typography
+from hkbrief.arrange.bilingual import Versions, second_version
 from hkbrief.labels import Label, colon, label
 from hkbrief.model import Brief, Language, Quote, Stat, Text
 from hkbrief.plan import DocumentProperties
@@ -14,11 +15,23 @@ from hkbrief.plan import DocumentProperties
 
 @dataclass(frozen=True, slots=True)
 class Edition:
-    """A brief read in one language: ``t`` resolves any :class:`Text`, falling back to the brief's language."""
+    """A brief read in one language: ``t`` resolves any :class:`Text`, falling back to the brief's language.
+
+    The bilingual edition reads it in ``language`` (English) with ``second`` (Traditional Chinese) under it:
+    ``t`` then returns :class:`~hkbrief.arrange.bilingual.Versions`, which the typesetter sets as two
+    paragraphs, each in its own language, wherever the text is a paragraph of its own (titles, bullets, stat
+    labels, headings, speakers). Text joined into a longer line (footers, citations) stays in ``language``.
+    """
 
     brief: Brief
     language: Language
     source: str = "content.json"  # the content file's name, for messages
+    second: Language | None = None
+
+    @property
+    def languages(self) -> tuple[Language, ...]:
+        """The edition's languages, the first one first."""
+        return (self.language,) if self.second is None else (self.language, self.second)
 
     def at(self, kind: str, item_id: str, attribute: str = "") -> str:
         """The JSON path of an item's field, for messages: ``content.json: sections[2].bullets``."""
@@ -34,7 +47,29 @@ class Edition:
         """The text in this edition's language, typeset (typewriter apostrophes curled)."""
         if text is None:
             return ""
-        return typography.typeset(text.resolve(self.language, self.brief.meta.language))
+        first = typography.typeset(text.resolve(self.language, self.brief.meta.language))
+        second = text.by_language.get(self.second) if self.second is not None else None
+        if second is None or self.lang(text) is self.second:
+            return first
+        second = typography.typeset(second)
+        return first if second == first else Versions(first, second, self.second)
+
+    def both(self, text: Text | None) -> str:
+        """Prose for the speaker notes: the text, then (bilingual) its second-language version under it."""
+        value = self.t(text)
+        return f"{value}\n{second_version(value)}" if isinstance(value, Versions) else value
+
+    def label(self, which: Label) -> str:
+        """One of hkbrief's own words (a slide title such as "Key figures") in the edition's language(s)."""
+        first = label(which, self.language)
+        return first if self.second is None else Versions(first, label(which, self.second), self.second)
+
+    def _joined(self, parts: list[str]) -> str:
+        """Parts joined as the typography of each language wants, in both languages of a bilingual edition."""
+        first = typography.joined(parts)
+        if self.second is None or not any(isinstance(part, Versions) for part in parts):
+            return first
+        return Versions(first, typography.joined([second_version(part) for part in parts]), self.second)
 
     def lang(self, text: Text | None) -> Language:
         """The language ``t`` gives this text in (the fallback's, when it has no translation)."""
@@ -52,11 +87,11 @@ class Edition:
         parts = [self.t(quote.title)]
         if quote.organisation is not None:
             parts.append(self.t(quote.organisation))
-        return typography.joined(parts)
+        return self._joined(parts)
 
     def speaker_line(self, quote: Quote) -> str:
         """Name, title and organisation once, punctuated for their script: ``Falcon Chan, Strategy ...``."""
-        return typography.joined([self.t(quote.speaker), self.attribution(quote)])
+        return self._joined([self.t(quote.speaker), self.attribution(quote)])
 
     def quoted(self, quote: Quote) -> str:
         """The quotation in the marks of its language (any marks the content put around it left out)."""

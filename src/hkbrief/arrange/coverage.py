@@ -5,6 +5,7 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterator
 
+from hkbrief.arrange.bilingual import Versions
 from hkbrief.arrange.common import Edition
 from hkbrief.arrange.text import Typesetter
 from hkbrief.errors import FitError, Problem
@@ -42,6 +43,11 @@ def edition_texts(edition: Edition) -> Iterator[tuple[str, Role, Text]]:
         yield f"sources[{i}].name", Role.BODY, source.name
 
 
+def _versions(value: str) -> tuple[str, ...]:
+    """The text, and its second-language version in a bilingual edition."""
+    return (str(value), value.second) if isinstance(value, Versions) else (value,)
+
+
 def check_coverage(edition: Edition, typesetter: Typesetter, layout: Layout, where: str) -> None:
     """Raise one error listing every field with a character that neither output could draw."""
     problems = []
@@ -52,15 +58,15 @@ def check_coverage(edition: Edition, typesetter: Typesetter, layout: Layout, whe
             problems.append(Problem(f"{where}: {path}", f"character U+{ord(value[rtl]):04X} at position {rtl + 1} is"
                                     " right-to-left text, which hkbrief cannot lay out yet; remove it"))
             continue
-        for spec in (layout.deck.roles[role], layout.onepager.roles[role]):
-            missing = typesetter.missing(value, spec)
-            if missing:
-                ch = missing[0]
-                position = value.index(ch) + 1
-                east_asian = family_name(layout.theme.east_asian_family)
-                problems.append(Problem(f"{where}: {path}", f"character U+{ord(ch):04X} at position {position} is"
-                                        f" not in the layout's fonts ({family_name(spec.family)} or the East Asian"
-                                        f" font {east_asian}); remove or replace it, or use a font that has it"))
-                break
+        roles = (layout.deck.roles[role], layout.onepager.roles[role])
+        uncovered = next(((spec, version, missing[0]) for spec in roles for version in _versions(value)
+                          if (missing := typesetter.missing(version, spec))), None)
+        if uncovered is not None:
+            spec, version, ch = uncovered
+            east_asian = family_name(layout.theme.east_asian_family)
+            problems.append(Problem(f"{where}: {path}", f"character U+{ord(ch):04X} at position"
+                                    f" {version.index(ch) + 1} is not in the layout's fonts"
+                                    f" ({family_name(spec.family)} or the East Asian font {east_asian}); remove or"
+                                    " replace it, or use a font that has it"))
     if problems:
         raise FitError(problems)

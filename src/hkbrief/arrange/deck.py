@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING
 
+from hkbrief.arrange.bilingual import Versions, each_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
 from hkbrief.arrange.templated import placeholder_role
 from hkbrief.arrange.text import Para, SetText, Typesetter, aligned
@@ -19,6 +20,7 @@ from hkbrief.errors import FitError
 from hkbrief.geometry import SLIDE_4_3, SLIDE_16_9, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
 from hkbrief.layoutspec import (
+    BilingualDeck,
     DeckSpec,
     FitPolicy,
     FitTarget,
@@ -291,8 +293,7 @@ class DeckContext:
             frames.append(self.ts.frame(name.of("kicker"), [Para(kicker, self.role(Role.HEADING), self.e.language)],
                                         self.kicker_box, where=f"{where}: kicker"))
         if cont:
-            joiner = "" if self.e.language is Language.ZH_HANT else " "
-            title = f"{title}{joiner}{label(Label.CONTINUED, self.e.language)}"
+            title = continued(title, self.e.language)
         frames.append(self.ts.frame(
             name.of("title"), [Para(title, self.role(Role.TITLE), title_lang, balance=True)], self.title_box,
             valign=VAlign.BOTTOM, policy=self.spec.fit[FitTarget.TITLE], role=FrameRole.TITLE,
@@ -367,8 +368,7 @@ def _template_title(deck: DeckContext, on: TemplateSlide, name: Name, title: str
     """The slide title set in the layout's title placeholder, with the placeholder's insets and alignment, and
     filling it (so the template's own title style applies); drawn as a text box where the layout has none."""
     if cont:
-        joiner = "" if deck.e.language is Language.ZH_HANT else " "
-        title = f"{title}{joiner}{label(Label.CONTINUED, deck.e.language)}"
+        title = continued(title, deck.e.language)
     placeholder = on.title
     box = _template_title_box(deck, on)
     look = placeholder.look if placeholder is not None else None
@@ -436,6 +436,16 @@ def _into_body(on: TemplateSlide, frames: list[Frame]) -> list[Frame]:
     return out
 
 
+def continued(title: str, language: Language) -> str:
+    """A continuation slide's title: "Academic Prowess (cont.)", "學術實力（續）", in each of its languages."""
+    def cont(text: str, lang: Language) -> str:
+        return f"{text}{'' if lang is Language.ZH_HANT else ' '}{label(Label.CONTINUED, lang)}"
+
+    if isinstance(title, Versions):
+        return Versions(cont(str(title), language), cont(title.second, title.second_lang), title.second_lang)
+    return cont(title, language)
+
+
 def _spelled(name: Name) -> str:
     """A slide's name as messages give it (``section:talent#2``), matching the writers' spelling."""
     return str(name.kind) + (f":{name.id}" if name.id else "") + (f"#{name.sheet}" if name.sheet else "")
@@ -471,7 +481,7 @@ def title_slide(deck: DeckContext, number: int, shown: Shown) -> Slides:
     frames = [Frame(name.of("band"), FrameRole.SHAPE, Box(0, 0, deck.grid.size.w, TITLE_BAND),
                     fill=deck.colors["accent"])]
     top = c.y + TITLE_SLIDE_TOP
-    handling = e.t(meta.handling)
+    handling = str(e.t(meta.handling))  # one line: the edition's first language
     if handling:
         frames.append(deck.ts.frame(name.of("handling"), [Para(handling, deck.role(Role.HEADING),
                                                                e.lang(meta.handling))],
@@ -561,7 +571,7 @@ def agenda_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
     for part, page in enumerate(pages):
         n = number + part
         name = Name(Kind.AGENDA, sheet=_sheet(part))
-        frames = deck.chrome(name, "", label(Label.AGENDA, deck.e.language), deck.e.language, n, cont=part > 0)
+        frames = deck.chrome(name, "", deck.e.label(Label.AGENDA), deck.e.language, n, cont=part > 0)
         frames += _agenda_rows(deck, page, first_index, n)
         first_index += len(page)
         frames += deck.footer(name, n)
@@ -701,7 +711,7 @@ def _first_slide_extras(deck: DeckContext, section: Section, layout: _SectionPla
                         shown: Shown) -> tuple[list[Frame], list[str], Shown]:
     """The sidebar and band of a section's first slide, and its speaker notes (notes, then what they cite)."""
     e = deck.e
-    notes = [e.t(p) for p in section.notes]
+    notes = [e.both(p) for p in section.notes]
     frames: list[Frame] = []
     if layout.sidebar_cols:
         side = deck.cols(layout.text_cols, layout.sidebar_cols, layout.body.y, layout.body.h)
@@ -723,11 +733,18 @@ def even_out(ts: Typesetter, chunks: list[list[Para]], box: Box) -> list[list[Pa
     A bullet moves while the last slide has at least two fewer than the one before, and it still fits there.
     """
     chunks = [list(c) for c in chunks]
-    while len(chunks) >= 2 and len(chunks[-2]) - len(chunks[-1]) >= 2:
-        moved = [chunks[-2][-1]] + chunks[-1]
+
+    def bullets(chunk: list[Para]) -> int:
+        """Bullets on a slide: a bullet's second-language version is part of it."""
+        return sum(not para.follows for para in chunk)
+
+    while len(chunks) >= 2 and bullets(chunks[-2]) - bullets(chunks[-1]) >= 2:
+        # a bullet's second-language version moves with it
+        count = 2 if chunks[-2][-1].follows and len(chunks[-2]) > 2 else 1
+        moved = chunks[-2][-count:] + chunks[-1]
         if ts.fit(moved, box.w, box.h, shrink=False) is None:
             break
-        chunks[-2].pop()
+        del chunks[-2][-count:]
         chunks[-1] = moved
     return chunks
 
@@ -784,7 +801,9 @@ def stat_paras(deck: DeckContext, stat: Stat, value_cap: float | None = None) ->
     e = deck.e
     source = e.t(e.brief.source(stat.source).name)
     return [
-        Para(e.t(stat.value), deck.role(Role.STAT_VALUE), e.lang(stat.value), one_line=True, size_cap=value_cap),
+        # the figure once, in the first language (a bilingual card stacks its label, not its value)
+        Para(str(e.t(stat.value)), deck.role(Role.STAT_VALUE), e.lang(stat.value), one_line=True,
+             size_cap=value_cap),
         Para(e.t(stat.label), deck.role(Role.STAT_LABEL), e.lang(stat.label), space_before_em=STAT_LABEL_SPACE_EM),
         Para(f"{label(Label.SOURCE, e.language)}{colon(e.language)}{source}", deck.role(Role.CAPTION), e.language,
              space_before_em=STAT_SOURCE_SPACE_EM),
@@ -840,7 +859,7 @@ def stat_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
     for part, group in enumerate(_even_groups(stats, per)):
         n = number + part
         name = Name(Kind.STATS, sheet=_sheet(part))
-        frames = deck.chrome(name, "", label(Label.KEY_FIGURES, deck.e.language), deck.e.language, n,
+        frames = deck.chrome(name, "", deck.e.label(Label.KEY_FIGURES), deck.e.language, n,
                              cont=part > 0)
         boxes = card_boxes(deck, len(group), per)
         cap, scale = _shared_stat_size(deck, group, boxes, n)
@@ -1048,14 +1067,15 @@ def sources_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
     body_role = deck.role(Role.BODY)
     role = replace(body_role, size=min(body_role.size, SOURCE_MAX_SIZE),
                    min_size=min(body_role.min_size, SOURCE_MIN_SIZE))
-    paras = [Para(e.t(s.name) + (f" \u2014 {s.url}" if s.url else ""), role, e.lang(s.name),
+    paras = [Para(each_version(e.t(s.name), lambda name, url=s.url: name + (f" \u2014 {url}" if url else "")),
+                  role, e.lang(s.name),
                   space_before_em=SOURCE_SPACE_EM) for s in sources]
     body = deck.body_box
     columns = SOURCES_COLUMNS if len(paras) > SOURCES_PER_COLUMN else 1
     col_span = deck.grid.columns // columns
     per_col = -(-len(paras) // columns)
     name = Name(Kind.SOURCES)
-    frames = deck.chrome(name, "", label(Label.SOURCES, e.language), e.language, number)
+    frames = deck.chrome(name, "", e.label(Label.SOURCES), e.language, number)
     for i in range(columns):
         chunk = paras[i * per_col:(i + 1) * per_col]
         if chunk:
@@ -1078,7 +1098,7 @@ def closing_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
     for part, chunk in enumerate(chunks):
         n = number + part
         name = Name(Kind.CLOSING, sheet=_sheet(part))
-        frames = deck.chrome(name, "", label(Label.TAKEAWAYS, e.language), e.language, n, cont=part > 0)
+        frames = deck.chrome(name, "", e.label(Label.TAKEAWAYS), e.language, n, cont=part > 0)
         frames.append(deck.ts.frame(name.of("takeaways"), chunk, box, policy=FitPolicy.SHRINK,
                                     where=f"slide {n} ({_spelled(name)}): takeaways"))
         frames += deck.footer(name, n)
@@ -1103,13 +1123,21 @@ SLIDE_MAKERS: dict[SlideKind, SlideMaker] = {
 
 def arrange_deck(edition: Edition, layout: Layout, typesetter: Typesetter,
                  images: dict[str, PreparedImage] | None = None, template: TemplateDeck | None = None) -> DeckPlan:
-    """The deck: the layout's slide sequence, each kind made by its function in :data:`SLIDE_MAKERS`."""
-    deck = DeckContext.of(edition, layout, typesetter, images, template)
+    """The deck: the layout's slide sequence, each kind made by its function in :data:`SLIDE_MAKERS`.
+
+    A bilingual edition in a layout whose ``deck.bilingual`` is "halves" runs the sequence once per language
+    (English, then Traditional Chinese); "stacked" runs it once with both languages on every slide.
+    """
+    editions = [edition]
+    if edition.second is not None and layout.deck.bilingual is BilingualDeck.HALVES:
+        editions = [replace(edition, language=language, second=None) for language in edition.languages]
     slides: list[SlidePlan] = []
-    shown = Shown()
-    for kind in layout.deck.sequence:
-        made, shown = SLIDE_MAKERS[kind](deck, len(slides) + 1, shown)
-        slides += made
+    for half in editions:
+        deck = DeckContext.of(half, layout, typesetter, images, template)
+        shown = Shown()
+        for kind in layout.deck.sequence:
+            made, shown = SLIDE_MAKERS[kind](deck, len(slides) + 1, shown)
+            slides += made
     base = DeckBase(template.template.path) if template is not None else DeckBase()
     return DeckPlan(deck.grid.size, tuple(slides), document_properties(edition), messages=layout.notes,
                     base=base)

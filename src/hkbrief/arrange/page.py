@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 
+from hkbrief.arrange.bilingual import Versions, each_version, second_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
 from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size
 from hkbrief.errors import FitError
@@ -210,8 +211,10 @@ def stats_block(page: PageContext, y: float, scale: float, stats: tuple[Stat, ..
         settings = []
         for i, stat in enumerate(group):
             marker = f" [{markers[stat.source]}]"
-            paras = [Para(e.t(stat.value), value_role, e.lang(stat.value), one_line=True, size_cap=cap),
-                     Para(e.t(stat.label) + marker, page.role(Role.STAT_LABEL), e.lang(stat.label),
+            # the figure once, in the first language (a bilingual card stacks its label, not its value)
+            paras = [Para(str(e.t(stat.value)), value_role, e.lang(stat.value), one_line=True, size_cap=cap),
+                     Para(each_version(e.t(stat.label), lambda text: text + marker), page.role(Role.STAT_LABEL),
+                          e.lang(stat.label),
                           space_before_em=STAT_LABEL_SPACE_EM)]
             made, h = page.text(Name(Kind.STAT, stat.id), paras, Box(c.x + i * (w + gap), top, w, 0), scale, CARD)
             settings.append((made[0], h))
@@ -238,7 +241,11 @@ def quotes_block(page: PageContext, y: float, scale: float, quotes: tuple[Quote,
     e = page.e
     placed = []
     for i, quote in enumerate(quotes):
-        attribution = f"\u2014 {e.t(quote.speaker)}, {e.attribution(quote)} [{markers[quote.source]}]"
+        speaker, title = e.t(quote.speaker), e.attribution(quote)
+        attribution = f"\u2014 {speaker}, {title} [{markers[quote.source]}]"
+        if e.second is not None and (isinstance(speaker, Versions) or isinstance(title, Versions)):
+            second = f"\u2014 {second_version(speaker)}\uff0c{second_version(title)} [{markers[quote.source]}]"
+            attribution = Versions(attribution, second, e.second)
         paras = [Para(e.quoted(quote), page.role(Role.QUOTE), e.lang(quote.text)),
                  Para(attribution, page.role(Role.ATTRIBUTION), e.lang(quote.title),
                       space_before_em=QUOTE_ATTRIBUTION_SPACE_EM)]

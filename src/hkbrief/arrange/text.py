@@ -10,6 +10,7 @@ from dataclasses import dataclass, replace
 from functools import lru_cache
 
 from hkbrief import linebreak, textfit
+from hkbrief.arrange.bilingual import Versions
 from hkbrief.errors import FitError, Problem
 from hkbrief.geometry import Box, Insets
 from hkbrief.layoutspec import FitPolicy, FontStyle, RoleStyle, Weight
@@ -27,6 +28,29 @@ SHRINK_STEP = 0.5
 BULLET_INDENT_EM = 1.1
 
 
+# Space above a paragraph's second-language version in a bilingual edition, in multiples of its size: the pair
+# reads as one item, closer together than two bullets.
+SECOND_LANGUAGE_SPACE_EM = 0.15
+
+
+def stacked(paras: list[Para]) -> list[Para]:
+    """Each paragraph of :class:`Versions` as two: its first language, then its second under it (indented
+    under a bullet, without one). Plain paragraphs, and paragraphs already stacked, are left as they are."""
+    if not any(isinstance(para.text, Versions) for para in paras):
+        return paras
+    out: list[Para] = []
+    for para in paras:
+        text = para.text
+        if not isinstance(text, Versions):
+            out.append(para)
+            continue
+        out.append(replace(para, text=str(text)))
+        out.append(replace(para, text=text.second, lang=text.second_lang, bullet=None,
+                           hang=para.hang or para.bullet is not None, space_before_em=SECOND_LANGUAGE_SPACE_EM,
+                           field=None, follows=True))
+    return out
+
+
 @dataclass(frozen=True, slots=True)
 class Para:
     """A paragraph to set: its text, role style, language, and how it sits among its neighbours."""
@@ -41,6 +65,8 @@ class Para:
     one_line: bool = False  # prefer a smaller size (down to the minimum) to breaking: stat values
     size_cap: float | None = None  # never larger than this (to match neighbours, e.g. values on one slide)
     field: TextField | None = None  # the deck keeps it live (slide number)
+    hang: bool = False  # indented as far as a bullet's text, without a bullet (a bullet's second language)
+    follows: bool = False  # the second-language version of the paragraph before: continued together with it
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +132,7 @@ class Typesetter:
 
     def set(self, paras: list[Para], width: float, scale: float = 1.0) -> SetText:
         """Set paragraphs at ``scale`` of their role sizes (never below a role's minimum) into ``width``."""
+        paras = stacked(paras)
         placed: list[Paragraph] = []
         y = 0.0
         for index, para in enumerate(paras):
@@ -131,7 +158,7 @@ class Typesetter:
         """Break one paragraph into lines from ``y`` down; returns the planned paragraph and the ``y`` under it."""
         stack = self.fonts.stack(*_style_key(para.role))
         faces = self.fonts.faces(*_style_key(para.role))
-        indent = size * BULLET_INDENT_EM if para.bullet else 0.0
+        indent = size * BULLET_INDENT_EM if para.bullet or para.hang else 0.0
         available = max(1.0, (width - indent) * WRAP_SAFETY)
 
         def measure(s: str) -> float:
@@ -175,6 +202,7 @@ class Typesetter:
 
     def fit(self, paras: list[Para], width: float, height: float, shrink: bool = True) -> SetText | None:
         """The largest setting (from full size down to the roles' minimums) whose height fits, or None."""
+        paras = stacked(paras)
         limit = height * HEIGHT_SAFETY
         scale = 1.0
         while True:
@@ -208,6 +236,7 @@ class Typesetter:
         ``where`` is the field the message names (``content.json: sections[2].bullets``), ``context`` the slide.
         """
         inner = box.inset(insets)
+        paras = stacked(paras)
         result = self.fit(paras, inner.w, inner.h, shrink=policy is not FitPolicy.FAIL)
         if result is None:
             if policy is FitPolicy.FAIL:
@@ -237,11 +266,24 @@ class Typesetter:
         broken into lines once, so even a 100,000-character paragraph is cut in linear time.
         """
         limit = height * HEIGHT_SAFETY
+        paras = stacked(paras)
         chunks: list[list[Para]] = []
         current: list[Para] = []
         queue = list(reversed(paras))
         while queue:
             para = queue.pop()
+            if queue and queue[-1].follows and not para.follows:
+                # a paragraph and its second-language version move on together, unless they fill a frame alone
+                pair = current + [para, queue[-1]]
+                if self.set(pair, width).height <= limit:
+                    current = pair
+                    queue.pop()
+                    continue
+                if current:
+                    chunks.append(current)
+                    current = []
+                    queue.append(para)
+                    continue
             trial = current + [para]
             if self.set(trial, width).height <= limit:
                 current = trial
