@@ -71,6 +71,7 @@ class TextShape:
     name: str
     box: Rect
     text: str
+    runs: tuple[tuple[str, float], ...] = ()  # (text, planned size in points) of every run and field
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,6 +82,7 @@ class Glyph:
     top: float
     x1: float
     bottom: float
+    size: float = 0.0  # the font size it was drawn at, in points
 
     @property
     def centre(self) -> tuple[float, float]:
@@ -132,11 +134,24 @@ def deck_text_shapes(pptx_path: Path | str) -> tuple[tuple[float, float], list[l
                                          " own (inherited from the layout), so its box cannot be checked")
                 x, y = shape.left / EMU_PER_POINT, shape.top / EMU_PER_POINT
                 w, h = shape.width / EMU_PER_POINT, shape.height / EMU_PER_POINT
-                _found.append(TextShape(_number, shape.name, Rect(x, y, x + w, y + h), shape.text_frame.text))
+                _found.append(TextShape(_number, shape.name, Rect(x, y, x + w, y + h), shape.text_frame.text,
+                                        _planned_runs(shape.text_frame._txBody)))
 
         walk(slide.shapes)
         slides.append(found)
     return size, slides
+
+
+def _planned_runs(body) -> tuple[tuple[str, float], ...]:
+    """Each run's (and field's) text and its size as written (``a:rPr/@sz``), None-sized runs left out."""
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    runs = []
+    for run in body.iter(f"{a}r", f"{a}fld"):
+        properties = run.find(f"{a}rPr")
+        text = "".join(t.text or "" for t in run.iter(f"{a}t"))
+        if properties is not None and properties.get("sz") and text:
+            runs.append((text, int(properties.get("sz")) / 100))
+    return tuple(runs)
 
 
 def pdf_pages(pdf_path: Path | str) -> list[tuple[float, float, list[Glyph]]]:
@@ -149,7 +164,8 @@ def pdf_pages(pdf_path: Path | str) -> list[tuple[float, float, list[Glyph]]]:
             glyphs = []
             for char in page.chars:
                 for ch in comparable(char["text"]) or ([" "] if char["text"].isspace() else []):
-                    glyphs.append(Glyph(ch, char["text"], char["x0"], char["top"], char["x1"], char["bottom"]))
+                    glyphs.append(Glyph(ch, char["text"], char["x0"], char["top"], char["x1"], char["bottom"],
+                                        float(char.get("size") or 0.0)))
             pages.append((float(page.width), float(page.height), glyphs))
     return pages
 
@@ -215,6 +231,46 @@ def _check_shape(shape: TextShape, glyphs: list[Glyph]) -> str | None:
     return (f"slide {shape.slide}, shape {shape.name!r} at {shape.box}: {sum(missing.values())} of "
             f"{sum(wanted.values())} characters not inside the box: {_describe(missing)}{detail}. "
             f"Text: {snippet[:100]!r}")
+
+
+SIZE_TOLERANCE = 0.05  # points: LibreOffice writes sizes to the hundredth of a point
+
+
+def check_sizes(pptx_path: Path | str, pdf_path: Path | str) -> list[str]:
+    """Text drawn smaller than planned: every character inside a text box must be drawn at a size one of its runs
+    names (a viewer that shrank the text to make it fit would show here)."""
+    _, slides = deck_text_shapes(pptx_path)
+    pages = pdf_pages(pdf_path)
+    problems = []
+    for shapes, (_, _, glyphs) in zip(slides, pages):
+        for shape in shapes:
+            planned: dict[str, set[float]] = {}
+            for text, size in shape.runs:
+                for ch in comparable(text):
+                    planned.setdefault(ch, set()).add(size)
+            smaller = [(g, max(planned[g.text])) for g in glyphs
+                       if g.text in planned and shape.box.contains(*g.centre, BOX_TOLERANCE)
+                       and all(abs(g.size - size) > SIZE_TOLERANCE for size in planned[g.text])]
+            if smaller:
+                scale = min(g.size / size for g, size in smaller)
+                problems.append(f"slide {shape.slide}, shape {shape.name!r}: {len(smaller)} character(s) drawn at "
+                                f"other than their planned size, down to {scale:.0%} of it "
+                                f"(e.g. {smaller[0][0].raw!r} at {smaller[0][0].size:.2f} pt for "
+                                f"{smaller[0][1]:.2f} pt)")
+    return problems
+
+
+def count_outside(pptx_path: Path | str, pdf_path: Path | str) -> int:
+    """How many of the deck's characters are not drawn inside their box (a figure for the notes)."""
+    _, slides = deck_text_shapes(pptx_path)
+    pages = pdf_pages(pdf_path)
+    total = 0
+    for shapes, (_, _, glyphs) in zip(slides, pages):
+        for shape in shapes:
+            wanted = Counter(comparable(shape.text))
+            inside = Counter(g.text for g in glyphs if shape.box.contains(*g.centre, BOX_TOLERANCE))
+            total += sum((wanted - inside).values())
+    return total
 
 
 def check_onepager(pdf_path: Path | str, margins: tuple[float, float, float, float] | None = None,
@@ -363,16 +419,18 @@ def assert_fonts_available(pptx_path: Path | str, env: dict[str, str] | None = N
 # -- LibreOffice ------------------------------------------------------------------------------------------------
 
 
-def convert_with_libreoffice(soffice: str, decks: list[Path], out_dir: Path, timeout: float = 600) -> list[Path]:
+def convert_with_libreoffice(soffice: str, decks: list[Path], out_dir: Path, timeout: float = 600,
+                             env: dict[str, str] | None = None) -> list[Path]:
     """Convert decks to PDF in one LibreOffice run with a throwaway profile; returns the PDFs in input order.
 
-    The decks' file stems must be distinct (LibreOffice names each PDF after its deck).
+    The decks' file stems must be distinct (LibreOffice names each PDF after its deck). ``env`` sets the font
+    world (see ``fontconfig_without_clones``); the default is this process's environment.
     """
     stems = [deck.stem for deck in decks]
     assert len(set(stems)) == len(stems), f"deck names must be distinct: {stems}"
     out_dir.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="hkbrief-lo-") as profile:
-        env = dict(os.environ, HOME=profile)
+        env = dict(os.environ if env is None else env, HOME=profile)
         result = subprocess.run(
             [soffice, f"-env:UserInstallation={Path(profile).as_uri()}", "--headless", "--norestore",
              "--convert-to", "pdf", "--outdir", str(out_dir), *map(str, decks)],

@@ -1,12 +1,15 @@
 """End to end: build every built-in layout from the bundled brief (English and Traditional Chinese) and from a
 stress brief, then judge the outputs with tools that are not hkbrief.
 
-- LibreOffice renders each deck to PDF once per session (two processes at a time, throwaway profiles), and
-  ``fitcheck`` checks that every character of every text box is drawn inside that box and on the slide.
+- LibreOffice renders each deck to PDF once per session in each of two font worlds (with the metric-compatible
+  clones the decks were planned with, and with them hidden, as on a machine without them; one process per world,
+  throwaway profiles), after ``fc-match`` confirmed each world has the fonts it promises. ``fitcheck`` checks
+  that every character of every text box is drawn inside that box and on the slide in both worlds, and, with the
+  clones, at its planned size.
 - The one-pager is read back with pdfplumber, pypdf and poppler's pdftotext: one page, the right paper, nothing
   in the margins, the featured items, metadata, embedded fonts and reading order.
 - The deck is read back with python-pptx and lxml: stat and quote shapes, title placeholders, explicit run sizes,
-  no autofit, speaker notes, core properties.
+  shrink on overflow without a font scale, speaker notes, core properties.
 - Builds repeat byte for byte, and a failed build leaves an existing output folder exactly as it was.
 
 The stress brief (tests/data/stress.json) is oversized on purpose: sections of 10-14 long bullets, 300- and
@@ -29,6 +32,7 @@ import sys
 import zipfile
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
+from enum import StrEnum
 from pathlib import Path
 from unittest import mock
 
@@ -177,33 +181,44 @@ def builds(tmp_path_factory) -> Builds:
     return Builds(tmp_path_factory.mktemp("builds"))
 
 
+class FontWorld(StrEnum):
+    """The two kinds of viewer the deck is judged in."""
+
+    WITH_CLONES = "with-clones"  # the metric-compatible fonts the deck was planned with are installed
+    WITHOUT_CLONES = "without-clones"  # they are hidden (a Mac, a conference PC, LibreOffice without them)
+
+
+FONT_WORLDS = list(FontWorld)
+
+
 @pytest.fixture(scope="session")
-def rendered(builds, tmp_path_factory) -> dict[Case, Path]:
-    """Every deck converted to PDF by LibreOffice, once per session: two LibreOffice processes side by side."""
+def rendered(builds, tmp_path_factory) -> dict[tuple[FontWorld, Case], Path]:
+    """Every deck converted to PDF by LibreOffice once per font world: one LibreOffice process per world, side by
+    side, each converting every deck in one run (starting LibreOffice is most of the cost)."""
     soffice = require_tool("soffice")
+    require_tool("fc-match")
     stage = tmp_path_factory.mktemp("decks")
     decks = []
     for case in ALL_CASES:
         target = stage / f"{case.id}.pptx"
         target.write_bytes(builds.get(case).pptx.read_bytes())
         decks.append((case, target))
-    # Judge only where LibreOffice has the fonts the decks were planned with; otherwise say which are missing.
-    font_problems = sorted({problem for _, deck in decks for problem in fitcheck.font_problems(deck)})
-    if font_problems:
-        pytest.fail("cannot judge the decks with LibreOffice on this machine:\n  " + "\n  ".join(font_problems))
-    # balance the two batches by size (the stress decks are several times larger)
-    decks.sort(key=lambda item: item[1].stat().st_size, reverse=True)
-    batches: list[list[tuple[Case, Path]]] = [[], []]
-    weights = [0, 0]
-    for item in decks:
-        i = weights.index(min(weights))
-        batches[i].append(item)
-        weights[i] += item[1].stat().st_size
+    envs = {FontWorld.WITH_CLONES: dict(os.environ),
+            FontWorld.WITHOUT_CLONES: fitcheck.fontconfig_without_clones(tmp_path_factory.mktemp("fontconfig"))}
+    # Judge only where fontconfig gives the fonts each world promises; otherwise say what is missing.
+    problems = sorted({f"{world}: {problem}" for world, env in envs.items() for _, deck in decks
+                       for problem in fitcheck.font_problems(deck, env, clones=world is FontWorld.WITH_CLONES)})
+    if problems:
+        pytest.fail("cannot judge the decks with LibreOffice on this machine:\n  " + "\n  ".join(problems))
     out = tmp_path_factory.mktemp("libreoffice")
+
+    def convert(world: FontWorld) -> list[Path]:
+        return fitcheck.convert_with_libreoffice(soffice, [deck for _, deck in decks], out / world.value,
+                                                 env=envs[world])
+
     with ThreadPoolExecutor(max_workers=2) as pool:
-        results = list(pool.map(
-            lambda batch: fitcheck.convert_with_libreoffice(soffice, [deck for _, deck in batch], out), batches))
-    return {case: pdf for batch, pdfs in zip(batches, results) for (case, _), pdf in zip(batch, pdfs)}
+        results = dict(zip(FONT_WORLDS, pool.map(convert, FONT_WORLDS)))
+    return {(world, case): pdf for world, pdfs in results.items() for (case, _), pdf in zip(decks, pdfs)}
 
 
 def presentation(path: Path):
@@ -229,10 +244,19 @@ def margins_of(layout: str) -> tuple[float, float, float, float]:
 # == 1. nothing spills: the independent renderer is the judge ==================================================
 
 
+@pytest.mark.parametrize("world", FONT_WORLDS, ids=[world.value for world in FONT_WORLDS])
 @pytest.mark.parametrize("case", ALL_CASES, ids=ids(ALL_CASES))
-def test_deck_text_stays_inside_its_boxes_in_libreoffice(case, builds, rendered):
-    """One PDF page per slide; every character on the slide; every text box's characters drawn inside it."""
-    fitcheck.assert_deck_fits(builds.get(case).pptx, rendered[case])
+def test_deck_text_stays_inside_its_boxes_in_libreoffice(case, world, builds, rendered):
+    """One PDF page per slide; every character on the slide; every text box's characters drawn inside it, whether
+    or not the viewer has the fonts the deck was planned with (without them, the viewer shrinks the text)."""
+    fitcheck.assert_deck_fits(builds.get(case).pptx, rendered[world, case])
+
+
+@pytest.mark.parametrize("case", ALL_CASES, ids=ids(ALL_CASES))
+def test_deck_text_is_drawn_at_its_planned_size_where_the_viewer_has_the_fonts(case, builds, rendered):
+    """With the metric clones, the safety net stays unused: every character is drawn at the size the plan chose."""
+    problems = fitcheck.check_sizes(builds.get(case).pptx, rendered[FontWorld.WITH_CLONES, case])
+    assert not problems, f"{len(problems)} problem(s):\n  " + "\n  ".join(problems)
 
 
 @pytest.mark.parametrize("case", ALL_CASES, ids=ids(ALL_CASES))
@@ -266,6 +290,32 @@ def test_fitcheck_catches_text_outside_its_box(tmp_path):
     problems = fitcheck.check_deck(path, pdf)
     assert len(problems) == 1, problems
     assert problems[0].startswith("slide 1, shape 'overflowing'") and "below the box" in problems[0], problems
+
+
+def test_fitcheck_catches_text_drawn_smaller_than_planned(tmp_path):
+    """The size judge itself: a box LibreOffice shrinks to make its text fit (normAutofit) must be reported."""
+    soffice = require_tool("soffice")
+    from pptx import Presentation
+    from pptx.enum.text import MSO_AUTO_SIZE
+    from pptx.util import Pt
+
+    prs = Presentation()
+    slide = prs.slides.add_slide(prs.slide_layouts[6])
+    box = slide.shapes.add_textbox(Pt(50), Pt(50), Pt(200), Pt(40))
+    box.name = "shrunk"
+    box.text_frame.word_wrap = True
+    box.text_frame.auto_size = MSO_AUTO_SIZE.TEXT_TO_FIT_SHAPE
+    box.text_frame.text = "This sentence is far too long to fit a box only forty points tall at its size. " * 3
+    for run in box.text_frame.paragraphs[0].runs:
+        run.font.size = Pt(14)
+        run.font.name = "Calibri"
+    path = tmp_path / "shrunk.pptx"
+    prs.save(str(path))
+    fitcheck.assert_fonts_available(path)
+    [pdf] = fitcheck.convert_with_libreoffice(soffice, [path], tmp_path / "pdf")
+    assert fitcheck.check_deck(path, pdf) == []
+    problems = fitcheck.check_sizes(path, pdf)
+    assert len(problems) == 1 and problems[0].startswith("slide 1, shape 'shrunk'"), problems
 
 
 def test_font_check_names_the_missing_clone_instead_of_judging(tmp_path):
@@ -444,7 +494,7 @@ def test_deck_every_slide_has_a_title_placeholder_with_text(case, builds):
 
 
 @pytest.mark.parametrize("case", DECK_CASES, ids=ids(DECK_CASES))
-def test_deck_runs_have_explicit_sizes_and_nothing_autofits(case, builds):
+def test_deck_runs_have_explicit_sizes_and_bodies_shrink_only_on_overflow(case, builds):
     from lxml import etree
 
     problems = []
@@ -458,9 +508,10 @@ def test_deck_runs_have_explicit_sizes_and_nothing_autofits(case, builds):
                 if properties is None or properties.get("sz") is None:
                     problems.append(f"{name}: run {''.join(run.itertext())[:40]!r} has no explicit size")
             for body in root.iter(f"{A_NS}bodyPr"):
-                children = {etree.QName(child).localname for child in body}
-                if "noAutofit" not in children or children & {"normAutofit", "spAutoFit"}:
-                    problems.append(f"{name}: bodyPr autofit is {sorted(children)}")
+                children = [child for child in body]
+                kinds = [etree.QName(child).localname for child in children]
+                if kinds != ["normAutofit"] or children[0].attrib:
+                    problems.append(f"{name}: bodyPr autofit is {kinds} {[dict(c.attrib) for c in children]}")
     assert not problems, "\n".join(problems[:20])
 
 

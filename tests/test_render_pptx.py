@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import dataclasses
 import datetime as dt
 import hashlib
 import io
@@ -283,12 +284,22 @@ def test_chinese_runs_carry_the_east_asian_font_and_hong_kong_language(deck):
     assert paragraphs[2].runs[0]._r.find(f"{A}rPr").get("lang") == "en-GB"
 
 
-def test_text_bodies_wrap_never_autofit_and_use_planned_insets_and_anchor(deck_bytes, deck):
+def test_a_frame_the_plan_keeps_at_size_is_written_without_autofit(images):
+    plan = make_plan(images)
+    kept = dataclasses.replace(body_frame(), shrink_on_overflow=False)
+    slide = dataclasses.replace(plan.slides[0], frames=(kept,))
+    [body] = [b for xml in all_slide_xml(render_deck(dataclasses.replace(plan, slides=(slide,))))
+              for b in xml.iter(f"{A}bodyPr")]
+    assert [child.tag for child in body] == [f"{A}noAutofit"]
+
+
+def test_text_bodies_wrap_shrink_only_on_overflow_and_use_planned_insets_and_anchor(deck_bytes, deck):
     bodies = [body for slide in all_slide_xml(deck_bytes) for body in slide.iter(f"{A}bodyPr")]
     assert len(bodies) == 3
     for body in bodies:
         assert body.get("wrap") == "square"
-        assert [child.tag for child in body] == [f"{A}noAutofit"]
+        # shrink on overflow, but no fontScale / lnSpcReduction: the viewer starts at the planned size
+        assert [(child.tag, dict(child.attrib)) for child in body] == [(f"{A}normAutofit", {})]
     frame = shape_named(deck.slides[0], "section:talent/body").text_frame
     assert (frame.margin_left, frame.margin_top, frame.margin_right, frame.margin_bottom) == (
         91440,

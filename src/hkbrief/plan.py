@@ -182,6 +182,10 @@ class Frame:
     alt_text: str = ""
     decorative: bool = False
     placeholder: PlaceholderSlot | None = None  # None for a title: the layout's title placeholder
+    # The deck's safety net for viewers whose fonts are wider than the ones measured: the viewer may shrink the
+    # text when it overflows (``normAutofit``; the planned size is still written on every run). False where the
+    # plan needs the size kept even then (see ``arrange``).
+    shrink_on_overflow: bool = True
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "fill", colour_or_none(self.fill))

@@ -449,12 +449,18 @@ def _solid_fill(colour: Colour) -> str:
 
 
 def _add_text_body(out: list[str], frame: Frame) -> None:
-    """Wrap in the box, never autofit, insets and anchor as planned: the plan already made the text fit."""
+    """Wrap in the box, insets and anchor as planned, and shrink on overflow only where the plan allows it.
+
+    The plan already made the text fit with the fonts it measured. ``normAutofit`` without a ``fontScale`` keeps
+    every run at its planned size (scale 100 %) where the viewer has those fonts, and lets a viewer with wider
+    fonts (LibreOffice without the metric clones, PowerPoint after an edit) shrink the text instead of spilling it.
+    """
     insets: Insets = frame.insets
+    autofit = "<a:normAutofit/>" if frame.shrink_on_overflow else "<a:noAutofit/>"
     out.append(
         f'<p:txBody><a:bodyPr vert="horz" wrap="square" lIns="{emu(insets.left)}" tIns="{emu(insets.top)}"'
         f' rIns="{emu(insets.right)}" bIns="{emu(insets.bottom)}" rtlCol="0" anchor="{_ANCHORS[frame.valign]}"'
-        ' anchorCtr="0"><a:noAutofit/></a:bodyPr><a:lstStyle/>'
+        f' anchorCtr="0">{autofit}</a:bodyPr><a:lstStyle/>'
     )
     if not frame.paragraphs:
         out.append("<a:p/>")
