@@ -92,6 +92,10 @@ def rendered(built, tmp_path_factory) -> dict[Case, tuple[Path, Path]]:
         target = stage / f"{case.id}.pptx"
         target.write_bytes(built[case][0].read_bytes())
         decks.append((case, target))
+    # Judge only where LibreOffice has the fonts the decks were planned with; otherwise say which are missing.
+    problems = sorted({problem for _, deck in decks for problem in fitcheck.font_problems(deck)})
+    if problems:
+        pytest.fail("cannot judge the decks with LibreOffice on this machine:\n  " + "\n  ".join(problems))
     decks.sort(key=lambda item: item[1].stat().st_size, reverse=True)
     batches: list[list[tuple[Case, Path]]] = [decks[0::2], decks[1::2]]
     out = tmp_path_factory.mktemp("composition-pdf")
