@@ -8,7 +8,6 @@ name the file and the JSON path in every message: ``content.json: stats[2].value
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import json
 import os
 import re
@@ -18,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from hkbrief.errors import ContentError, Problem, did_you_mean, shown
+from hkbrief.errors import NEAR_ID, NEAR_LANGUAGE, ContentError, Problem, did_you_mean, shown
 from hkbrief.model import (
     Brief,
     FeatureKind,
@@ -220,8 +219,7 @@ class _Reader:
                 try:
                     lang = Language(key)
                 except ValueError:
-                    close = difflib.get_close_matches(key, [str(x) for x in Language], n=1, cutoff=0.4)
-                    advice = f' (did you mean "{close[0]}"?)' if close else ""
+                    advice = did_you_mean(key, [str(x) for x in Language], NEAR_LANGUAGE, list_otherwise=False)
                     self.fail(_join(path, key), f"unknown language{advice}; languages are: "
                               + ", ".join(str(x) for x in Language))
                     continue
@@ -470,14 +468,46 @@ def _resolve(r: _Reader, path: str, ident: str, table: str, ids: Iterable[str]) 
     ids = list(ids)
     if ident in ids:
         return
-    close = difflib.get_close_matches(ident, ids, n=1, cutoff=0.5)
-    advice = f" (did you mean {shown(close[0])}?)" if close else ""
+    advice = did_you_mean(ident, ids, NEAR_ID, list_otherwise=False)
     r.fail(path, f"{shown(ident)} is not the id of any item in {table}{advice}")
 
 
 def brief_from_json(value: Any, where: str) -> Brief:
     """Validate parsed JSON and build the brief, or raise one :class:`ContentError` listing every problem."""
     r = _Reader(where)
+    root = _root(r, value, where)
+    meta = _meta(r, root["meta"]) if "meta" in root else None
+    sections = _list(r, root.get("sections", []), "sections", _section, minimum=1)
+    stats = _list(r, root.get("stats") or [], "stats", _stat)
+    quotes = _list(r, root.get("quotes") or [], "quotes", _quote)
+    sources = _list(r, root.get("sources") or [], "sources", _source)
+    featured = _featured(r, root["featured"]) if root.get("featured") is not None else None
+    takeaways = r.texts(root["takeaways"], "takeaways", 1) if root.get("takeaways") is not None else ()
+    for name, items in (("sections", sections), ("stats", stats), ("quotes", quotes), ("sources", sources)):
+        _unique(r, name, items)
+    _check_references(r, root, sections, stats + quotes, featured)
+    if r.problems or meta is None:
+        if not r.problems:
+            r.fail("meta", "invalid")
+        raise ContentError(r.problems)
+    return Brief(
+        meta=meta,
+        sections=tuple(s for _, s in sections),
+        stats=tuple(s for _, s in stats),
+        quotes=tuple(q for _, q in quotes),
+        sources=tuple(s for _, s in sources),
+        featured=_featured_refs(featured, stats, quotes),
+        takeaways=takeaways,
+    )
+
+
+def _list(r: _Reader, value: Any, path: str, read, minimum: int = 0) -> list:  # noqa: ANN001 - an item reader
+    """The valid items of a top-level list, each with its JSON path: ``[("stats[0]", Stat(...)), ...]``."""
+    return [(p, item) for p, v in r.items(value, path, minimum) if (item := read(r, v, p))]
+
+
+def _root(r: _Reader, value: Any, where: str) -> dict:
+    """The top-level object with its keys checked; raises at once if it is not an object or nests too deep."""
     if not isinstance(value, dict):
         raise ContentError(f"expected a JSON object at the top level, found {_kind(value)}", where)
     if not r.check_depth(value, ""):
@@ -485,50 +515,39 @@ def brief_from_json(value: Any, where: str) -> Brief:
     root = r.obj(value, "", ["meta", "sections"], ["stats", "quotes", "sources", "featured", "takeaways", "$schema"])
     if "$schema" in root and not isinstance(root["$schema"], str):
         r.fail('["$schema"]', f"expected the path or address of a JSON Schema, found {_kind(root['$schema'])}")
-    meta = _meta(r, root["meta"]) if "meta" in root else None
-    sections = [(p, s) for p, v in r.items(root.get("sections", []), "sections", 1) if (s := _section(r, v, p))]
-    stats = [(p, s) for p, v in r.items(root.get("stats") or [], "stats") if (s := _stat(r, v, p))]
-    quotes = [(p, q) for p, v in r.items(root.get("quotes") or [], "quotes") if (q := _quote(r, v, p))]
-    sources = [(p, s) for p, v in r.items(root.get("sources") or [], "sources") if (s := _source(r, v, p))]
-    featured = _featured(r, root["featured"]) if root.get("featured") is not None else None
-    takeaways = r.texts(root["takeaways"], "takeaways", 1) if root.get("takeaways") is not None else ()
+    return root
 
-    for name, items in (("sections", sections), ("stats", stats), ("quotes", quotes), ("sources", sources)):
-        _unique(r, name, items)
-    # ids of every item that names one, valid or not, so one broken item does not cascade into reference errors
+
+def _check_references(r: _Reader, root: dict, sections: list, cited: list, featured: list | None) -> None:
+    """Every id a section, stat, quote or ``featured`` names must exist, and nothing is featured twice.
+
+    Ids are taken from every item that names one, valid or not, so one broken item does not cascade into
+    reference errors.
+    """
     stat_ids, quote_ids, source_ids = (_raw_ids(root.get(key)) for key in ("stats", "quotes", "sources"))
     for path, section in sections:
         for i, ident in enumerate(section.stats):
             _resolve(r, f"{path}.stats[{i}]", ident, "stats", stat_ids)
         for i, ident in enumerate(section.quotes):
             _resolve(r, f"{path}.quotes[{i}]", ident, "quotes", quote_ids)
-    for path, item in stats + quotes:
+    for path, item in cited:
         _resolve(r, f"{path}.source", item.source, "sources", source_ids)
-    if featured is not None:
-        seen: set[str] = set()
-        for path, ref in featured:
-            _resolve(r, path, ref.id, f"{ref.kind}s", stat_ids if ref.kind is FeatureKind.STAT else quote_ids)
-            if str(ref) in seen:
-                r.fail(path, f"{shown(str(ref))} is featured twice")
-            seen.add(str(ref))
-    if r.problems or meta is None:
-        if not r.problems:
-            r.fail("meta", "invalid")
-        raise ContentError(r.problems)
     if featured is None:
-        refs = tuple(FeatureRef(FeatureKind.STAT, s.id) for _, s in stats)
-        refs += tuple(FeatureRef(FeatureKind.QUOTE, q.id) for _, q in quotes)
-    else:
-        refs = tuple(ref for _, ref in featured)
-    return Brief(
-        meta=meta,
-        sections=tuple(s for _, s in sections),
-        stats=tuple(s for _, s in stats),
-        quotes=tuple(q for _, q in quotes),
-        sources=tuple(s for _, s in sources),
-        featured=refs,
-        takeaways=takeaways,
-    )
+        return
+    seen: set[str] = set()
+    for path, ref in featured:
+        _resolve(r, path, ref.id, f"{ref.kind}s", stat_ids if ref.kind is FeatureKind.STAT else quote_ids)
+        if str(ref) in seen:
+            r.fail(path, f"{shown(str(ref))} is featured twice")
+        seen.add(str(ref))
+
+
+def _featured_refs(featured: list | None, stats: list, quotes: list) -> tuple[FeatureRef, ...]:
+    """What the brief features: as ``featured`` lists it, or every stat then every quote when it is absent."""
+    if featured is not None:
+        return tuple(ref for _, ref in featured)
+    return (tuple(FeatureRef(FeatureKind.STAT, s.id) for _, s in stats)
+            + tuple(FeatureRef(FeatureKind.QUOTE, q.id) for _, q in quotes))
 
 
 def parse_brief(data: bytes, where: str) -> Brief:

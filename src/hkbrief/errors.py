@@ -56,14 +56,22 @@ class OutputError(HkbriefError):
     """The outputs cannot be written where asked."""
 
 
-def did_you_mean(word: str, options: list[str] | tuple[str, ...]) -> str:
-    """`` (did you mean "title"?)`` for a near miss, else the list of what is allowed."""
+# How alike a word must be to an allowed one (difflib's ratio) before a message suggests it.
+NEAR_KEY = 0.6  # keys and option names: long enough that 0.6 catches one or two wrong letters
+NEAR_ID = 0.5  # item ids are hyphenated words; a missing or extra word still deserves a suggestion
+NEAR_LANGUAGE = 0.4  # language tags are short: "zh" against "zh-Hant" is 0.44
+
+
+def did_you_mean(word: str, options: list[str] | tuple[str, ...], cutoff: float = NEAR_KEY,
+                 list_otherwise: bool = True) -> str:
+    """`` (did you mean "title"?)`` for a near miss; else the list of what is allowed, or "" without
+    ``list_otherwise``. The one place hkbrief suggests a fix for a misspelt word."""
     import difflib
 
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(options), n=1, cutoff=cutoff)
     if close:
         return f" (did you mean {shown(close[0])}?)"
-    return f" (expected one of: {', '.join(options)})"
+    return f" (expected one of: {', '.join(options)})" if list_otherwise else ""
 
 
 _INVISIBLE_ESCAPES = {code: f"\\u{code:04x}" for code in

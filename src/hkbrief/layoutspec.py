@@ -23,6 +23,7 @@ from typing import Any
 from hkbrief import fontfile, textfit
 from hkbrief.colour import Colour
 from hkbrief.errors import LayoutError, Problem, did_you_mean, shown
+from hkbrief.geometry import POINTS_PER_MM, Insets, mm
 
 MAX_LAYOUT_BYTES = 256 * 1024
 
@@ -144,14 +145,6 @@ class RoleStyle:
 
 
 @dataclass(frozen=True, slots=True)
-class Margins:
-    top: float
-    right: float
-    bottom: float
-    left: float
-
-
-@dataclass(frozen=True, slots=True)
 class Theme:
     colors: dict[str, Colour]
     east_asian_family: Family
@@ -160,7 +153,7 @@ class Theme:
 @dataclass(frozen=True, slots=True)
 class DeckSpec:
     size: SlideSize
-    margins: Margins  # points
+    margins: Insets  # points
     columns: int
     gutter: float
     sequence: tuple[SlideKind, ...]
@@ -176,7 +169,7 @@ class DeckSpec:
 @dataclass(frozen=True, slots=True)
 class OnePagerSpec:
     paper: Paper
-    margins: Margins  # points (written in millimetres in the file)
+    margins: Insets  # points (written in millimetres in the file)
     columns: int
     gutter: float
     blocks: tuple[Block, ...]
@@ -419,16 +412,18 @@ class _LayoutReader:
         self.fail(path, f"expected #RRGGBB or a theme colour ({', '.join(colors)})")
         return None
 
-    def margins(self, raw: Any, path: str, scale: float, high: float) -> Margins | None:
+    def margins(self, raw: Any, path: str, scale: float, high: float) -> Insets | None:
+        """One number for all four sides, or a table of top, right, bottom and left, times ``scale`` (to points)."""
         if isinstance(raw, int | float) and not isinstance(raw, bool):
             value = self.number(raw, path, 0, high)
-            return None if value is None else Margins(*(value * scale,) * 4)
+            return None if value is None else Insets(*(value * scale,) * 4)
         table = self.table(raw, path, ("top", "right", "bottom", "left"), ("top", "right", "bottom", "left"))
         values = [self.number(table.get(k), f"{path}.{k}", 0, high) if k in table else None
                   for k in ("top", "right", "bottom", "left")]
         if any(v is None for v in values):
             return None
-        return Margins(*(v * scale for v in values))  # type: ignore[operator]
+        top, right, bottom, left = (v * scale for v in values)  # type: ignore[operator]
+        return Insets(left=left, top=top, right=right, bottom=bottom)
 
     def layout(self, raw: dict[str, Any], name: str) -> Layout:
         self.table(raw, "", ("description", "fonts", "theme", "deck", "onepager", "template"),
@@ -686,8 +681,8 @@ class _LayoutReader:
         print_colors, _ = self.palette(own.get("colors", {}), "onepager.theme.colors")
         theme = dataclasses.replace(theme, colors=theme.colors | print_colors)
         paper = self.choice(table.get("paper", "a4"), "onepager.paper", Paper)
-        margins = self.margins(table.get("margins_mm", 14), "onepager.margins_mm", 72 / 25.4, 60)
-        if margins is not None and min(margins.top, margins.right, margins.bottom, margins.left) < 10 * 72 / 25.4:
+        margins = self.margins(table.get("margins_mm", 14), "onepager.margins_mm", POINTS_PER_MM, 60)
+        if margins is not None and min(margins.top, margins.right, margins.bottom, margins.left) < mm(10):
             self.fail("onepager.margins_mm", "at least 10 mm on every side: printers cannot print closer to the edge")
         columns = self.number(table.get("columns", 2), "onepager.columns", 1, 4)
         gutter = self.number(table.get("gutter", 14), "onepager.gutter", 0, 72)
