@@ -44,7 +44,6 @@ class PreviewResult:
     contact_sheet: Path
     seconds: float
     stages: tuple[tuple[str, float], ...] = ()
-    omitted: tuple[str, ...] = ()
     warnings: tuple[str, ...] = ()
 
 
@@ -63,7 +62,8 @@ def preview(
     engine: Engine = Engine.PLAN,
 ) -> PreviewResult:
     """Render the pictures into ``out_dir/preview``; raises :class:`HkbriefError` (writing nothing) on any problem."""
-    from hkbrief.render.raster import contact_sheet, encode_all, page_picture, rasterise_pdf, slide_pictures
+    from hkbrief.render.raster import Encoder, Picture, contact_sheet, page_picture, rasterise_pdf, slide_label
+    from hkbrief.render.raster import slide_pictures
 
     started = time.perf_counter()
     content, folder = Path(content), Path(out_dir) / PREVIEW_FOLDER
@@ -71,31 +71,33 @@ def preview(
         raise OutputError("is a file, not a folder; move it away or choose another --out", str(folder))
     clock = Stopwatch()
     formats = {OutputFormat.SLIDES_PDF, OutputFormat.PDF}  # the deck's plan and the one-pager's
-    with arranged(content, layout, formats, language, paper, strict, allow_outside_images, clock) as plans:
-        with clock.stage("draw slides"):
-            if engine is Engine.PLAN:
-                slides = slide_pictures(plans.deck)
-            else:
-                from hkbrief.render.raster import Picture, slide_label
-
-                images = rasterise_pdf(_libreoffice_pdf(render_output(plans, OutputFormat.PPTX)))
-                slides = [Picture(slide_label(n, slide), image)
-                          for n, (slide, image) in enumerate(zip(plans.deck.slides, images, strict=False), start=1)]
-        with clock.stage("draw one-pager"):
-            page = page_picture(plans.page)
-        omitted, warnings = plans.page.omitted, plans.warnings
-    with clock.stage("contact sheet"):
-        sheet = contact_sheet(slides, page)
+    with Encoder() as encoder:
+        with arranged(content, layout, formats, language, paper, strict, allow_outside_images, clock) as plans:
+            with clock.stage("draw slides"):
+                if engine is Engine.PLAN:
+                    slides = slide_pictures(plans.deck, on_rendered=lambda _, image: encoder.add(image))
+                else:
+                    pages = rasterise_pdf(_libreoffice_pdf(render_output(plans, OutputFormat.PPTX)))
+                    slides = [Picture(slide_label(n, slide), image)
+                              for n, (slide, (image, _)) in enumerate(zip(plans.deck.slides, pages), start=1)]
+                    for picture in slides:
+                        encoder.add(picture.image)
+            with clock.stage("draw one-pager"):
+                page = page_picture(plans.page)
+                encoder.add(page.image)
+            warnings = plans.warnings
+        with clock.stage("contact sheet"):
+            encoder.add(contact_sheet(slides, page))
+        with clock.stage("encode"):
+            data = encoder.results()
     names = [slide_name(n) for n in range(1, len(slides) + 1)] + [ONE_PAGER, CONTACT_SHEET]
-    with clock.stage("encode"):
-        data = encode_all([p.image for p in slides] + [page.image, sheet])
     with clock.stage("write"):
         _write_all([(folder / name, png) for name, png in zip(names, data, strict=True)], folder)
         for stale in folder.iterdir():
             if SLIDE_PICTURE.match(stale.name) and stale.name not in names:
                 stale.unlink(missing_ok=True)
     return PreviewResult(folder, tuple(folder / n for n in names[:-2]), folder / ONE_PAGER, folder / CONTACT_SHEET,
-                         time.perf_counter() - started, tuple(clock.stages), omitted, warnings)
+                         time.perf_counter() - started, tuple(clock.stages), warnings)
 
 
 def _libreoffice_pdf(deck: bytes) -> bytes:

@@ -2,14 +2,16 @@
 
 The slides and the page are drawn by the PDF writers and rasterised with PDFium (pypdfium2), the PDF engine of
 Chromium: the pixels show exactly what the plan holds, with no office suite involved, in a few milliseconds a
-page. PNG encoding, the slowest step, runs in threads (zlib releases the GIL).
+page. The contact sheet's thumbnails are rasterised at their own size (sharper and cheaper than shrinking the
+full pictures). PNG encoding, the slowest step, runs in threads while PDFium draws the next pages: both release
+the GIL (zlib in Pillow's encoder, PDFium through ctypes), so the two cores work at once.
 """
 
 from __future__ import annotations
 
 import functools
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -21,6 +23,7 @@ if TYPE_CHECKING:
 
 PREVIEW_DPI = 96.0  # a screen's pixel per point ratio: a 16:9 slide becomes 1280 x 720
 PNG_COMPRESS_LEVEL = 3  # zlib level: files within ~10 % of level 9, encoded several times faster
+ENCODER_THREADS = 3  # enough to keep two cores busy while PDFium draws on one of them
 SHEET_COLUMNS = 4  # slide thumbnails per row of the contact sheet
 SHEET_THUMB_WIDTH = 360  # pixels; a 16:9 thumbnail is 360 x 203, text still legible as shapes
 SHEET_GAP = 16
@@ -33,14 +36,20 @@ SHEET_LABEL_COLOUR = (69, 79, 91)
 @dataclass(frozen=True, slots=True)
 class Picture:
     """One rendered picture and its label as runs of (text, font file): ``3  Academic Prowess``, each run in the
-    face the plan drew it in, so a Traditional Chinese title is labelled in a font that has its characters."""
+    face the plan drew it in, so a Traditional Chinese title is labelled in a font that has its characters.
+    ``thumbnail`` is the same page rasterised at the contact sheet's size, when it was asked for."""
 
     label: tuple[tuple[str, str | None], ...]
     image: Image
+    thumbnail: Image | None = None
 
 
-def rasterise_pdf(data: bytes, dpi: float = PREVIEW_DPI) -> list[Image]:
-    """Every page of a PDF as an RGB image at ``dpi``."""
+Rendered = Callable[[int, "Image"], None]  # told of each full-size page as soon as it is drawn (index, image)
+
+
+def rasterise_pdf(data: bytes, dpi: float = PREVIEW_DPI, thumb_width: int | None = None,
+                  on_rendered: Rendered | None = None) -> list[tuple[Image, Image | None]]:
+    """Every page of a PDF as an RGB image at ``dpi``, and, with ``thumb_width``, at that width too."""
     import pypdfium2
 
     document = pypdfium2.PdfDocument(data)
@@ -49,7 +58,13 @@ def rasterise_pdf(data: bytes, dpi: float = PREVIEW_DPI) -> list[Image]:
         for index in range(len(document)):
             page = document[index]
             try:
-                images.append(page.render(scale=dpi / 72.0).to_pil().convert("RGB"))
+                image = page.render(scale=dpi / 72.0).to_pil().convert("RGB")
+                if on_rendered is not None:
+                    on_rendered(index, image)
+                thumbnail = None
+                if thumb_width is not None:
+                    thumbnail = page.render(scale=thumb_width / page.get_width()).to_pil().convert("RGB")
+                images.append((image, thumbnail))
             finally:
                 page.close()
         return images
@@ -57,12 +72,13 @@ def rasterise_pdf(data: bytes, dpi: float = PREVIEW_DPI) -> list[Image]:
         document.close()
 
 
-def slide_pictures(deck: DeckPlan, dpi: float = PREVIEW_DPI) -> list[Picture]:
+def slide_pictures(deck: DeckPlan, dpi: float = PREVIEW_DPI, thumbnails: bool = True,
+                   on_rendered: Rendered | None = None) -> list[Picture]:
     from hkbrief.render.slides_pdf import render_slides
 
-    images = rasterise_pdf(render_slides(deck), dpi)
-    return [Picture(slide_label(number, slide), image)
-            for number, (slide, image) in enumerate(zip(deck.slides, images, strict=True), start=1)]
+    pages = rasterise_pdf(render_slides(deck), dpi, SHEET_THUMB_WIDTH if thumbnails else None, on_rendered)
+    return [Picture(slide_label(number, slide), image, thumbnail)
+            for number, (slide, (image, thumbnail)) in enumerate(zip(deck.slides, pages, strict=True), start=1)]
 
 
 def slide_label(number: int, slide: SlidePlan) -> tuple[tuple[str, str | None], ...]:
@@ -93,7 +109,7 @@ def _any_face_file(frames) -> str | None:
 def page_picture(page: PagePlan, dpi: float = PREVIEW_DPI) -> Picture:
     from hkbrief.render.pdf import render_page
 
-    (image,) = rasterise_pdf(render_page(page), dpi)
+    ((image, _),) = rasterise_pdf(render_page(page), dpi)
     return Picture((("one-pager", _any_face_file(page.frames)),), image)
 
 
@@ -103,7 +119,7 @@ def contact_sheet(slides: Sequence[Picture], page: Picture | None) -> Image:
     columns = min(SHEET_COLUMNS, max(1, len(slides)))
     rows = -(-len(slides) // columns) if slides else 0
     if slides:
-        first = slides[0].image
+        first = slides[0].thumbnail or slides[0].image
         thumb_h = round(SHEET_THUMB_WIDTH * first.height / first.width)
     else:
         thumb_h = 0
@@ -123,7 +139,11 @@ def contact_sheet(slides: Sequence[Picture], page: Picture | None) -> Image:
         row, column = divmod(index, columns)
         x = SHEET_GAP + column * (SHEET_THUMB_WIDTH + SHEET_GAP)
         y = SHEET_GAP + row * (cell_h + SHEET_GAP)
-        sheet.paste(picture.image.resize((SHEET_THUMB_WIDTH, thumb_h), Image.Resampling.LANCZOS, reducing_gap=2.0), (x, y))
+        thumbnail = picture.thumbnail
+        if thumbnail is None or thumbnail.size != (SHEET_THUMB_WIDTH, thumb_h):
+            thumbnail = picture.image.resize((SHEET_THUMB_WIDTH, thumb_h), Image.Resampling.LANCZOS,
+                                             reducing_gap=2.0)
+        sheet.paste(thumbnail, (x, y))
         draw.rectangle([x - 1, y - 1, x + SHEET_THUMB_WIDTH, y + thumb_h], outline=(200, 206, 212))
         _draw_label(draw, (x, y + thumb_h + 4), picture.label, SHEET_THUMB_WIDTH)
     if page is not None:
@@ -162,11 +182,28 @@ def encode_png(image: Image) -> bytes:
     return buffer.getvalue()
 
 
-def encode_all(images: Sequence[Image], threads: int = 4) -> list[bytes]:
-    """PNG bytes of every image, in order, encoded in parallel threads."""
-    with ThreadPoolExecutor(max_workers=threads) as pool:
-        return list(pool.map(encode_png, images))
+class Encoder:
+    """PNG encoding in worker threads, started as each picture is ready; ``results`` waits for them in order."""
+
+    def __init__(self, threads: int = ENCODER_THREADS) -> None:
+        self._pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="hkbrief-png")
+        self._futures: list = []
+
+    def add(self, image: Image) -> None:
+        self._futures.append(self._pool.submit(encode_png, image))
+
+    def results(self) -> list[bytes]:
+        try:
+            return [future.result() for future in self._futures]
+        finally:
+            self._pool.shutdown()
+
+    def __enter__(self) -> Encoder:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self._pool.shutdown(cancel_futures=True)
 
 
-__all__ = ["Picture", "contact_sheet", "encode_all", "page_picture", "rasterise_pdf", "slide_label",
+__all__ = ["Encoder", "Picture", "contact_sheet", "encode_png", "page_picture", "rasterise_pdf", "slide_label",
            "slide_pictures"]
