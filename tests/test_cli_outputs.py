@@ -147,3 +147,21 @@ def test_shell_completion_offers_layout_names_and_files(tmp_path):
     out = subprocess.run([sys.executable, "-c", "from hkbrief.cli import main; main(prog_name='hkbrief')"],
                          env=os.environ | env, capture_output=True, text=True)
     assert out.stdout.splitlines() == ["file,con"]
+
+
+def test_the_new_commands_help_and_schema_load_no_heavy_library():
+    """--help of every new command, and `schema`, stay as light as `hkbrief --help` (no pptx, reportlab, PIL,
+    fontTools, pypdfium2, selenium)."""
+    heavy = ("pptx", "reportlab", "PIL", "fontTools", "pypdfium2", "selenium", "jsonschema")
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from hkbrief.cli import main\n"
+        "for args in (['preview', '--help'], ['watch', '--help'], ['init', '--help'], ['schema'],"
+        " ['build', '--help'], ['--help']):\n"
+        "    assert CliRunner().invoke(main, args).exit_code == 0, args\n"
+        f"print(','.join(m for m in {heavy!r} if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == ""

@@ -4,8 +4,8 @@ Changes are found by polling the files' modification times and sizes every :data
 with an OS notification library (watchdog): a brief is a handful of files, so a poll costs a few microseconds;
 polling needs no dependency, sees files replaced by rename (how most editors save) without re-arming a watch, and
 works on network drives, WSL and container mounts, where inotify events often never arrive. A change starts a
-rebuild once the files have stayed unchanged for one more poll (the debounce), so an editor's write-then-rename or
-a "save all" makes one build, not three.
+rebuild once the files have stayed unchanged for :data:`SETTLE_S` (the debounce), so an editor's write-then-rename
+or a "save all" makes one build, not three.
 
 Each build prints one line with its time. An error prints one line too (the first problem, and how many more) and
 watching goes on; ``--serve`` shows every problem on the page until a build succeeds again.
@@ -24,6 +24,7 @@ from pathlib import Path
 from hkbrief.errors import HkbriefError
 
 POLL_INTERVAL_S = 0.025  # 40 polls a second: a save is seen within 25 ms, at a negligible cost
+SETTLE_S = 0.010  # once a change is seen, the files must stay as they are this long before the build starts
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 TEMPLATE_SUFFIXES = (".pptx", ".potx")
 
@@ -194,7 +195,7 @@ class Watcher:
         self.build_once()
         paths, seen = self._refresh(paths, seen)
         pending: dict[Path, Stamp] | None = None
-        while not stop.wait(self.interval):
+        while not stop.wait(self.interval if pending is None else min(self.interval, SETTLE_S)):
             now = self.stamps(paths)
             if pending is not None and now == pending:  # settled: nothing moved for one poll
                 changed = tuple(_shown(p) for p in paths if now.get(p) != seen.get(p))
