@@ -23,6 +23,8 @@ Targets (each printed as PASS or FAIL):
 Generated briefs have N sections of four bullets (plus a summary and a speaker note) and are built with
 ``benchmarks/no-agenda.toml`` (the default layout without the agenda and takeaways slides, as the floor writes them
 with ``--no-agenda``), so N sections make N + 1 slides; the one-pager leaves out what does not fit.
+- and benchmarks/everyday.py's: ``preview`` within 1 s, a ``watch`` rebuild within 100 ms of the save, 100 briefs
+  with ``--jobs 2`` within 2.5 s (``--no-everyday`` skips them).
 """
 
 from __future__ import annotations
@@ -43,6 +45,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import everyday  # noqa: E402 - beside this file: preview, watch and batch figures
 ROOT = HERE.parent
 CONTENT = ROOT / "content.json"
 FLOOR = HERE / "floor.py"
@@ -241,6 +245,8 @@ def main() -> int:
     parser.add_argument("--quick", action="store_true", help="3 runs, sizes 10,100")
     parser.add_argument("--layout", default=str(NO_AGENDA),
                         help="layout for the generated briefs (default benchmarks/no-agenda.toml: N + 1 slides)")
+    parser.add_argument("--no-everyday", action="store_true",
+                        help="skip preview, watch and batch (benchmarks/everyday.py)")
     parser.add_argument("--no-bytecode", action="store_true",
                         help="run without cached bytecode (PYTHONDONTWRITEBYTECODE=1), as an editable install here")
     args = parser.parse_args()
@@ -307,8 +313,11 @@ def main() -> int:
             "--help": heavy_imports(env, scratch, ["--help"]),
             "validate": heavy_imports(env, scratch, ["validate", str(CONTENT)]),
         }
+        everyday_results = [] if args.no_everyday else everyday.report(hk, env, scratch, max(3, args.runs // 2))
 
     report(args, small, large, warm, heavy, sizes)
+    for passed, text in everyday_results:
+        print(f"{'PASS' if passed else 'FAIL'}  {text}")
     return 0
 
 

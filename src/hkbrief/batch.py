@@ -194,7 +194,7 @@ def _warm_up(first: Path, options: BuildOptions) -> None:
 
     try:
         with arranged(first, options.layout, options.formats, options.language, options.paper, options.strict,
-                      options.allow_outside_images) as plans:
+                      options.allow_outside_images, template=options.template) as plans:
             for output in options.formats:
                 render_output(plans, output)
     except Exception:  # noqa: BLE001 - a broken first brief is reported by its own build
