@@ -6,6 +6,7 @@ of the Office fonts the deck names), so the plan knows each frame's height befor
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -24,6 +25,9 @@ WRAP_SAFETY = 0.965
 HEIGHT_SAFETY = 0.98
 # Sizes step down by half a point when text is shrunk to fit: finer steps look no different and cost time.
 SHRINK_STEP = 0.5
+# Line breaks a typesetter remembers before it starts over: far more than a brief's paragraphs at a few sizes,
+# and a few MB at most.
+BREAKS_REMEMBERED = 20_000
 # A bullet's hanging indent, in multiples of the font size: room for the bullet and a space.
 BULLET_INDENT_EM = 1.1
 
@@ -121,6 +125,11 @@ class Typesetter:
     def __init__(self, fonts: FontBook) -> None:
         """A typesetter measuring with ``fonts``."""
         self.fonts = fonts
+        # Line breaks already found, by (text, measure, style, size, balanced): fitting tries the same paragraphs
+        # at the same few sizes many times (the one-pager's scales and omissions, continuation's trial chunks),
+        # and breaking is most of the time a build takes.
+        self._breaks: dict[tuple, tuple[tuple, float, float]] = {}
+        self._settings: dict[tuple, SetText] = {}  # whole settings, by (paragraphs, width, scale), likewise
 
     def missing(self, text: str, role: RoleStyle) -> list[str]:
         """The characters of ``text`` that no font of the role's stack can draw."""
@@ -132,7 +141,11 @@ class Typesetter:
 
     def set(self, paras: list[Para], width: float, scale: float = 1.0) -> SetText:
         """Set paragraphs at ``scale`` of their role sizes (never below a role's minimum) into ``width``."""
-        paras = stacked(paras)
+        paras = stacked(paras)  # no Versions left, so equal paragraphs are equal texts
+        key = (tuple(paras), width, scale)
+        known = self._settings.get(key)
+        if known is not None:
+            return known
         placed: list[Paragraph] = []
         y = 0.0
         for index, para in enumerate(paras):
@@ -142,7 +155,11 @@ class Typesetter:
             y += before
             paragraph, y = self._paragraph(para, text, size, before, width, y)
             placed.append(paragraph)
-        return SetText(tuple(placed), y, scale)
+        result = SetText(tuple(placed), y, scale)
+        if len(self._settings) >= BREAKS_REMEMBERED:
+            self._settings.clear()
+        self._settings[key] = result
+        return result
 
     def _size(self, para: Para, text: str, width: float, scale: float) -> float:
         """The paragraph's size at ``scale``: capped to match its neighbours, smaller still to stay on one line."""
@@ -165,32 +182,51 @@ class Typesetter:
             """The width of ``s`` at this paragraph's size."""
             return stack.width(s, size)
 
-        if para.balance:
-            broken = linebreak.break_lines_balanced(text, available, measure)
-        else:
-            broken = linebreak.break_lines(text, available, measure)
-        used = {font for raw in broken for _, font in stack.segments(raw)} or {0}
-        ascent = max(stack.fonts[i].ascender(size) for i in used)
-        descent = max(stack.fonts[i].descender(size) for i in used)
+        key = (text, available, _style_key(para.role), size, para.balance)
+        setting = self._breaks.get(key)
+        if setting is None:
+            setting = self._set_lines(text, available, stack, faces, size, para.balance, measure)
+            if len(self._breaks) >= BREAKS_REMEMBERED:
+                self._breaks.clear()
+            self._breaks[key] = setting
+        laid, ascent, descent = setting
         # never tighter than the fonts' own ascent + descent, so no glyph box reaches past its line
         # (Noto Sans TC needs 1.45 em; a title role's 1.1 would otherwise let lines overlap)
         line_height = max(size * para.role.line_spacing, ascent + descent)
         half_leading = (line_height - (ascent + descent)) / 2
         lines = []
-        for raw in broken:
-            line_width = measure(raw)
-            spans = []
-            offset = 0.0
-            for piece, font_index in stack.segments(raw):
-                spans.append(Span(piece, faces[font_index], offset))
-                offset += stack.fonts[font_index].width(piece, size)
+        for spans, line_width in laid:
             x = _line_start(para.align, indent, width, line_width)
-            lines.append(Line(tuple(spans), x, y + half_leading + ascent, line_width))
+            lines.append(Line(spans, x, y + half_leading + ascent, line_width))
             y += line_height
         style = TextStyle(face=faces[0], size=size, color=para.role.color, line_height=line_height,
                           align=para.align, space_before=before)
         return Paragraph(para.text if not para.role.uppercase else text, tuple(lines), style,
                          para.lang.office_tag, para.bullet, indent, para.field), y
+
+    @staticmethod
+    def _set_lines(text: str, available: float, stack: textfit.FontStack, faces: tuple[Face, ...], size: float,
+                   balance: bool, measure: Callable[[str], float]) -> tuple[tuple, float, float]:
+        """A paragraph broken into lines of spans (each in the face that draws it) with their widths, and the
+        ascent and descent of the fonts it uses: everything about its lines that does not depend on where."""
+        if balance:
+            broken = linebreak.break_lines_balanced(text, available, measure)
+        else:
+            broken = linebreak.break_lines(text, available, measure)
+        laid = []
+        used = set()
+        for raw in broken:
+            spans = []
+            offset = 0.0
+            for piece, font_index in stack.segments(raw):
+                used.add(font_index)
+                spans.append(Span(piece, faces[font_index], offset))
+                offset += stack.fonts[font_index].width(piece, size)
+            laid.append((tuple(spans), measure(raw)))
+        used = used or {0}
+        ascent = max(stack.fonts[i].ascender(size) for i in used)
+        descent = max(stack.fonts[i].descender(size) for i in used)
+        return tuple(laid), ascent, descent
 
     def one_line_size(self, text: str, role: RoleStyle, size: float, width: float) -> float:
         """The largest size up to ``size`` (and not under the role's minimum) that keeps ``text`` on one line."""
