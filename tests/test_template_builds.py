@@ -112,20 +112,43 @@ def test_openxml_audit_finds_no_errors(name, built):
     assert "Errors: 0" in result.stdout, result.stdout[-3000:]
 
 
+WORLDS = ("with-clones", "without-clones")  # the metric clones installed, or hidden as on a viewer without them
+
+
 @pytest.fixture(scope="module")
-def rendered(built, tmp_path_factory) -> dict[str, Path]:
+def rendered(built, tmp_path_factory) -> dict[tuple[str, str], Path]:
+    """Every template's deck converted by LibreOffice in both font worlds, one process per world side by side."""
+    from concurrent.futures import ThreadPoolExecutor
+
     soffice = require_tool("soffice")
+    require_tool("fc-match")
     decks = [built(name).deck for name in TEMPLATES]
-    problems = sorted({problem for deck in decks for problem in fitcheck.font_problems(deck)})
+    envs = {"with-clones": None,
+            "without-clones": fitcheck.fontconfig_without_clones(tmp_path_factory.mktemp("fontconfig"))}
+    problems = sorted({f"{world}: {problem}" for world, env in envs.items() for deck in decks
+                       for problem in fitcheck.font_problems(deck, env, clones=world == "with-clones")})
     if problems:
         pytest.fail("cannot judge the decks with LibreOffice on this machine:\n  " + "\n  ".join(problems))
-    pdfs = fitcheck.convert_with_libreoffice(soffice, decks, tmp_path_factory.mktemp("template-pdfs"))
-    return dict(zip(TEMPLATES, pdfs, strict=True))
+    out = tmp_path_factory.mktemp("template-pdfs")
+
+    def convert(world: str) -> list[Path]:
+        return fitcheck.convert_with_libreoffice(soffice, decks, out / world, env=envs[world])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = dict(zip(WORLDS, pool.map(convert, WORLDS), strict=True))
+    return {(world, name): pdf for world, pdfs in results.items() for name, pdf in zip(TEMPLATES, pdfs, strict=True)}
+
+
+@pytest.mark.parametrize("world", WORLDS)
+@pytest.mark.parametrize("name", TEMPLATES)
+def test_libreoffice_draws_nothing_outside_its_box(name, world, built, rendered):
+    fitcheck.assert_deck_fits(built(name).deck, rendered[world, name])
 
 
 @pytest.mark.parametrize("name", TEMPLATES)
-def test_libreoffice_draws_nothing_outside_its_box(name, built, rendered):
-    fitcheck.assert_deck_fits(built(name).deck, rendered[name])
+def test_text_is_drawn_at_its_planned_size_where_the_viewer_has_the_fonts(name, built, rendered):
+    problems = fitcheck.check_sizes(built(name).deck, rendered["with-clones", name])
+    assert not problems, f"{len(problems)} problem(s):\n  " + "\n  ".join(problems)
 
 
 def test_the_brand_logo_is_on_the_master_every_slide_uses(built):
