@@ -180,7 +180,7 @@ def arranged(
     from hkbrief.arrange import Edition, FontBook, Typesetter, arrange_deck, arrange_page
     from hkbrief.arrange.coverage import check_coverage
     from hkbrief.arrange.master import with_master_look
-    from hkbrief.images import prepare_images
+    from hkbrief.images import prepare_images, prepare_logo
 
     clock = stopwatch or Stopwatch()
     with clock.stage("load"):
@@ -206,15 +206,17 @@ def arranged(
     with tempfile.TemporaryDirectory(prefix="hkbrief-") as scratch:
         with clock.stage("images"):
             images = prepare_images(brief, content, Path(scratch), allow_outside_images)
+            logo = (prepare_logo(spec.theme.logo, spec.theme.logo.name, f"{spec.path}: theme.logo", Path(scratch))
+                    if spec.theme.logo is not None else None)
         if OutputFormat.PPTX in formats or OutputFormat.SLIDES_PDF in formats:
             with clock.stage("arrange deck"):
-                deck = arrange_deck(edition, deck_spec, typesetter, images, on_template)
+                deck = arrange_deck(edition, deck_spec, typesetter, images, on_template, logo)
                 if on_template is None:
                     deck = with_master_look(deck, spec)
             warnings += deck.messages
         if OutputFormat.PDF in formats:
             with clock.stage("arrange one-pager"):
-                page = arrange_page(edition, spec, typesetter, paper, strict)
+                page = arrange_page(edition, spec, typesetter, paper, strict, logo)
             warnings += page.messages
         warnings = typography.quotation_notices(brief, str(content)) + warnings
         if on_template is not None:

@@ -2,7 +2,8 @@
 
 Paths are resolved relative to the content file and confined to its folder; files are checked to be regular
 files (a FIFO or device is never opened), decoded with Pillow under a pixel cap, turned upright (EXIF), converted
-to RGB and re-encoded as PNG, so both writers receive one kind of image they handle well.
+to RGB and re-encoded as PNG, so both writers receive one kind of image they handle well. The layout's logo is
+checked the same way, confined to the layout's folder, and keeps its transparency.
 """
 
 from __future__ import annotations
@@ -11,12 +12,13 @@ from dataclasses import dataclass
 from pathlib import Path, PureWindowsPath
 
 from hkbrief.content import regular_file_size
-from hkbrief.errors import ContentError, shown
+from hkbrief.errors import ContentError, LayoutError, shown
 from hkbrief.model import Brief
 
 MAX_IMAGE_BYTES = 30 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 MAX_EDGE = 2400  # longest edge embedded; enough for a full-screen slide at 180 dpi
+MAX_LOGO_EDGE = 1200  # a logo is drawn at most a few inches wide: 1,200 pixels print sharp at 300 dpi
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,16 +68,35 @@ def prepare_images(brief: Brief, content_path: Path, scratch: Path, allow_outsid
     return prepared
 
 
-def _check_file(path: Path, written: str, where: str) -> None:
+def _check_file(path: Path, written: str, where: str, relative_to: str = "the content file") -> None:
     size = regular_file_size(path, where, kind="an image file", limit=MAX_IMAGE_BYTES, limit_name="images",
-                             missing=f"no such file {shown(written, 120)} (paths are relative to the content file)")
+                             missing=f"no such file {shown(written, 120)} (paths are relative to {relative_to})")
     if size == 0:
         raise ContentError("the image file is empty", where)
     if path.suffix.lower() == ".svg":
         raise ContentError("SVG images are not supported; export it as PNG", where)
 
 
-def _prepare(path: Path, target: Path, where: str) -> PreparedImage:
+def check_logo_file(path: Path, written: str, where: str) -> None:
+    """The layout's logo as a file (regular, not empty, under the size cap, not SVG), without decoding it."""
+    try:
+        _check_file(path, written, where, relative_to="the layout file")
+    except ContentError as exc:
+        raise LayoutError(exc.problems) from None
+
+
+def prepare_logo(path: Path, written: str, where: str, scratch: Path) -> PreparedImage:
+    """The layout's logo, checked and converted like a section image (pixel cap, EXIF orientation, PNG), except
+    that it keeps its transparency: a logo sits on the slide's or the band's colour, not on a white box."""
+    check_logo_file(path, written, where)
+    try:
+        return _prepare(path, scratch / "logo.png", where, keep_alpha=True, max_edge=MAX_LOGO_EDGE)
+    except ContentError as exc:
+        raise LayoutError(exc.problems) from None
+
+
+def _prepare(path: Path, target: Path, where: str, keep_alpha: bool = False, max_edge: int = MAX_EDGE
+             ) -> PreparedImage:
 
     from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -97,7 +118,9 @@ def _prepare(path: Path, target: Path, where: str) -> PreparedImage:
                 # 16- and 32-bit greyscale: scale to 8 bits first (a plain convert clips everything to white)
                 top = 65535 if image.mode.startswith("I;16") else max(1, image.getextrema()[1])
                 image = image.convert("I").point(lambda v: v * 255 / top).convert("L")
-            if image.mode not in ("RGB",):
+            if keep_alpha and (image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info):
+                image = image.convert("RGBA")
+            elif image.mode not in ("RGB",):
                 if image.mode in ("RGBA", "LA", "P", "PA"):
                     image = image.convert("RGBA")
                     background = Image.new("RGB", image.size, (255, 255, 255))
@@ -105,7 +128,7 @@ def _prepare(path: Path, target: Path, where: str) -> PreparedImage:
                     image = background
                 else:
                     image = image.convert("RGB")
-            image.thumbnail((MAX_EDGE, MAX_EDGE))
+            image.thumbnail((max_edge, max_edge))
             image.save(target, "PNG", optimize=False)
             return PreparedImage(str(target), image.width, image.height)
     except ContentError:

@@ -82,6 +82,22 @@ class FitTarget(StrEnum):
     STAT = "stat"
 
 
+class DeckLogo(StrEnum):
+    """Where the deck shows the theme's logo."""
+
+    CORNER = "corner"  # every slide, in the top right corner beside the title
+    FOOTER = "footer"  # every slide, at the right of the footer line (needs deck.footer)
+    TITLE = "title"  # the title slide only, above the title
+    NONE = "none"
+
+
+class PageLogo(StrEnum):
+    """Where the one-pager shows the theme's logo."""
+
+    HEADER = "header"  # at the right of the header, level with the title
+    NONE = "none"
+
+
 class Paper(StrEnum):
     A4 = "a4"
     LETTER = "letter"
@@ -148,6 +164,8 @@ class RoleStyle:
 class Theme:
     colors: dict[str, Colour]
     east_asian_family: Family
+    logo: Path | None = None  # a PNG or JPEG inside the layout's folder (checked, not yet decoded)
+    logo_alt: str | None = None  # None: the content's organisation names the logo
 
 
 @dataclass(frozen=True, slots=True)
@@ -164,6 +182,8 @@ class DeckSpec:
     roles: dict[Role, RoleStyle]
     footer: bool
     bilingual: BilingualDeck = BilingualDeck.STACKED
+    logo: DeckLogo = DeckLogo.CORNER
+    logo_on_master: bool = True  # on the slide master, so slides added in PowerPoint carry it too
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +197,7 @@ class OnePagerSpec:
     max_quotes: int
     roles: dict[Role, RoleStyle]
     colors: dict[str, Colour]  # the print palette: theme.colors with [onepager.theme.colors] over them
+    logo: PageLogo = PageLogo.HEADER
 
 
 @dataclass(frozen=True, slots=True)
@@ -287,8 +308,12 @@ class _Located:
     folder: Path
 
 
-def _locate_font_files(raw: dict[str, Any], folder: Path) -> None:
-    """Tag every face of ``[fonts.*]`` with the folder it is relative to, before ``extends`` merges the files."""
+def _locate_files(raw: dict[str, Any], folder: Path) -> None:
+    """Tag every face of ``[fonts.*]`` and ``theme.logo`` with the folder they are relative to, before ``extends``
+    merges the files."""
+    theme = raw.get("theme")
+    if isinstance(theme, dict) and "logo" in theme:
+        theme["logo"] = _Located(theme["logo"], folder)
     fonts = raw.get("fonts")
     if not isinstance(fonts, dict):
         return
@@ -304,7 +329,7 @@ def _load_raw(name_or_path: str, relative_to: Path | None, chain: tuple[str, ...
     path, where = _resolve_path(name_or_path, relative_to)
     key = str(path.resolve())
     raw = _read_toml(path, where)
-    _locate_font_files(raw, path.parent)
+    _locate_files(raw, path.parent)
     _anchor_template(raw, path.parent, where)
     parent = raw.pop("extends", None)
     if parent is None:
@@ -496,6 +521,25 @@ class _LayoutReader:
         metrics = textfit.FontMetrics.from_json(data, folder)
         return textfit.FileFace(path, index, metrics, f"{plain}-{tag}")
 
+    def logo(self, located: Any) -> Path | None:
+        """``theme.logo``: a path inside the folder of the layout file that names it (no ``..`` or link out)."""
+        value, folder = (located.value, located.folder) if isinstance(located, _Located) else (located, Path.cwd())
+        if not isinstance(value, str) or not value.strip():
+            self.fail("theme.logo", "expected the path of a PNG or JPEG file, relative to the layout file")
+            return None
+        if Path(value).is_absolute() or "\\" in value:
+            self.fail("theme.logo", f"{shown(value)}: give a path relative to the layout file, with /")
+            return None
+        path = (folder / value).resolve()
+        if not path.is_relative_to(folder.resolve()):
+            self.fail("theme.logo", f"{shown(value)} is outside the layout file's folder (through .. or a symbolic"
+                      " link); put the logo beside the layout")
+            return None
+        if path.suffix.lower() not in (".png", ".jpg", ".jpeg"):
+            self.fail("theme.logo", f"{shown(value)}: the logo must be a PNG or JPEG file (.png, .jpg, .jpeg)")
+            return None
+        return path
+
     def family(self, raw: Any, at: str, slot: textfit.FontSlot) -> Family | None:
         """A role's or the theme's family: a declared font (case as declared) or a name textfit can measure."""
         if isinstance(raw, str) and raw in self.fonts:
@@ -571,13 +615,19 @@ class _LayoutReader:
         return TemplateChoice(str(table["file"]), where, chosen, fonts, colors)
 
     def theme(self, raw: Any) -> Theme | None:
-        table = self.table(raw, "theme", ("colors", "east_asian_family"), ("colors",))
+        table = self.table(raw, "theme", ("colors", "east_asian_family", "logo", "logo_alt"), ("colors",))
+        logo = self.logo(table["logo"]) if "logo" in table else None
+        logo_alt = table.get("logo_alt")
+        if logo_alt is not None and (not isinstance(logo_alt, str) or not logo_alt.strip() or len(logo_alt) > 250
+                                     or any(ord(ch) < 0x20 or 0x7F <= ord(ch) < 0xA0 for ch in logo_alt)):
+            self.fail("theme.logo_alt", "expected the logo's alternative text: one line of 1 to 250 characters")
+            logo_alt = None
         colors, colors_raw = self.palette(table.get("colors", {}), "theme.colors", REQUIRED_COLORS)
         east_asian = self.family(table.get("east_asian_family", EAST_ASIAN_FAMILIES[0]), "theme.east_asian_family",
                                  textfit.FontSlot.EAST_ASIAN)
         if len(colors) != len(colors_raw) or any(k not in colors for k in REQUIRED_COLORS) or east_asian is None:
             return None
-        return Theme(colors, east_asian)
+        return Theme(colors, east_asian, logo, logo_alt)
 
     def palette(self, raw: Any, path: str, required: tuple[str, ...] = ()) -> tuple[dict[str, Colour], dict[str, Any]]:
         """A table of named ``#RRGGBB`` colours: the valid ones, and the table as written (to tell if all were)."""
@@ -634,7 +684,7 @@ class _LayoutReader:
 
     def deck(self, raw: Any, theme: Theme) -> DeckSpec | None:
         keys = ("size", "margins", "columns", "gutter", "sequence", "stats", "stats_per_slide", "quotes", "fit",
-                "roles", "footer", "bilingual")
+                "roles", "footer", "bilingual", "logo", "logo_on_master")
         table = self.table(raw, "deck", keys, ("sequence", "roles"))
         size = self.choice(table.get("size", "16:9"), "deck.size", SlideSize)
         margins = self.margins(table.get("margins", 40), "deck.margins", 1.0, 200)
@@ -663,7 +713,13 @@ class _LayoutReader:
                 policy = self.choice(value, f"deck.fit.{key}", FitPolicy)
                 if policy is not None:
                     fit[FitTarget(key)] = policy
+        logo = self.choice(table.get("logo", "corner"), "deck.logo", DeckLogo)
+        on_master = table.get("logo_on_master", True)
+        if not isinstance(on_master, bool):
+            self.fail("deck.logo_on_master", "expected true or false")
         footer = table.get("footer", True)
+        if logo is DeckLogo.FOOTER and footer is False:
+            self.fail("deck.logo", '"footer" needs the footer (deck.footer = true); use "corner" or "title"')
         if not isinstance(footer, bool):
             self.fail("deck.footer", "expected true or false")
         bilingual = self.choice(table.get("bilingual", "stacked"), "deck.bilingual", BilingualDeck)
@@ -671,10 +727,11 @@ class _LayoutReader:
         if None in (size, margins, columns, gutter, stats, per_slide, quotes, bilingual) or len(roles) != len(Role):
             return None
         return DeckSpec(size, margins, int(columns), gutter, tuple(sequence), stats, int(per_slide), quotes,
-                        fit, roles, bool(footer), bilingual)
+                        fit, roles, bool(footer), bilingual, logo or DeckLogo.CORNER, bool(on_master))
 
     def onepager(self, raw: Any, theme: Theme) -> OnePagerSpec | None:
-        keys = ("paper", "margins_mm", "columns", "gutter", "blocks", "max_stats", "max_quotes", "roles", "theme")
+        keys = ("paper", "margins_mm", "columns", "gutter", "blocks", "max_stats", "max_quotes", "roles", "theme",
+                "logo")
         table = self.table(raw, "onepager", keys, ("blocks", "roles"))
         # The print palette: the deck's colours with the one-pager's own over them (a dark deck, a white page)
         own = self.table(table.get("theme", {}), "onepager.theme", ("colors",))
@@ -703,4 +760,5 @@ class _LayoutReader:
         if None in (paper, margins, columns, gutter, max_stats, max_quotes) or len(roles) != len(Role):
             return None
         return OnePagerSpec(paper, margins, int(columns), gutter, tuple(blocks), int(max_stats), int(max_quotes),
-                            roles, theme.colors)
+                            roles, theme.colors, self.choice(table.get("logo", "header"), "onepager.logo", PageLogo)
+                            or PageLogo.HEADER)

@@ -118,6 +118,7 @@ class Kind(StrEnum):
     SOURCES = "sources"
     CLOSING = "closing"
     HEADER = "header"
+    LOGO = "logo"
 
 
 @dataclass(frozen=True, slots=True)
@@ -257,13 +258,18 @@ class DeckBase:
 
 @dataclass(frozen=True, slots=True)
 class DeckPlan:
-    """The deck. ``messages`` are what arranging it has to tell the user (the writers ignore them)."""
+    """The deck. ``messages`` are what arranging it has to tell the user (the writers ignore them).
+
+    ``master_frames`` belong on the slide master (the layout's logo): the deck draws them there, so every slide
+    shows them and so does a slide a user adds in PowerPoint; the planned slides keep their place free.
+    """
 
     size: Size
     slides: tuple[SlidePlan, ...]
     properties: DocumentProperties
     base: DeckBase = DeckBase()
     messages: tuple[str, ...] = field(default=())
+    master_frames: tuple[Frame, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)

@@ -21,6 +21,7 @@ from hkbrief.geometry import SLIDE_4_3, SLIDE_16_9, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
 from hkbrief.layoutspec import (
     BilingualDeck,
+    DeckLogo,
     DeckSpec,
     FitPolicy,
     FitTarget,
@@ -81,6 +82,11 @@ TITLE_SLIDE_RULE = (72, 4)  # the title slide's rule is longer and heavier than 
 SUBTITLE_GAP = 22  # from that rule to the subtitle
 SUBTITLE_LINES = 3  # the subtitle box holds three lines
 DATELINE_PAD = 4  # added to the dateline's box so its descenders clear the content area's bottom
+
+# -- the logo ---------------------------------------------------------------------------------------------------
+LOGO_PAD = 4  # clear space between the logo and the band, rule or edge next to it
+LOGO_MAX_WIDTH_SHARE = 0.25  # a logo takes at most a quarter of the content width; a wider one is set smaller
+LOGO_MARGIN_SHARE = 0.5  # a corner or footer logo may reach this far into the slide's margin
 
 # -- the agenda ------------------------------------------------------------------------------------------------
 AGENDA_PER_COLUMN = 6  # more rows than this and the agenda takes a second column
@@ -187,10 +193,12 @@ class DeckContext:
     grid: Grid
     images: dict[str, PreparedImage]
     template: TemplateDeck | None = None
+    logo: PreparedImage | None = None
 
     @classmethod
     def of(cls, edition: Edition, layout: Layout, typesetter: Typesetter,
-           images: dict[str, PreparedImage] | None = None, template: TemplateDeck | None = None) -> DeckContext:
+           images: dict[str, PreparedImage] | None = None, template: TemplateDeck | None = None,
+           logo: PreparedImage | None = None) -> DeckContext:
         """The context for one edition in one layout: the slide size and grid come from ``layout.deck``, or, on
         a template, from the template's slide size and its content layout's title and body placeholders."""
         spec = layout.deck
@@ -199,12 +207,12 @@ class DeckContext:
             area = content.body.box if content.body is not None else content.content
             top = content.title.box.y if content.title is not None else area.y
             grid = Grid(template.size, Box(area.x, top, area.w, area.bottom - top), spec.columns, spec.gutter)
-            return cls(edition, layout, typesetter, grid, images or {}, template)
+            return cls(edition, layout, typesetter, grid, images or {}, template, logo)
         size = SLIDE_16_9 if spec.size is SlideSize.WIDE else SLIDE_4_3
         m = spec.margins
         grid = Grid(size, Box(m.left, m.top, size.w - m.left - m.right, size.h - m.top - m.bottom),
                     spec.columns, spec.gutter)
-        return cls(edition, layout, typesetter, grid, images or {})
+        return cls(edition, layout, typesetter, grid, images or {}, None, logo)
 
     def on_template(self, kind: Kind) -> TemplateSlide | None:
         """The template layout a slide of ``kind`` is made on (None without a template)."""
@@ -236,12 +244,70 @@ class DeckContext:
         """The ids of the featured quotes, in the order the content features them."""
         return [f.id for f in self.e.brief.featured if f.kind is FeatureKind.QUOTE]
 
+    # -- the logo -----------------------------------------------------------------------------------------------
+    @property
+    def logo_place(self) -> DeckLogo:
+        """Where the logo goes: the layout's choice, or nowhere without a logo."""
+        return self.spec.logo if self.logo is not None else DeckLogo.NONE
+
+    def _logo_in(self, slot: Box, align: Align) -> Box:
+        """The logo at its aspect ratio in ``slot`` (its height, at most a share of the content width), vertically
+        centred, at the slot's left or right."""
+        assert self.logo is not None
+        aspect = self.logo.width / self.logo.height
+        w = min(slot.h * aspect, self.grid.content.w * LOGO_MAX_WIDTH_SHARE)
+        h = w / aspect
+        x = slot.right - w if align is Align.RIGHT else slot.x
+        return Box(x, slot.y + (slot.h - h) / 2, w, h)
+
+    @property
+    def logo_box(self) -> Box | None:
+        """Where the logo sits: level with the kicker at the top right (corner), at the right of the footer line
+        (footer), or above the handling line on the title slide (title); None without a logo."""
+        c, m = self.grid.content, self.spec.margins
+        match self.logo_place:
+            case DeckLogo.CORNER:
+                top = max(TITLE_BAND + LOGO_PAD, c.y - m.top * LOGO_MARGIN_SHARE)
+                return self._logo_in(Box(c.x, top, c.w, self._kicker_row.bottom - top), Align.RIGHT)
+            case DeckLogo.FOOTER:
+                top = self.footer_box.y - FOOTER_RULE_GAP + HAIRLINE + LOGO_PAD
+                return self._logo_in(Box(c.x, top, c.w, c.bottom + m.bottom * LOGO_MARGIN_SHARE - top), Align.RIGHT)
+            case DeckLogo.TITLE:
+                top = TITLE_BAND + 2 * LOGO_PAD
+                return self._logo_in(Box(c.x, top, c.w, c.y + TITLE_SLIDE_TOP - LOGO_PAD - top), Align.LEFT)
+            case DeckLogo.NONE:
+                return None
+
+    def logo_frame(self) -> Frame | None:
+        """The logo as an image frame, described by the layout's alt text or the organisation's name."""
+        box = self.logo_box
+        if box is None or self.logo is None:
+            return None
+        alt = self.layout.theme.logo_alt or self.e.t(self.e.brief.meta.organisation)
+        return Frame(Name(Kind.LOGO), FrameRole.IMAGE, box, image_path=self.logo.path, alt_text=alt)
+
+    @property
+    def on_every_slide(self) -> bool:
+        """Whether the logo is on every slide (corner or footer) rather than only the title slide."""
+        return self.logo_place in (DeckLogo.CORNER, DeckLogo.FOOTER)
+
+    def clear_of_logo(self, box: Box, place: DeckLogo) -> Box:
+        """``box`` narrowed so it ends a gutter before the logo, when the logo is at ``place`` and beside it."""
+        logo = self.logo_box
+        if logo is None or self.logo_place is not place or box.bottom <= logo.y or box.y >= logo.bottom:
+            return box
+        return Box(box.x, box.y, max(0.0, min(box.w, logo.x - self.grid.gutter - box.x)), box.h)
+
     # -- boxes of a content slide --------------------------------------------------------------------------
     @property
-    def kicker_box(self) -> Box:
-        """The one-line box above the title (``01 · SECTION``)."""
+    def _kicker_row(self) -> Box:
         c = self.grid.content
         return Box(c.x, c.y, c.w, self.line(Role.HEADING) + BOX_PAD)
+
+    @property
+    def kicker_box(self) -> Box:
+        """The one-line box above the title (``01 · SECTION``), short of a corner logo."""
+        return self.clear_of_logo(self._kicker_row, DeckLogo.CORNER)
 
     @property
     def title_box(self) -> Box:
@@ -314,6 +380,9 @@ class DeckContext:
         role = self.role(Role.FOOTER)
         frames = [Frame(name.of("footer-rule"), FrameRole.SHAPE, Box(box.x, box.y - FOOTER_RULE_GAP, box.w, HAIRLINE),
                         fill=self.colors["rule"])]
+        logo = self.logo_box if self.logo_place is DeckLogo.FOOTER else None
+        if logo is not None:  # the logo ends the line; the number sits a gutter before it
+            box = Box(box.x, box.y, logo.x - self.grid.gutter - box.x, box.h)
         text_w = box.w * FOOTER_TEXT_SHARE
         left = Box(box.x, box.y, text_w, box.h)
         right = Box(box.x + text_w, box.y, box.w * FOOTER_NUMBER_SHARE, box.h)
@@ -337,6 +406,9 @@ class DeckContext:
         if number > MAX_SLIDES:
             raise FitError(f"the deck would have more than {MAX_SLIDES:,} slides; shorten the content or split it"
                            " into several briefs", f"{self.e.source}: sections")
+        logo = self.logo_frame()
+        if logo is not None and self.on_every_slide and not self.spec.logo_on_master:
+            frames = [*frames, logo]
         on = self.on_template(name.kind)
         if on is not None:
             return SlidePlan(name, tuple(_into_body(on, frames)), None, notes, layout=on.layout.part)
@@ -480,6 +552,8 @@ def title_slide(deck: DeckContext, number: int, shown: Shown) -> Slides:
         return [_template_cover(deck, on, name, number)], shown
     frames = [Frame(name.of("band"), FrameRole.SHAPE, Box(0, 0, deck.grid.size.w, TITLE_BAND),
                     fill=deck.colors["accent"])]
+    if deck.logo_place is DeckLogo.TITLE:
+        frames.append(deck.logo_frame())
     top = c.y + TITLE_SLIDE_TOP
     handling = str(e.t(meta.handling))  # one line: the edition's first language
     if handling:
@@ -553,8 +627,8 @@ def _dateline(deck: DeckContext, name: Name) -> Frame:
     dateline_role = replace(deck.role(Role.SUBTITLE), size=deck.role(Role.ATTRIBUTION).size,
                             min_size=deck.role(Role.ATTRIBUTION).min_size)
     line_h = dateline_role.size * dateline_role.line_spacing + DATELINE_PAD
-    return deck.ts.frame(name.of("dateline"), [Para(date_text, dateline_role, e.lang(meta.organisation))],
-                         Box(c.x, c.bottom - line_h, c.w, line_h),
+    box = deck.clear_of_logo(Box(c.x, c.bottom - line_h, c.w, line_h), DeckLogo.FOOTER)
+    return deck.ts.frame(name.of("dateline"), [Para(date_text, dateline_role, e.lang(meta.organisation))], box,
                          where=e.meta_at('organisation'), context="title slide")
 
 
@@ -1122,22 +1196,26 @@ SLIDE_MAKERS: dict[SlideKind, SlideMaker] = {
 
 
 def arrange_deck(edition: Edition, layout: Layout, typesetter: Typesetter,
-                 images: dict[str, PreparedImage] | None = None, template: TemplateDeck | None = None) -> DeckPlan:
+                 images: dict[str, PreparedImage] | None = None, template: TemplateDeck | None = None,
+                 logo: PreparedImage | None = None) -> DeckPlan:
     """The deck: the layout's slide sequence, each kind made by its function in :data:`SLIDE_MAKERS`.
 
     A bilingual edition in a layout whose ``deck.bilingual`` is "halves" runs the sequence once per language
-    (English, then Traditional Chinese); "stacked" runs it once with both languages on every slide.
+    (English, then Traditional Chinese); "stacked" runs it once with both languages on every slide. A corner or
+    footer logo goes on the slide master (``master_frames``) unless the layout puts it on each slide.
     """
     editions = [edition]
     if edition.second is not None and layout.deck.bilingual is BilingualDeck.HALVES:
         editions = [replace(edition, language=language, second=None) for language in edition.languages]
     slides: list[SlidePlan] = []
     for half in editions:
-        deck = DeckContext.of(half, layout, typesetter, images, template)
+        deck = DeckContext.of(half, layout, typesetter, images, template, logo)
         shown = Shown()
         for kind in layout.deck.sequence:
             made, shown = SLIDE_MAKERS[kind](deck, len(slides) + 1, shown)
             slides += made
     base = DeckBase(template.template.path) if template is not None else DeckBase()
+    logo = deck.logo_frame()
+    on_master = (logo,) if logo is not None and deck.on_every_slide and layout.deck.logo_on_master else ()
     return DeckPlan(deck.grid.size, tuple(slides), document_properties(edition), messages=layout.notes,
-                    base=base)
+                    base=base, master_frames=on_master)

@@ -11,6 +11,7 @@ Each block is one function, ``(page, y, scale, ...) -> (frames, height)``: ``pag
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from hkbrief.arrange.bilingual import Versions, each_version, second_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
@@ -18,9 +19,12 @@ from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, align
 from hkbrief.errors import FitError
 from hkbrief.geometry import A4, LETTER, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
-from hkbrief.layoutspec import Block, Layout, OnePagerSpec, Paper, Role, RoleStyle
+from hkbrief.layoutspec import Block, Layout, OnePagerSpec, PageLogo, Paper, Role, RoleStyle
 from hkbrief.model import Brief, FeatureKind, FeatureRef, Quote, Section, Stat
 from hkbrief.plan import Align, Frame, FrameRole, Kind, Name, PagePlan, VAlign
+
+if TYPE_CHECKING:
+    from hkbrief.images import PreparedImage
 
 SCALE_STEP = 0.04  # each attempt sets every role 4% smaller: ten steps span the usual size-to-minimum range
 SEPARATOR = "  \u00b7  "  # between the parts of the dateline and the footer line
@@ -31,6 +35,9 @@ BANDED_PADDING = Insets(16, 14, 16, 14)  # inside the header band, when the titl
 PLAIN_PADDING = Insets(0, 0, 0, 6)  # without a band: only room above the rule under the header
 HANDLING_GAP = 2  # between the handling line and the title
 HEADER_MEASURE = 0.86  # title and subtitle stop short of the right edge, leaving the handling line its corner
+LOGO_HEIGHT = 34  # the header's logo: 12 mm tall, level with the title
+LOGO_MAX_WIDTH_SHARE = 0.3  # of the header's inner width; a wider logo is set smaller
+LOGO_GAP = 14  # between the title (and subtitle) and the logo
 SUBTITLE_SPACE_EM = 0.3  # between the title block and the subtitle
 DATELINE_SPACE_EM = 0.5  # between the subtitle and the date line
 SUBTITLE_GAP = 4  # between the title frame and the subtitle frame
@@ -87,15 +94,21 @@ class PageContext:
     size: Size
     content: Box
     heights: dict[tuple[str, float, float], float] = field(default_factory=dict)
+    logo: PreparedImage | None = None  # in the header, when the layout puts it there
+    logo_alt: str = ""
 
     @classmethod
-    def of(cls, edition: Edition, layout: Layout, typesetter: Typesetter, paper: Paper | None) -> PageContext:
+    def of(cls, edition: Edition, layout: Layout, typesetter: Typesetter, paper: Paper | None,
+           logo: PreparedImage | None = None) -> PageContext:
         """The context for one edition in one layout, on ``paper`` (or the layout's paper)."""
         spec = layout.onepager
         size = A4 if (paper or spec.paper) is Paper.A4 else LETTER
         m = spec.margins
         content = Box(m.left, m.top, size.w - m.left - m.right, size.h - m.top - m.bottom)
-        return cls(edition, spec, spec.colors, typesetter, size, content)  # the print palette
+        shown_logo = logo if spec.logo is PageLogo.HEADER else None
+        alt = layout.theme.logo_alt or edition.t(edition.brief.meta.organisation)
+        return cls(edition, spec, spec.colors, typesetter, size, content, logo=shown_logo,  # the print palette
+                   logo_alt=alt)
 
     def role(self, role: Role) -> RoleStyle:
         """The one-pager's style for a text role."""
@@ -155,6 +168,13 @@ def header_block(page: PageContext, y: float, scale: float) -> Placed:
     banded = title_role.on != page.colors["background"]
     pad = BANDED_PADDING if banded else PLAIN_PADDING
     inner_w = c.w - pad.left - pad.right
+    measure = inner_w * HEADER_MEASURE
+    logo_size = None
+    if page.logo is not None:
+        aspect = page.logo.width / page.logo.height
+        logo_w = min(LOGO_HEIGHT * aspect, inner_w * LOGO_MAX_WIDTH_SHARE)
+        logo_size = (logo_w, logo_w / aspect)
+        measure = min(measure, inner_w - logo_w - LOGO_GAP)
     name = Name(Kind.HEADER)
     frames: list[Frame] = []
     cursor = y + pad.top
@@ -166,7 +186,8 @@ def header_block(page: PageContext, y: float, scale: float) -> Placed:
         frames += made
         cursor += h + HANDLING_GAP
     title = Para(e.t(meta.title), title_role, e.lang(meta.title), balance=True)
-    made, h = page.text(name.of("title"), [title], Box(c.x + pad.left, cursor, inner_w * HEADER_MEASURE, 0), scale)
+    title_top = cursor
+    made, h = page.text(name.of("title"), [title], Box(c.x + pad.left, cursor, measure, 0), scale)
     frames += [replace(frame, role=FrameRole.TITLE, keep_breaks=True) for frame in made]
     cursor += h
     sub_role = page.role(Role.SUBTITLE)
@@ -177,9 +198,15 @@ def header_block(page: PageContext, y: float, scale: float) -> Placed:
     paras.append(Para(dateline, replace(sub_role, weight=page.role(Role.HEADING).weight),
                       e.lang(meta.organisation), space_before_em=DATELINE_SPACE_EM))
     made, h = page.text(name.of("subtitle"), paras,
-                        Box(c.x + pad.left, cursor + SUBTITLE_GAP, inner_w * HEADER_MEASURE, 0), scale)
+                        Box(c.x + pad.left, cursor + SUBTITLE_GAP, measure, 0), scale)
     frames += made
-    cursor += h + SUBTITLE_GAP + pad.bottom
+    cursor += h + SUBTITLE_GAP
+    if logo_size is not None and page.logo is not None:
+        logo_w, logo_h = logo_size
+        box = Box(c.x + pad.left + inner_w - logo_w, title_top, logo_w, logo_h)
+        frames.append(Frame(Name(Kind.LOGO), FrameRole.IMAGE, box, image_path=page.logo.path, alt_text=page.logo_alt))
+        cursor = max(cursor, box.bottom)
+    cursor += pad.bottom
     height = cursor - y
     if banded:
         background = [Frame(name.of("band"), FrameRole.SHAPE, Box(c.x, y, c.w, height), fill=title_role.on)]
@@ -435,12 +462,12 @@ def _kept(page: PageContext, gone: list[FeatureRef | Section]) -> _Content:
 
 
 def arrange_page(edition: Edition, layout: Layout, typesetter: Typesetter, paper: Paper | None = None,
-                 strict: bool = False) -> PagePlan:
+                 strict: bool = False, logo: PreparedImage | None = None) -> PagePlan:
     """The one-pager: the largest scale at which it fits, leaving out as little as it must (``strict``: nothing).
 
     The plan's ``messages`` say what the layout's caps and the omissions left off the page.
     """
-    page = PageContext.of(edition, layout, typesetter, paper)
+    page = PageContext.of(edition, layout, typesetter, paper, logo)
     min_scale = page.min_scale()
     drop_order, hopeless, featured = _drop_order(page, min_scale)
     first = first_possible_drop(page, drop_order, hopeless, featured, min_scale)

@@ -268,7 +268,7 @@ def _draw_image(canvas: Canvas, page_height: float, frame: Frame) -> None:
         width=box.w,
         height=box.h,
         preserveAspectRatio=False,
-        mask=None,
+        mask="auto",  # a logo's transparency shows the band or page under it
     )
     _fill_rect(canvas, page_height, box, None, frame.stroke, frame.stroke_width)
 

@@ -80,7 +80,9 @@ def render_deck(plan: DeckPlan) -> bytes:
     style_base(presentation, plan.base)
     _drop_template_leftovers(presentation)
     had_notes_master = has_notes_master(presentation)
-    _write_slides(presentation, plan)
+    images = _ImageParts(presentation.part.package)
+    _write_master_frames(presentation, plan, images)
+    _write_slides(presentation, plan, images)
     adopt_notes_theme(presentation, plan.base, had_notes_master)
     _write_properties(presentation, plan)
     return _package_bytes(presentation)
@@ -105,6 +107,8 @@ def _check_plan(plan: DeckPlan) -> None:
         _check_xml_text(slide.notes, f"{where}: notes", _NOT_XML_EXCEPT_BREAKS)
         for frame in slide.frames:
             _check_frame(frame, f"{where}, frame {spell(frame.name)}")
+    for frame in plan.master_frames:
+        _check_frame(frame, f"master, frame {spell(frame.name)}")
 
 
 def _check_frame(frame: Frame, where: str) -> None:
@@ -175,7 +179,38 @@ def _drop_template_leftovers(presentation) -> None:
             package.drop_rel(rel_id)
 
 
-def _write_slides(presentation, plan: DeckPlan) -> None:
+def _write_master_frames(presentation, plan: DeckPlan, images: _ImageParts) -> None:
+    """Draw the plan's master frames (the logo) on every slide master, above the master's own shapes.
+
+    Every slide shows its master's shapes (no layout the deck uses hides them), and so does a slide a user adds
+    in PowerPoint, which is why the logo lives there and not on each slide.
+    """
+    if not plan.master_frames:
+        return
+    from lxml import etree
+
+    for master in presentation.slide_masters:
+        tree = master.element.find(f"{_q('p:cSld')}/{_q('p:spTree')}")
+        ids = [int(value) for value in master.element.xpath("//p:cNvPr/@id")
+               if str(value).isdigit()]
+        out = [f'<p:spTree xmlns:a="{_NAMESPACES["a"]}" xmlns:p="{_NAMESPACES["p"]}" xmlns:r="{_NAMESPACES["r"]}">']
+        for shape_id, frame in enumerate(plan.master_frames, start=max(ids, default=1) + 1):
+            match frame.role:
+                case FrameRole.IMAGE:
+                    image_part = images.part_for(frame.image_path or "", f"master frame {spell(frame.name)}")
+                    _add_picture(out, shape_id, frame, _relate_image(master.part, image_part))
+                case FrameRole.SHAPE:
+                    _add_rectangle(out, shape_id, frame)
+                case FrameRole.TITLE | FrameRole.TEXT:
+                    raise ValueError(f"master frame {spell(frame.name)}: text belongs on the slides, not the master")
+                case _:
+                    assert_never(frame.role)
+        out.append("</p:spTree>")
+        for element in etree.fromstring("".join(out).encode("utf-8")):
+            tree.append(element)
+
+
+def _write_slides(presentation, plan: DeckPlan, images: _ImageParts) -> None:
     """Add every slide in linear time, each as finished XML.
 
     ``Slides.add_slide`` searches all relationships and part names for each new slide (quadratic: seconds for
@@ -193,7 +228,6 @@ def _write_slides(presentation, plan: DeckPlan) -> None:
     layouts = layout_parts(presentation)
     default_layout = None
     slide_list = presentation.element.get_or_add_sldIdLst()
-    images = _ImageParts(package)
     notes = _NotesWriter(presentation) if any(slide.notes for slide in plan.slides) else None
     for number, slide_plan in enumerate(plan.slides, start=1):
         slide_part = Part(PackURI(f"/ppt/slides/slide{number}.xml"), CT.PML_SLIDE, package)
