@@ -124,6 +124,48 @@ east_asian_family = "AR PL UMing HK"
 """
 
 
+# The brand kit's colours: a dark deck, and a print palette for a white paper brief
+BRAND_COLORS = """
+[theme.colors]
+background = "#0F2530"
+text = "#F2F5F7"
+muted = "#B7C4CC"
+accent = "#F2A541"
+on_accent = "#0F2530"
+surface = "#183845"
+rule = "#3A5A68"
+highlight = "#F2A541"
+
+[onepager.theme.colors]   # the print palette: white paper, the brand's amber darkened to read on it
+background = "#FFFFFF"
+text = "#17202A"
+muted = "#4A5563"
+accent = "#8A5A12"
+on_accent = "#FFFFFF"
+surface = "#F6F1E9"
+rule = "#D8CDBE"
+"""
+
+
+def brand_logo(path: Path) -> Path:
+    """The brand kit's logo: an amber square and a white bar on a transparent ground, 3:1."""
+    from PIL import Image
+
+    image = Image.new("RGBA", (480, 160), (0, 0, 0, 0))
+    image.paste((242, 165, 65, 255), (0, 0, 160, 160))
+    image.paste((255, 255, 255, 255), (190, 56, 480, 104))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    image.save(path)
+    return path
+
+
+def brand_kit(folder: Path) -> Path:
+    """The whole brand kit of issue 14's "done when": own fonts (DejaVu Serif, DejaVu Sans, AR PL UMing HK), a
+    logo on the master and in the one-pager's header, a dark deck and a white print palette."""
+    brand_logo(folder / "logo.png")
+    return brand_kit_folder(folder, extra=BRAND_COLORS, theme='logo = "logo.png"\nlogo_alt = "Brand office"')
+
+
 def brand_kit_folder(folder: Path, extra: str = "", extends: str = "default", theme: str = "") -> Path:
     """A layout folder with DejaVu Serif headings, DejaVu Sans body text and AR PL UMing HK for Chinese, the font
     files linked into ``fonts/`` beside it; returns the layout file (``theme`` holds further ``[theme]`` keys,

@@ -1,6 +1,7 @@
 """The brand kit end to end: a layout with its own fonts (DejaVu Serif headings, DejaVu Sans body text, AR PL UMing HK
-for Chinese) builds the example brief in English and Traditional Chinese; the PDF embeds those fonts (pdffonts), the
-deck names them, and LibreOffice, drawing the deck with the same fonts, draws nothing outside its box."""
+for Chinese), a logo and a print palette of its own (a dark deck, a white one-pager) builds the example brief in
+English and Traditional Chinese; the PDF embeds those fonts (pdffonts), the deck names them, LibreOffice, drawing
+the deck with the same fonts, draws nothing outside its box, and the logo is on every slide and on the one-pager."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from hkbrief.build import build
 from hkbrief.layoutspec import load_layout
 from hkbrief.model import Language
 
-from conftest import CONTENT, brand_kit_folder, require_tool
+from conftest import CONTENT, brand_kit, require_tool
 import fitcheck
 
 
@@ -28,7 +29,7 @@ class BrandBuild:
 @pytest.fixture(scope="module")
 def brand(tmp_path_factory) -> BrandBuild:
     folder = tmp_path_factory.mktemp("brand")
-    layout = brand_kit_folder(folder / "kit")
+    layout = brand_kit(folder / "kit")
     pptx, pdf = {}, {}
     for language in (Language.EN, Language.ZH_HANT):
         result = build(CONTENT, str(layout), folder / "out", language=language)
@@ -106,3 +107,37 @@ def test_the_brand_one_pager_is_one_page_inside_its_margins(brand, language):
     layout = load_layout(str(brand.layout))
     m = layout.onepager.margins
     fitcheck.assert_onepager_fits(brand.pdf[language], (m.top, m.right, m.bottom, m.left))
+
+
+@pytest.mark.parametrize("language", [Language.EN, Language.ZH_HANT], ids=str)
+def test_libreoffice_shows_the_logo_on_every_slide(brand, drawn_by_libreoffice, language):
+    """The logo lives on the slide master; LibreOffice draws it on every page, at the planned corner."""
+    import pdfplumber
+    from pptx import Presentation
+
+    deck = Presentation(str(brand.pptx[language]))
+    [picture] = [s for s in deck.slide_master.shapes if s.name == "logo"]
+    left, top = picture.left / 12_700, picture.top / 12_700
+    with pdfplumber.open(drawn_by_libreoffice[language]) as pdf:
+        assert len(pdf.pages) == len(deck.slides)
+        for number, page in enumerate(pdf.pages, start=1):
+            near = [i for i in page.images if abs(i["x0"] - left) < 2 and abs(i["top"] - top) < 2]
+            assert near, f"slide {number}: no logo at ({left:.0f}, {top:.0f}): {[(i['x0'], i['top']) for i in page.images]}"
+
+
+@pytest.mark.parametrize("language", [Language.EN, Language.ZH_HANT], ids=str)
+def test_the_one_pager_carries_the_logo_on_white_paper(brand, language):
+    import pdfplumber
+
+    with pdfplumber.open(brand.pdf[language]) as pdf:
+        page = pdf.pages[0]
+        assert [image["srcsize"] for image in page.images] == [(480, 160)]
+        full = [r for r in page.rects if r["width"] >= page.width - 1 and r["height"] >= page.height - 1]
+        assert full and tuple(full[0]["non_stroking_color"]) == (1, 1, 1), "the print palette's white paper"
+
+
+def test_the_deck_keeps_the_dark_brand_colours(brand):
+    from pptx import Presentation
+
+    deck = Presentation(str(brand.pptx[Language.EN]))
+    assert {str(slide.background.fill.fore_color.rgb) for slide in deck.slides} == {"0F2530"}
