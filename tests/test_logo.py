@@ -49,7 +49,7 @@ def arranged(layout_path: Path, language: str | None = None, tmp: Path | None = 
     edition = Edition(brief, brief.meta.language if language is None else brief.meta.language.__class__(language))
     typesetter = Typesetter(FontBook(layout.theme.east_asian_family))
     logo = prepare_logo(layout.theme.logo, "logo.png", "logo", tmp or layout_path.parent)
-    return layout, arrange_deck(edition, layout, typesetter, {}, logo), arrange_page(edition, layout, typesetter,
+    return layout, arrange_deck(edition, layout, typesetter, {}, logo=logo), arrange_page(edition, layout, typesetter,
                                                                                        logo=logo)
 
 
