@@ -234,3 +234,18 @@ def test_deck_logo_places_are_a_closed_set(tmp_path):
     assert result.exit_code == 1
     assert "deck.logo" in result.output and '"top-left" is not allowed' in result.output
     assert {str(p) for p in DeckLogo} == {"corner", "footer", "title", "none"}
+
+
+def test_the_slides_handout_draws_the_master_logo_on_every_page(tmp_path):
+    import pdfplumber
+
+    from hkbrief.render.slides_pdf import render_slides
+
+    layout, deck, _ = arranged(logo_layout(tmp_path), tmp=tmp_path)
+    handout = tmp_path / "handout.pdf"
+    handout.write_bytes(render_slides(deck))
+    logo = deck.master_frames[0].box
+    with pdfplumber.open(handout) as pdf:
+        assert len(pdf.pages) == len(deck.slides)
+        for page in pdf.pages:
+            assert any(abs(i["x0"] - logo.x) < 0.5 and abs(i["top"] - logo.y) < 0.5 for i in page.images)

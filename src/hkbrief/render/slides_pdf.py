@@ -48,6 +48,8 @@ def render_slides(plan: DeckPlan) -> bytes:
     canvas.showOutline()
     for number, slide in enumerate(plan.slides, start=1):
         _fill_rect(canvas, plan.size.h, Box(0.0, 0.0, plan.size.w, plan.size.h), fill=slide.background)
+        for frame in plan.master_frames:  # what the deck puts on its master (the logo), under the slide's own
+            _draw_frame(canvas, plan.size.h, frame)
         for frame in slide.frames:
             _draw_frame(canvas, plan.size.h, frame)
         key = f"slide-{number}"
@@ -83,6 +85,7 @@ def _deck_digest(plan: DeckPlan) -> bytes:
     """A digest of what decides the pages: the plan's fields and the bytes of its images."""
     digest = hashlib.md5(repr(plan).encode("utf-8"), usedforsecurity=False)
     paths = {frame.image_path for slide in plan.slides for frame in slide.frames if frame.image_path}
+    paths |= {frame.image_path for frame in plan.master_frames if frame.image_path}
     for path in sorted(paths):
         with open(path, "rb") as file:
             digest.update(hashlib.sha256(file.read()).digest())
