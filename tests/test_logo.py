@@ -249,3 +249,22 @@ def test_the_slides_handout_draws_the_master_logo_on_every_page(tmp_path):
         assert len(pdf.pages) == len(deck.slides)
         for page in pdf.pages:
             assert any(abs(i["x0"] - logo.x) < 0.5 and abs(i["top"] - logo.y) < 0.5 for i in page.images)
+
+
+def test_a_logo_on_a_template_with_artwork_of_its_own_says_so(tmp_path):
+    """A template's master may carry its own logo; the build says so rather than stacking two logos silently."""
+    import template_fixtures
+
+    template_fixtures.branded(tmp_path / "brand.pptx")
+    wordmark(tmp_path / "logo.png")
+    layout = tmp_path / "t.toml"
+    layout.write_text('extends = "default"\ntemplate = "brand.pptx"\n[theme]\nlogo = "logo.png"\n', encoding="utf-8")
+    result = build(CONTENT, str(layout), tmp_path / "out")
+    notes = [w for w in result.warnings if "theme.logo" in w]
+    assert notes == [f"{layout}: theme.logo: the template's masters already show 2 picture(s) or shape(s) of their"
+                     ' own; look that the logo does not sit on them, or set deck.logo = "none" to leave the'
+                     " template's artwork alone"]
+    from pptx import Presentation
+
+    deck = Presentation(str(next(p for p in result.written if p.suffix == ".pptx")))
+    assert any(shape.name == "logo" for master in deck.slide_masters for shape in master.shapes)

@@ -1217,5 +1217,11 @@ def arrange_deck(edition: Edition, layout: Layout, typesetter: Typesetter,
     base = DeckBase(template.template.path) if template is not None else DeckBase()
     logo = deck.logo_frame()
     on_master = (logo,) if logo is not None and deck.on_every_slide and layout.deck.logo_on_master else ()
-    return DeckPlan(deck.grid.size, tuple(slides), document_properties(edition), messages=layout.notes,
+    messages = layout.notes
+    artwork = sum(master.artwork for master in template.template.masters) if template is not None else 0
+    if logo is not None and artwork:
+        messages += (f"{layout.path}: theme.logo: the template's masters already show {artwork} picture(s) or"
+                     " shape(s) of their own; look that the logo does not sit on them, or set deck.logo = \"none\""
+                     " to leave the template's artwork alone",)
+    return DeckPlan(deck.grid.size, tuple(slides), document_properties(edition), messages=messages,
                     base=base, master_frames=on_master)
