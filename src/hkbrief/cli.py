@@ -149,6 +149,12 @@ def _console(quiet: bool, verbose: bool):
     return Console(Verbosity.QUIET if quiet else Verbosity.VERBOSE if verbose else Verbosity.NORMAL)
 
 
+def template_option(function):
+    return click.option("--template", "template", type=click.Path(dir_okay=True, path_type=Path), default=None,
+                        metavar="FILE", help="Build the deck on a PowerPoint template (.pptx or .potx): its slide"
+                        " size, masters, layouts, theme colours and fonts.")(function)
+
+
 FORMAT_NAMES = "pptx, pdf, slides-pdf"
 
 
@@ -326,12 +332,13 @@ def edition_options(function):
 @click.option("--out", "-o", "out_dir", default="dist", show_default=True, type=click.Path(path_type=Path),
               help="The pictures go into OUT/preview/.")
 @edition_options
+@template_option
 @click.option("--engine", type=click.Choice(["plan", "libreoffice"], case_sensitive=False), default="plan",
               show_default=True, help="plan: draw the plan (fast, no office suite); libreoffice: render the .pptx"
               " with LibreOffice, as a viewer would, for checking.")
 @verbosity_options
 def preview(content: Path, layout: str, out_dir: Path, language: str | None, paper: str | None, strict: bool,
-            allow_outside_images: bool, engine: str, quiet: bool, verbose: bool) -> None:
+            allow_outside_images: bool, template: Path | None, engine: str, quiet: bool, verbose: bool) -> None:
     """PNGs of every slide and of the one-pager, and a contact sheet, from CONTENT (default content.json)."""
     from hkbrief.console import stage_times
     from hkbrief.layoutspec import Paper
@@ -339,7 +346,7 @@ def preview(content: Path, layout: str, out_dir: Path, language: str | None, pap
 
     console = _console(quiet, verbose)
     result = run_preview(content, layout, out_dir, _edition(language), Paper(paper) if paper else None, strict,
-                         allow_outside_images, Engine(engine.lower()))
+                         allow_outside_images, Engine(engine.lower()), template)
     for warning in result.warnings:
         console.warning(warning)
     console.result(f"wrote {result.contact_sheet} ({len(result.slides)} slides and the one-pager, "
@@ -358,13 +365,14 @@ def preview(content: Path, layout: str, out_dir: Path, language: str | None, pap
               help=f"Which outputs to rebuild, comma-separated, any case: {FORMAT_NAMES}.")
 @click.option("--name", "name", default=None, metavar="STEM", help="Call the outputs STEM.pptx, STEM.pdf ...")
 @edition_options
+@template_option
 @click.option("--serve", is_flag=True, help="Also show the preview in a browser, on 127.0.0.1 only.")
 @click.option("--port", type=click.IntRange(0, 65535), default=8017, show_default=True,
               help="Port for --serve (0: any free port).")
 @verbosity_options
 def watch(content: Path, layout: str, out_dir: Path, formats: str, name: str | None, language: str | None,
-          paper: str | None, strict: bool, allow_outside_images: bool, serve: bool, port: int, quiet: bool,
-          verbose: bool) -> None:
+          paper: str | None, strict: bool, allow_outside_images: bool, template: Path | None, serve: bool, port: int,
+          quiet: bool, verbose: bool) -> None:
     """Rebuild CONTENT (default content.json) whenever it, its layout, an image, a font or a template changes.
 
     One line per build, with its time; errors are shown and watching goes on. Stop with Ctrl-C.
@@ -385,12 +393,14 @@ def watch(content: Path, layout: str, out_dir: Path, formats: str, name: str | N
     state = WatchState()
 
     def rebuild() -> tuple[str, tuple[str, ...]]:
-        result = run_build(content, layout, out_dir, chosen, lang, size, strict, allow_outside_images, name=name)
-        details = [stage_times(result.stages)]
+        result = run_build(content, layout, out_dir, chosen, lang, size, strict, allow_outside_images, name=name,
+                           template=template)
+        details = [stage_times(result.stages), *result.warnings]
         if serve:
             from hkbrief.preview import preview as run_preview
 
-            shown = run_preview(content, layout, out_dir, lang, size, strict, allow_outside_images)
+            shown = run_preview(content, layout, out_dir, lang, size, strict, allow_outside_images,
+                                template=template)
             details.append(f"preview {shown.seconds * 1000:.0f} ms")
         slides = f"{result.slides} slides, " if result.slides else ""
         return f"{slides}{len(result.written)} files", tuple(details)
@@ -399,10 +409,12 @@ def watch(content: Path, layout: str, out_dir: Path, formats: str, name: str | N
         state.publish(report)
         if report.ok:
             console.result(report_line(report))
+            for detail in report.details:
+                console.detail(f"  {detail}")
         else:
             console.error(report_line(report))
 
-    watcher = Watcher(content, layout, rebuild, on_report)
+    watcher = Watcher(content, layout, rebuild, on_report, extra_files=[template] if template else [])
     server = None
     if serve:
         from hkbrief.serve import start_server

@@ -55,11 +55,12 @@ def preview(
     content: Path | str = "content.json",
     layout: str = "default",
     out_dir: Path | str = "dist",
-    language: Language | None = None,
+    language: Language | tuple[Language, ...] | None = None,
     paper: Paper | None = None,
     strict: bool = False,
     allow_outside_images: bool = False,
     engine: Engine = Engine.PLAN,
+    template: Path | str | None = None,
 ) -> PreviewResult:
     """Render the pictures into ``out_dir/preview``; raises :class:`HkbriefError` (writing nothing) on any problem."""
     from hkbrief.render.raster import Encoder, Picture, contact_sheet, page_picture, rasterise_pdf, slide_label
@@ -72,7 +73,8 @@ def preview(
     clock = Stopwatch()
     formats = {OutputFormat.SLIDES_PDF, OutputFormat.PDF}  # the deck's plan and the one-pager's
     with Encoder() as encoder:
-        with arranged(content, layout, formats, language, paper, strict, allow_outside_images, clock) as plans:
+        with arranged(content, layout, formats, language, paper, strict, allow_outside_images, clock,
+                      template=template) as plans:
             with clock.stage("draw slides"):
                 if engine is Engine.PLAN:
                     slides = slide_pictures(plans.deck, on_rendered=lambda _, image: encoder.add(image))

@@ -42,6 +42,7 @@ class BuildReport:
     summary: str  # "17 slides, 3 files" or the first problem
     problems: tuple[str, ...] = ()
     changed: tuple[str, ...] = ()  # the files whose change started it
+    details: tuple[str, ...] = ()  # stage times and the like, for --verbose
 
 
 @dataclass(slots=True)
@@ -170,9 +171,9 @@ class Watcher:
         self.number += 1
         started = time.perf_counter()
         try:
-            summary, _ = self.rebuild()
+            summary, details = self.rebuild()
             report = BuildReport(self.number, time.time(), time.perf_counter() - started, True, summary,
-                                 changed=changed)
+                                 changed=changed, details=details)
         except HkbriefError as exc:
             problems = tuple(str(p) for p in exc.problems)
             more = f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""
