@@ -422,6 +422,7 @@ _SLIDE_KINDS = {Kind.TITLE: SlideKind.TITLE, Kind.AGENDA: SlideKind.AGENDA, Kind
                 Kind.SOURCES: SlideKind.SOURCES, Kind.CLOSING: SlideKind.CLOSING}
 _ALIGNS = {"l": Align.LEFT, "ctr": Align.CENTER, "r": Align.RIGHT, "just": Align.LEFT}
 _ANCHORS = {"t": VAlign.TOP, "ctr": VAlign.MIDDLE, "b": VAlign.BOTTOM}
+COVER_SUBTITLE_SHARE = 0.75  # on a template's cover the subtitle is set at most three quarters of the title's size
 _BODY_PARTS = ("body", "takeaways")  # the frames a layout's body placeholder takes: a section's bullets, takeaways
 
 
@@ -593,6 +594,12 @@ def _template_cover(deck: DeckContext, on: TemplateSlide, name: Name, number: in
     placeholder = on.subtitle
     if placeholder is not None and deck.template is not None:
         subtitle_role = placeholder_role(subtitle_role, placeholder, on.background, deck.template)
+    # the subtitle never outranks the title: a template's one-line title box can shrink a long title well below
+    # its subtitle placeholder's size (LibreOffice's "Title Slide")
+    title_size = title.paragraphs[0].style.size
+    if subtitle_role.size > title_size * COVER_SUBTITLE_SHARE:
+        subtitle_role = replace(subtitle_role, size=title_size * COVER_SUBTITLE_SHARE,
+                                min_size=min(subtitle_role.min_size, title_size * COVER_SUBTITLE_SHARE))
     small = replace(subtitle_role, size=min(deck.role(Role.ATTRIBUTION).size, subtitle_role.size),
                     min_size=min(deck.role(Role.ATTRIBUTION).min_size, subtitle_role.min_size))
     look = placeholder.look if placeholder is not None else None
