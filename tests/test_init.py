@@ -30,7 +30,7 @@ def test_init_writes_a_brief_that_uses_every_feature(tmp_path):
     brief = load_brief(folder / "content.json")
     assert len(brief.sections) >= 3 and brief.stats and brief.quotes and brief.featured
     assert any(s.notes for s in brief.sections) and any(s.image for s in brief.sections)
-    assert any(s.stats for s in brief.sections) and any(s.quotes for s in brief.sections)
+    assert any(s.stats for s in brief.sections) and any(s.quotes for s in brief.sections) and brief.takeaways
     assert {str(lang) for lang in brief.languages} == {"en", "zh-Hant"}
     with Image.open(folder / "images/starter-picture.png") as picture:
         assert picture.format == "PNG" and picture.size == (1200, 800)
@@ -45,6 +45,7 @@ def test_the_starter_quotes_and_figures_are_the_examples(tmp_path):
     run("init", str(tmp_path))
     starter = json.loads((tmp_path / "content.json").read_text(encoding="utf-8"))
     example = json.loads(CONTENT.read_text(encoding="utf-8"))
+    assert starter["takeaways"] and all(item in example["takeaways"] for item in starter["takeaways"])
     for key in ("quotes", "stats", "sources"):
         known = {item["id"]: item for item in example[key]}
         for item in starter[key]:
