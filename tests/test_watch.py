@@ -206,3 +206,30 @@ def test_serve_listens_on_this_machine_only(tmp_path, brief):
             urllib.request.urlopen(f"http://127.0.0.1:{port}/preview/../content.json", timeout=10)
     finally:
         watching.stop()
+
+
+def test_an_emptied_content_file_is_given_a_moment_before_it_is_built(tmp_path):
+    """Editors that truncate and then write would otherwise flash "the file is empty" between two good builds."""
+    content = tmp_path / "content.json"
+    content.write_bytes(CONTENT.read_bytes())
+    builds: list[tuple[str, ...]] = []
+    stop = threading.Event()
+    watcher = Watcher(content, "default", lambda: ("ok", ()), lambda report: builds.append(report.changed),
+                      interval=0.01)
+    thread = threading.Thread(target=watcher.run, args=(stop,))
+    thread.start()
+    try:
+        deadline = time.monotonic() + WAIT_S
+        while not builds and time.monotonic() < deadline:
+            time.sleep(0.01)
+        content.write_bytes(b"")
+        time.sleep(0.2)  # well past the settle time, within the grace for an empty file
+        assert len(builds) == 1
+        content.write_bytes(CONTENT.read_bytes())
+        while len(builds) < 2 and time.monotonic() < deadline:
+            time.sleep(0.01)
+        time.sleep(0.1)
+    finally:
+        stop.set()
+        thread.join()
+    assert len(builds) == 2

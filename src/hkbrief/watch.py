@@ -25,6 +25,7 @@ from hkbrief.errors import HkbriefError
 
 POLL_INTERVAL_S = 0.025  # 40 polls a second: a save is seen within 25 ms, at a negligible cost
 SETTLE_S = 0.010  # once a change is seen, the files must stay as they are this long before the build starts
+EMPTY_GRACE_S = 0.5  # an emptied content file is waited for this long (an editor mid-save) before it is built
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc")
 TEMPLATE_SUFFIXES = (".pptx", ".potx")
 
@@ -196,17 +197,27 @@ class Watcher:
         self.build_once()
         paths, seen = self._refresh(paths, seen)
         pending: dict[Path, Stamp] | None = None
+        pending_since = 0.0
         while not stop.wait(self.interval if pending is None else min(self.interval, SETTLE_S)):
             now = self.stamps(paths)
+            if pending is not None and now == pending and self._mid_save(now, pending_since):
+                continue  # the content file is empty: an editor that truncates, then writes; give it a moment
             if pending is not None and now == pending:  # settled: nothing moved for one poll
                 changed = tuple(_shown(p) for p in paths if now.get(p) != seen.get(p))
                 seen, pending = now, None
                 self.build_once(changed)
                 paths, seen = self._refresh(paths, seen)
             elif now != seen:
+                if pending is None:
+                    pending_since = time.monotonic()
                 pending = now
             else:
                 pending = None
+
+    def _mid_save(self, now: dict[Path, Stamp], since: float) -> bool:
+        """True while the content file is empty and has been so for less than :data:`EMPTY_GRACE_S`."""
+        stamp = now.get(self.content)
+        return stamp is not None and stamp[1] == 0 and time.monotonic() - since < EMPTY_GRACE_S
 
     def _refresh(self, paths: list[Path], seen: dict[Path, Stamp]) -> tuple[list[Path], dict[Path, Stamp]]:
         """After a build the brief may name other images and the layout other files: watch those from now on."""
