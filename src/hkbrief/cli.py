@@ -24,6 +24,11 @@ Examples:
   hkbrief validate brief.json        check a content file without building
   hkbrief validate --lang zh-Hant    ...and list every field not translated
   hkbrief layouts                    list the built-in layouts
+  hkbrief init mission/              start a new brief (content, layout, picture, schema)
+  hkbrief preview                    PNGs of every slide and a contact sheet in dist/preview/
+  hkbrief watch --serve              rebuild on every save; the preview live in a browser
+  hkbrief build briefs/ --jobs 2     every brief in a folder, two at a time
+  hkbrief build -o out/mission.pptx  just the deck, under that name
   hkbrief build --template brand.potx  the deck on an organisation's template
   hkbrief template inspect brand.potx  what a PowerPoint template holds
 """
