@@ -188,3 +188,21 @@ def _add_master_artwork(master) -> None:
     tree = master.shapes._spTree
     for xml in (band, logo):
         tree.append(etree.fromstring(xml))
+    _clear_of_logo([master.element, *(layout.element for layout in master.slide_layouts)],
+                   width - logo_w - 274_320 - 152_400, 274_320 + logo_h)
+
+
+def _clear_of_logo(elements, logo_left: int, logo_bottom: int) -> None:
+    """Title placeholders that reach under the logo end short of it, as a designer draws them."""
+    a = "{http://schemas.openxmlformats.org/drawingml/2006/main}"
+    p = "{http://schemas.openxmlformats.org/presentationml/2006/main}"
+    for element in elements:
+        for shape in element.iter(f"{p}sp"):
+            placeholder = shape.find(f"{p}nvSpPr/{p}nvPr/{p}ph")
+            offset = shape.find(f"{p}spPr/{a}xfrm/{a}off")
+            extent = shape.find(f"{p}spPr/{a}xfrm/{a}ext")
+            if placeholder is None or placeholder.get("type") != "title" or offset is None or extent is None:
+                continue
+            x, y, cx = int(offset.get("x")), int(offset.get("y")), int(extent.get("cx"))
+            if y < logo_bottom and x + cx > logo_left:
+                extent.set("cx", str(logo_left - x))
