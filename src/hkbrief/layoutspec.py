@@ -26,6 +26,7 @@ from hkbrief.errors import LayoutError, Problem, did_you_mean, shown
 from hkbrief.geometry import POINTS_PER_MM, Insets, mm
 
 MAX_LAYOUT_BYTES = 256 * 1024
+MAX_GROWTH = 2.0  # onepager.max_scale: type twice its size is a poster, not a brief
 
 
 class SlideSize(StrEnum):
@@ -198,6 +199,9 @@ class OnePagerSpec:
     roles: dict[Role, RoleStyle]
     colors: dict[str, Colour]  # the print palette: theme.colors with [onepager.theme.colors] over them
     logo: PageLogo = PageLogo.HEADER
+    # how far every role may grow, together, to fill the page when the content is short (the mirror of shrinking
+    # to min_size); 1 keeps the sizes as written
+    max_scale: float = 1.0
 
 
 @dataclass(frozen=True, slots=True)
@@ -730,8 +734,8 @@ class _LayoutReader:
                         fit, roles, bool(footer), bilingual, logo or DeckLogo.CORNER, bool(on_master))
 
     def onepager(self, raw: Any, theme: Theme) -> OnePagerSpec | None:
-        keys = ("paper", "margins_mm", "columns", "gutter", "blocks", "max_stats", "max_quotes", "roles", "theme",
-                "logo")
+        keys = ("paper", "margins_mm", "columns", "gutter", "blocks", "max_stats", "max_quotes", "max_scale", "roles",
+                "theme", "logo")
         table = self.table(raw, "onepager", keys, ("blocks", "roles"))
         # The print palette: the deck's colours with the one-pager's own over them (a dark deck, a white page)
         own = self.table(table.get("theme", {}), "onepager.theme", ("colors",))
@@ -756,9 +760,10 @@ class _LayoutReader:
                     blocks.append(block)
         max_stats = self.number(table.get("max_stats", 4), "onepager.max_stats", 0, 8)
         max_quotes = self.number(table.get("max_quotes", 2), "onepager.max_quotes", 0, 4)
+        max_scale = self.number(table.get("max_scale", 1.0), "onepager.max_scale", 1, MAX_GROWTH)
         roles = self.roles(table.get("roles", {}), "onepager.roles", theme, tuple(print_colors))
-        if None in (paper, margins, columns, gutter, max_stats, max_quotes) or len(roles) != len(Role):
+        if None in (paper, margins, columns, gutter, max_stats, max_quotes, max_scale) or len(roles) != len(Role):
             return None
         return OnePagerSpec(paper, margins, int(columns), gutter, tuple(blocks), int(max_stats), int(max_quotes),
                             roles, theme.colors, self.choice(table.get("logo", "header"), "onepager.logo", PageLogo)
-                            or PageLogo.HEADER)
+                            or PageLogo.HEADER, max_scale)
