@@ -203,7 +203,9 @@ def _covered(top: float, bottom: float, shapes: list[Shape], glyphs: list[Glyph]
         if shape.name.endswith(CHROME):
             continue
         if shape.text.strip():
-            spans += [(g.top, g.bottom) for g in _inside(glyphs, shape.box, 1.5)]
+            drawn = _inside(glyphs, shape.box, 1.5)
+            if drawn:
+                spans.append(_extent(drawn))  # a text block covers its lines and the space between them
         else:
             spans.append((shape.box.top, shape.box.bottom))
     total, reach = 0.0, top
@@ -233,17 +235,40 @@ def _sparse_continuation(number: int, shapes: list[Shape], glyphs: list[Glyph], 
         fill = _covered(band.top, band.bottom, shapes, glyphs) / band.h
         if fill >= SPARSE_FILL:
             continue
-        top, bottom = _extent(drawn)
         # the slide before could take the text if its own text left room for it: a band or a sidebar there could
         # have moved to this slide, where it counts as content
         room = band.h - _covered(band.top, band.bottom, [before], pages[number - 2][2])
         room -= _line_height(drawn) * 0.5  # a paragraph's space before
-        # the same text set in the slide before's (maybe narrower) measure
-        needed = (bottom - top) * shape.box.w / max(before.box.w, 1.0)
+        # the same text set again in the slide before's (maybe narrower) measure
+        needed = _rewrapped_height(drawn, before.box.w)
         if needed <= room * ROOM_SLACK:
             findings.append(f"slide {number}, {shape.name}: sparse continuation, {fill:.0%} full, while slide "
                             f"{number - 1} left {room:.0f} pt free for its {needed:.0f} pt")
     return findings
+
+
+def _rewrapped_height(glyphs: list[Glyph], width: float) -> float:
+    """About how tall text drawn as ``glyphs`` would be at another measure: each paragraph's drawn lines laid end
+    to end and broken again at ``width``, at the line pitch and paragraph spacing it was drawn with."""
+    rows: list[list[Glyph]] = []
+    for g in sorted(glyphs, key=lambda g: g.top):
+        if rows and g.top - rows[-1][0].top < 1:
+            rows[-1].append(g)
+        else:
+            rows.append([g])
+    tops = [min(g.top for g in row) for row in rows]
+    steps = [b - a for a, b in zip(tops, tops[1:])]
+    pitch = min(steps) if steps else max(g.bottom - g.top for g in glyphs)
+    widths: list[float] = [0.0]
+    gaps = 0.0
+    for i, row in enumerate(rows):
+        if i and steps[i - 1] > pitch * 1.15:
+            widths.append(0.0)
+            gaps += steps[i - 1] - pitch
+        widths[-1] += max(g.x1 for g in row) - min(g.x0 for g in row)
+    measure = max(width * 0.95, 1.0)
+    lines = sum(max(1, -(-w // measure)) for w in widths)
+    return lines * pitch + gaps
 
 
 def _grid_holes(where: str, cards: list[Rect], width: tuple[float, float] | None = None) -> list[str]:

@@ -12,27 +12,27 @@ from hkbrief.arrange.compose import Run, SlideRoom, column_breaks, even_groups, 
 def test_a_section_spreads_so_the_least_full_slide_is_as_full_as_it_can_be():
     heights, spaces = [40.0] * 5, [0.0] + [10.0] * 4
     # greedy filling puts four pieces on the first slide and leaves one alone on the second
-    runs = spread(heights, heights, spaces, [SlideRoom(200), SlideRoom(200)], 200)
+    runs, _ = spread([heights], spaces, [SlideRoom(200), SlideRoom(200)], 200)
     assert runs == [Run(0, 3), Run(3, 5)]
 
 
 def test_a_band_on_the_last_slide_counts_as_its_content():
     heights, spaces = [40.0] * 5, [0.0] + [10.0] * 4
     rooms = [SlideRoom(260), SlideRoom(260 - 110, extra=110)]
-    runs = spread(heights, heights, spaces, rooms, 260)
-    assert runs == [Run(0, 4), Run(4, 5)]  # one piece above the band fills that slide more than two below it
+    runs, least = spread([heights], spaces, rooms, 260)
+    assert runs == [Run(0, 3), Run(3, 5)]  # two pieces and the band on the last slide: no piece alone
     fills = [run_height(heights, spaces, r.start, r.stop) + room.extra for r, room in zip(runs, rooms)]
-    assert min(fills) / 260 > 0.5
+    assert min(fills) / 260 == pytest.approx(least) and least > 0.5
 
 
 def test_a_sidebar_beside_the_text_counts_as_tall_as_it_is():
     heights, spaces = [40.0] * 4, [0.0] + [10.0] * 3
-    runs = spread(heights, heights, spaces, [SlideRoom(200, extra=190, beside=True), SlideRoom(200)], 200)
-    assert runs == [Run(0, 1), Run(1, 4)]
+    runs, _ = spread([heights], spaces, [SlideRoom(200, extra=190, beside=True), SlideRoom(200)], 200)
+    assert runs == [Run(0, 2), Run(2, 4)]  # the sidebar fills the first slide; two pieces each all the same
 
 
 def test_no_division_that_fits_is_none():
-    assert spread([100.0, 100.0, 100.0], [100.0] * 3, [0.0] * 3, [SlideRoom(150), SlideRoom(150)], 150) is None
+    assert spread([[100.0, 100.0, 100.0]], [0.0] * 3, [SlideRoom(150), SlideRoom(150)], 150) is None
 
 
 @pytest.mark.parametrize(("count", "per", "columns", "rows"), [

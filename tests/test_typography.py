@@ -78,7 +78,8 @@ def _build(tmp_path, data: dict, layout: str = "default", language: Language | N
 
 
 def _texts(prs, name: str) -> list[str]:
-    return [shape.text_frame.text for slide in prs.slides for shape in slide.shapes
+    """The text of every shape so named, line breaks (the planned ones a quotation keeps) as spaces."""
+    return [" ".join(shape.text_frame.text.split()) for slide in prs.slides for shape in slide.shapes
             if shape.name == name and shape.has_text_frame]
 
 

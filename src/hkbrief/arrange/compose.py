@@ -13,6 +13,9 @@ from dataclasses import dataclass
 # Above this many pieces of text a section is spread greedily: the balancing search grows with the square of
 # the pieces, and a section that long is read as a document, not a slide.
 MAX_BALANCED_UNITS = 80
+# Spreads whose least full slide is within this share of the best are as good to the eye: among them the one that
+# puts more on the earlier slides wins (a section reads from its first slide).
+FILL_TOLERANCE = 0.03
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +38,7 @@ class SlideRoom:
     capacity: float
     extra: float = 0.0
     beside: bool = False  # extra sits beside the text (a sidebar), not under it (a band)
+    measure: int = 0  # which of the pieces' measured heights apply: the text's width on this slide
 
 
 def run_height(heights: list[float], spaces: list[float], start: int, stop: int) -> float:
@@ -43,23 +47,29 @@ def run_height(heights: list[float], spaces: list[float], start: int, stop: int)
     return sum(heights[start:stop]) + sum(spaces[start + 1:stop])
 
 
-def spread(heights_first: list[float], heights_rest: list[float], spaces: list[float],
-           rooms: list[SlideRoom], full: float) -> list[Run] | None:
+def spread(heights: list[list[float]], spaces: list[float], rooms: list[SlideRoom],
+           full: float, joined: list[bool] | None = None) -> tuple[list[Run], float] | None:
     """The division of a section's pieces over ``len(rooms)`` slides, in order, that fits every slide and makes
-    the least full slide as full as possible; None if no division fits.
+    the least full slide as full as possible, with that least fullness (a share of ``full``); None if no
+    division fits.
 
-    ``heights_first`` are the pieces' heights at the first slide's measure, ``heights_rest`` at the continuation
-    slides' (often wider) measure; ``full`` is the body band's height against which fullness is judged.
-    Every slide gets at least one piece.
+    ``heights[m]`` are the pieces' heights at measure ``m`` (a slide's text is narrower beside a sidebar than
+    without it: each room names its measure); ``full`` is the body band's height against which fullness is
+    judged. Every slide gets at least one piece, and two while there are enough for that; no slide starts with a
+    piece ``joined`` to the one before (a bullet's second-language version stays with it).
     """
-    n, k = len(heights_first), len(rooms)
+    n, k = len(heights[0]), len(rooms)
     if k == 0 or n < k or n > MAX_BALANCED_UNITS:
         return None
 
+    # no slide with a lone piece while there are enough to give every slide two
+    least = 2 if n >= 2 * k else 1
+
     def fill(slide: int, start: int, stop: int) -> float | None:
-        heights = heights_first if slide == 0 else heights_rest
-        h = run_height(heights, spaces, start, stop)
+        if stop - start < least or (joined is not None and 0 < start and joined[start]):
+            return None
         room = rooms[slide]
+        h = run_height(heights[room.measure], spaces, start, stop)
         if h > room.capacity:
             return None
         content = max(h, room.extra) if room.beside else h + room.extra
@@ -75,17 +85,19 @@ def spread(heights_first: list[float], heights_rest: list[float], spaces: list[f
             best[0][stop] = (f, 0)
     for s in range(1, k):
         for stop in range(s + 1, n - (k - s - 1) + 1):
+            found = []
             for start in range(s, stop):
                 before = best[s - 1][start][0]
                 if before < 0:
                     continue
                 f = fill(s, start, stop)
-                if f is None:
-                    continue
-                score = min(before, f)
-                # on a tie the later start wins: earlier slides fuller, the last one lighter
-                if score >= best[s][stop][0] - 1e-9:
-                    best[s][stop] = (score, start)
+                if f is not None:
+                    found.append((min(before, f), start))
+            if found:
+                top = max(score for score, _ in found)
+                # within FILL_TOLERANCE of the best, the latest start wins: earlier slides fuller, the last lighter
+                best[s][stop] = max((item for item in found if item[0] >= top - FILL_TOLERANCE),
+                                    key=lambda item: item[1])
     if best[k - 1][n][0] < 0:
         return None
     runs, stop = [], n
@@ -93,7 +105,7 @@ def spread(heights_first: list[float], heights_rest: list[float], spaces: list[f
         start = best[s][stop][1]
         runs.append(Run(start, stop))
         stop = start
-    return runs[::-1]
+    return runs[::-1], best[k - 1][n][0]
 
 
 def grid_rows(count: int, per_slide: int, columns: int) -> list[int]:

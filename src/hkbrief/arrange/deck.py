@@ -14,8 +14,9 @@ from typing import TYPE_CHECKING
 
 from hkbrief.arrange.bilingual import Versions, each_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
+from hkbrief.arrange.compose import FILL_TOLERANCE, MAX_BALANCED_UNITS, SlideRoom, grid_rows, spread
 from hkbrief.arrange.templated import placeholder_role
-from hkbrief.arrange.text import Para, SetText, Typesetter, aligned
+from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size
 from hkbrief.errors import FitError
 from hkbrief.geometry import SLIDE_4_3, SLIDE_16_9, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
@@ -102,6 +103,7 @@ SIDEBAR_MIN_COLUMNS = 3  # ... and never fewer than three, or its cards get too 
 SIDEBAR_GAP = 12  # between cards stacked in the sidebar
 IMAGE_SHARE = 0.5  # an image takes at most half the sidebar's height, leaving room for cards
 BAND_GAP = 16  # between the section text and a quote band under it
+CONTINUE_MIN_SCALE = 0.9  # a section is set down to 90% of its size before it continues onto another slide
 
 # -- cards: stat callouts and quote cards -------------------------------------------------------------------------
 CARD_INSETS = Insets(14, 12, 14, 12)  # text inside a card: wider at the sides, where the eye enters
@@ -118,6 +120,7 @@ SINGLE_ROW_HEIGHT = 0.75  # one row of cards takes at most three quarters of the
 
 # -- quotes ----------------------------------------------------------------------------------------------------
 BAND_INSETS = Insets(18, 12, 18, 12)  # text inside a quote band
+PLAIN_BAND_INSETS = Insets(20, 8, 0, 4)  # a band on the slide's colour: room for the bar on the left
 BAND_MAX_SHARE = 0.5  # a band takes at most half the body's height: the section text stays the subject
 BAND_ATTRIBUTION_SPACE_EM = 0.6  # between the quotation and the attribution in a band
 QUOTE_SLIDE_SCALE = 1.35  # alone on a slide, a quote is set at least a third larger than body text
@@ -125,15 +128,16 @@ QUOTE_SLIDE_ATTRIBUTION = 0.75  # and its attribution at least three quarters of
 PANEL_PADDING = Insets(24, 20, 24, 20)  # inside the panel when quotes sit on their own colour
 ATTRIBUTION_PAD = 2  # added to the attribution's box so its descenders clear it
 QUOTE_GAP = 16  # between the quotation and its attribution
-OPTICAL_CENTRE = 0.4  # the quote group sits with 40% of the spare height above it: a little above the middle
-QUOTE_BAR = (10, 4, 4)  # the accent bar: its gap left of the text column, its width, its drop from the top
+QUOTE_BAR = (16, 4)  # the accent bar: its gap left of the quotation, its width
+BAR_ASCENT_EM = 0.78  # the bar starts this far above the first baseline: the top of the letters ...
+BAR_DESCENT_EM = 0.22  # ... and ends this far under the last: the foot of the descenders
+QUOTE_SLIDE_TOP = 0.12  # a quote slide's quote starts this share of the body down, on every quote slide
 
 # -- sources and closing ---------------------------------------------------------------------------------------
-SOURCE_SPACE_EM = 0.35  # between sources in the list
-SOURCE_MAX_SIZE = 16  # sources are reference matter: never larger than this, however large the body role ...
-SOURCE_MIN_SIZE = 12  # ... and allowed down to this when many must fit
-SOURCES_PER_COLUMN = 5  # more sources than this and the list takes a second column
+SOURCE_SPACE_EM = 0.6  # between sources in the list: each is an entry of its own
+SOURCE_MIN_SIZE = 12  # sources may be set down to this when many must fit
 SOURCES_COLUMNS = 2  # columns of a long sources list; more would cut source names too short
+TAKEAWAY_SPACE_EM = 0.9  # takeaways stand apart more than bullets: each is a point of its own
 CENTRED_MARGIN_COLUMNS = 1  # a lone card or quote leaves this many columns free on each side
 
 
@@ -725,15 +729,18 @@ def section_slides(deck: DeckContext, index: int, section: Section, number: int,
     """A section's bullets under its heading, with its sidebar or quote band; continued onto further slides.
 
     Under the "continue" fit policy the bullets keep their size and what does not fit goes onto continuation
-    slides, which carry no sidebar or band and use the full text measure.
+    slides. The bullets are spread so the least full slide is as full as it can be (:func:`_spread`); the
+    sidebar or band ("extras") goes on the first slide or, when that fills the slides more evenly, on the last.
+    Slides without the extras set the text on the full text measure.
     """
     e = deck.e
     layout = _section_layout(deck, section, number, shown)
     paras = [Para(e.t(b), deck.role(Role.BODY), e.lang(b), bullet=BULLET, space_before_em=BULLET_SPACE_EM)
              for b in section.bullets]
     full = deck.body_box
-    continued_box = deck.cols(0, deck.grid.share(TEXT_MEASURE), full.y, full.h)
-    chunks = _continued(deck, paras, layout.text_box, continued_box)
+    plain_box = deck.cols(0, deck.grid.share(TEXT_MEASURE), full.y, full.h)
+    extras, cited, after = _extras(deck, section, layout, number, shown)
+    chunks, with_extras = _section_chunks(deck, paras, layout, plain_box, extras)
     policy = deck.spec.fit[FitTarget.BODY]
     kicker = f"{index:02d}{SEPARATOR}{label(Label.SECTION, e.language)}" if e.language is Language.EN \
         else f"{label(Label.SECTION, e.language)} {index:02d}"
@@ -743,18 +750,103 @@ def section_slides(deck: DeckContext, index: int, section: Section, number: int,
         name = Name(Kind.SECTION, section.id, sheet=_sheet(part))
         frames = deck.chrome(name, kicker, e.t(section.heading), e.lang(section.heading), n, cont=part > 0,
                              field=e.at("sections", section.id, "heading"))
+        here = part == with_extras
         frames.append(deck.ts.frame(Name(Kind.SECTION, section.id, "body", piece=_sheet(part)), chunk,
-                                    continued_box if part else layout.text_box,
+                                    layout.text_box if here else plain_box,
                                     policy=FitPolicy.FAIL if policy is FitPolicy.FAIL else FitPolicy.SHRINK,
                                     where=e.at("sections", section.id, "bullets"), context=f"slide {n}"))
+        notes = [e.both(p) for p in section.notes] if part == 0 else [
+            label(Label.CONTINUES, e.language).format(heading=e.t(section.heading), number=number)]
+        if here:
+            # made again at this slide's number, so a card that does not fit names the slide it is on
+            extras, cited, after = _extras(deck, section, layout, n, shown)
+            frames += extras
+            notes += cited
         if part == 0:
-            extra, notes, shown = _first_slide_extras(deck, section, layout, n, shown)
-            frames += extra
-        else:
-            notes = [label(Label.CONTINUES, e.language).format(heading=e.t(section.heading), number=number)]
+            notes += [deck.note(Label.ALSO_QUOTED) + e.quote_citation(e.brief.quote(q))
+                      for q in section.quotes if q not in after.quotes]
         frames += deck.footer(name, n)
         slides.append(deck.slide(name, n, frames, "\n\n".join(notes)))
-    return slides, shown
+    return slides, after
+
+
+def _extras(deck: DeckContext, section: Section, layout: _SectionPlan, number: int,
+            shown: Shown) -> tuple[list[Frame], list[str], Shown]:
+    """The section's sidebar and band, the speaker-note lines citing what they show, and ``shown`` with it."""
+    e = deck.e
+    frames: list[Frame] = []
+    notes: list[str] = []
+    if layout.sidebar_cols:
+        side = deck.cols(layout.text_cols, layout.sidebar_cols, layout.body.y, layout.body.h)
+        made, notes, shown = sidebar(deck, section, side, layout.beside_stats, layout.sidebar_quote, number, shown)
+        frames += made
+    if layout.band_quote is not None:
+        frames += layout.band
+        shown = shown.with_quotes(layout.band_quote)
+        notes.append(deck.note(Label.QUOTE_NOTE) + e.quote_citation(e.brief.quote(layout.band_quote)))
+    return frames, notes, shown
+
+
+def _section_chunks(deck: DeckContext, paras: list[Para], layout: _SectionPlan, plain_box: Box,
+                    extras: list[Frame]) -> tuple[list[list[Para]], int]:
+    """The bullets slide by slide, and the index of the slide that carries the sidebar or band (0 or the last)."""
+    if deck.spec.fit[FitTarget.BODY] is not FitPolicy.CONTINUE:
+        return [paras], 0
+    # a section that fits one slide a little smaller stays on one slide: a "(cont.)" slide costs the reader more
+    # than a slightly smaller size does
+    one = deck.ts.fit(paras, layout.text_box.w, layout.text_box.h)
+    if one is not None and one.scale >= CONTINUE_MIN_SCALE - 1e-9:
+        return [paras], 0
+    full = deck.body_box
+    if layout.band_quote is not None:
+        extra = SlideRoom(layout.text_box.h * HEIGHT_SAFETY, full.h - layout.body.h, measure=1)
+    else:
+        reach = max((f.box.bottom for f in extras), default=full.y) - full.y
+        extra = SlideRoom(layout.text_box.h * HEIGHT_SAFETY, reach, beside=True, measure=1)
+    has_extras = bool(layout.sidebar_cols) or layout.band_quote is not None
+    spread_out = _spread(deck, paras, plain_box, layout.text_box, extra if has_extras else None)
+    if spread_out is not None:
+        return spread_out
+    return _continued(deck, paras, layout.text_box, plain_box), 0
+
+
+def _spread(deck: DeckContext, paras: list[Para], plain: Box, narrow: Box,
+            extra: SlideRoom | None) -> tuple[list[list[Para]], int] | None:
+    """Paragraphs spread over the fewest slides so the least full slide is as full as it can be.
+
+    Slides are ``plain`` boxes, except the one carrying the section's ``extra`` (a sidebar beside the text or a
+    band under it), whose text goes in ``narrow``; that slide is the first or the last, whichever spreads
+    better. Returns the chunks and the extras' slide (0 without extras), or None (too many pieces to weigh, or
+    no spread fits): the caller then continues greedily.
+    """
+    ts = deck.ts
+    units = [piece for chunk in ts.split(paras, min(plain.w, narrow.w), min(plain.h, narrow.h)) for piece in chunk]
+    if len(units) > MAX_BALANCED_UNITS:
+        return None
+    heights = [[ts.set([u], plain.w).height for u in units], [ts.set([u], narrow.w).height for u in units]]
+    spaces = [u.space_before_em * scaled_size(u.role, 1.0) for u in units]
+    plain_room = SlideRoom(plain.h * HEIGHT_SAFETY)
+    for count in range(2, len(units) + 1):
+        options = []
+        for where in ([0, count - 1] if extra is not None else [None]):
+            rooms = [extra if i == where else plain_room for i in range(count)]
+            result = spread(heights, spaces, rooms, plain.h, [u.follows for u in units])
+            if result is not None:
+                options.append((result, where))
+        if not options:
+            continue
+        top = max(result[1] for result, _ in options)
+        # among spreads about as even, a sidebar stays with the section's opening (its stats and picture
+        # introduce it) and a band closes the section, after all its bullets
+        preferred = sorted(options, key=lambda item: (item[1] == 0) == (extra is not None and extra.beside),
+                           reverse=True)
+        (runs, _), where = next(item for item in preferred if item[0][1] >= top - FILL_TOLERANCE)
+        chunks = [units[run.start:run.stop] for run in runs]
+        boxes = [narrow if i == where else plain for i in range(count)]
+        if all(ts.fit(chunk, box.w, box.h, shrink=False) is not None for chunk, box in zip(chunks, boxes)):
+            return chunks, (where or 0)
+        return None
+    return None
 
 
 def _section_layout(deck: DeckContext, section: Section, number: int, shown: Shown) -> _SectionPlan:
@@ -786,26 +878,6 @@ def _continued(deck: DeckContext, paras: list[Para], text_box: Box, continued_bo
     remaining = [para for chunk in rest for para in chunk]
     chunks = [first] + (deck.ts.split(remaining, continued_box.w, continued_box.h) if remaining else [])
     return even_out(deck.ts, chunks, continued_box)
-
-
-def _first_slide_extras(deck: DeckContext, section: Section, layout: _SectionPlan, number: int,
-                        shown: Shown) -> tuple[list[Frame], list[str], Shown]:
-    """The sidebar and band of a section's first slide, and its speaker notes (notes, then what they cite)."""
-    e = deck.e
-    notes = [e.both(p) for p in section.notes]
-    frames: list[Frame] = []
-    if layout.sidebar_cols:
-        side = deck.cols(layout.text_cols, layout.sidebar_cols, layout.body.y, layout.body.h)
-        made, cited, shown = sidebar(deck, section, side, layout.beside_stats, layout.sidebar_quote, number, shown)
-        frames += made
-        notes += cited
-    frames += layout.band
-    if layout.band_quote is not None:
-        shown = shown.with_quotes(layout.band_quote)
-        notes.append(deck.note(Label.QUOTE_NOTE) + e.quote_citation(e.brief.quote(layout.band_quote)))
-    for q in (q for q in section.quotes if q not in shown.quotes):
-        notes.append(deck.note(Label.ALSO_QUOTED) + e.quote_citation(e.brief.quote(q)))
-    return frames, notes, shown
 
 
 def even_out(ts: Typesetter, chunks: list[list[Para]], box: Box) -> list[list[Para]]:
@@ -846,7 +918,8 @@ def sidebar(deck: DeckContext, section: Section, box: Box, stat_ids: list[str], 
         y += h + SIDEBAR_GAP
     for stat_id in stat_ids:
         stat = e.brief.stat(stat_id)
-        card = stat_card(deck, stat, Box(box.x, y, box.w, box.bottom - y), number, natural=True)
+        card = stat_card(deck, stat, Box(box.x, y, box.w, box.bottom - y), number, natural=True,
+                         valign=VAlign.MIDDLE)
         if card is None:
             break
         card_frames, h = card
@@ -945,7 +1018,8 @@ def stat_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
         boxes = card_boxes(deck, len(group), per)
         cap, scale = _shared_stat_size(deck, group, boxes, n)
         for stat, box in zip(group, boxes):
-            card = stat_card(deck, stat, box, n, scale=scale, valign=VAlign.TOP, value_cap=cap)
+            # the text centred in its card: cards share a row's height, their texts do not
+            card = stat_card(deck, stat, box, n, scale=scale, valign=VAlign.MIDDLE, value_cap=cap)
             frames += card[0]
         shown = shown.with_stats(*(stat.id for stat in group))
         frames += deck.footer(name, n)
@@ -967,7 +1041,7 @@ def _stats_per_slide(spec: DeckSpec) -> int:
 def _shared_stat_size(deck: DeckContext, group: list[Stat], boxes: list[Box], number: int) -> tuple[float, float]:
     """One value size and one scale for every card on a slide, so the figures line up: the smallest any needs."""
     value_role = deck.role(Role.STAT_VALUE)
-    inner_w = boxes[0].w - STAT_EDGE - CARD_INSETS.left - CARD_INSETS.right
+    inner_w = min(box.w for box in boxes) - STAT_EDGE - CARD_INSETS.left - CARD_INSETS.right
     cap = min(deck.ts.one_line_size(deck.e.t(s.value), value_role, value_role.size, inner_w) for s in group)
     scales = []
     for stat, box in zip(group, boxes):
@@ -980,26 +1054,31 @@ def _shared_stat_size(deck: DeckContext, group: list[Stat], boxes: list[Box], nu
 
 
 def card_boxes(deck: DeckContext, count: int, per: int) -> list[Box]:
-    """Boxes for ``count`` cards on a slide holding ``per``: one large, a row, or a grid of two rows."""
+    """Boxes for ``count`` cards on a slide holding ``per``: one large, a row, or rows of the grid.
+
+    The rows come from the count (:func:`~hkbrief.arrange.compose.grid_rows`): every row spans the body's width
+    and no slot is left empty, so three cards in a 2 x 2 grid become a row of three.
+    """
     body = deck.body_box
     g = deck.grid
     if per == 1:
         x, w = g.span(CENTRED_MARGIN_COLUMNS, g.columns - 2 * CENTRED_MARGIN_COLUMNS)
         return [Box(x, body.y, w, body.h)]
     if per == ROW_MAX_STATS and deck.spec.stats is StatArrangement.GRID:
-        rows, cols = SQUARE_GRID
+        columns = SQUARE_GRID[1]
     elif per > ROW_MAX_STATS:
-        rows, cols = WIDE_GRID
+        columns = WIDE_GRID[1]
     else:
-        rows, cols = 1, per
-    card_h = (body.h - (rows - 1) * g.gutter) / rows
-    if rows == 1:
+        columns = per
+    rows = grid_rows(count, per, columns)
+    card_h = (body.h - (len(rows) - 1) * g.gutter) / len(rows)
+    if len(rows) == 1:
         card_h = min(card_h, body.h * SINGLE_ROW_HEIGHT)
-    card_w = (body.w - (cols - 1) * g.gutter) / cols
     boxes = []
-    for i in range(count):
-        r, c = divmod(i, cols)
-        boxes.append(Box(body.x + c * (card_w + g.gutter), body.y + r * (card_h + g.gutter), card_w, card_h))
+    for r, in_row in enumerate(rows):
+        card_w = (body.w - (in_row - 1) * g.gutter) / in_row
+        y = body.y + r * (card_h + g.gutter)
+        boxes += [Box(body.x + c * (card_w + g.gutter), y, card_w, card_h) for c in range(in_row)]
     return boxes
 
 
@@ -1042,27 +1121,51 @@ def quote_card(deck: DeckContext, quote: Quote, box: Box) -> list[Frame] | None:
 
 
 def quote_band(deck: DeckContext, quote: Quote, body: Box, number: int) -> tuple[list[Frame], float]:
-    """A full-width band under the section text carrying the quote (the "band" treatment); frames and height."""
+    """The quote under the section text, across the full width (the "band" treatment); frames and height.
+
+    On a colour of its own (the quote role's ``on``) it is a filled band; on the slide's own colour it is set
+    the way quote slides set it, after an accent bar exactly as tall as the quotation (light on toner).
+    """
     e = deck.e
-    paras = [
-        Para(e.quoted(quote), deck.role(Role.QUOTE), e.lang(quote.text)),
-        Para(f"{e.t(quote.speaker)}, {e.attribution(quote)}", deck.role(Role.ATTRIBUTION), e.lang(quote.title),
-             space_before_em=BAND_ATTRIBUTION_SPACE_EM),
-    ]
-    insets = BAND_INSETS
+    quote_para = Para(e.quoted(quote), deck.role(Role.QUOTE), e.lang(quote.text))
+    who = Para(e.speaker_line(quote), deck.role(Role.ATTRIBUTION), e.lang(quote.title),
+               space_before_em=BAND_ATTRIBUTION_SPACE_EM)
+    plain = deck.role(Role.QUOTE).on == deck.colors["background"]
+    insets = PLAIN_BAND_INSETS if plain else BAND_INSETS
     x, w = deck.grid.span(0, deck.grid.columns)
     max_h = body.h * BAND_MAX_SHARE
-    setting = deck.ts.fit(paras, w - insets.left - insets.right, max_h - insets.top - insets.bottom)
+    inner_w = w - insets.left - insets.right
+    setting = deck.ts.fit([quote_para, who], inner_w, max_h - insets.top - insets.bottom)
     if setting is None:
         raise FitError(f"on slide {number}: does not fit a band at the smallest size; shorten it",
                        e.at("quotes", quote.id, "text"))
     h = _natural_height(setting) + insets.top + insets.bottom
     box = Box(x, body.bottom - h, w, h)
     name = Name(Kind.QUOTE, quote.id)
+    if not plain:
+        return [
+            Frame(name.of("band"), FrameRole.SHAPE, box, fill=deck.role(Role.QUOTE).on),
+            _set_frame(name, setting, box, insets, VAlign.TOP),
+        ], h
+    # the quotation and the attribution as two frames, so the bar can follow the quotation's planned lines
+    inner = box.inset(insets)
+    quote_set = SetText(setting.paragraphs[:1], setting.paragraphs[1].lines[0].baseline, setting.scale)
+    quote_h = setting.paragraphs[0].lines[-1].baseline + setting.paragraphs[0].style.size * BAR_DESCENT_EM
+    quote_box = Box(inner.x, inner.y, inner.w, quote_h)
+    who_set = SetText(setting.paragraphs[1:], setting.height, setting.scale)
     return [
-        Frame(name.of("band"), FrameRole.SHAPE, box, fill=deck.role(Role.QUOTE).on),
-        _set_frame(name, setting, box, insets, VAlign.TOP),
-    ], h
+        _quote_bar(deck, name, quote_set, quote_box),
+        replace(_set_frame(name, quote_set, Box(inner.x, inner.y, inner.w, quote_h + ATTRIBUTION_PAD), Insets(),
+                           VAlign.TOP), keep_breaks=True),
+    ] + [_set_frame(name.of("attribution"), _shifted(who_set, -quote_h), Box(inner.x, inner.y + quote_h, inner.w,
+                                                                              inner.h - quote_h), Insets(),
+                    VAlign.TOP)], h
+
+
+def _shifted(setting: SetText, dy: float) -> SetText:
+    """A setting moved down by ``dy`` (its baselines), for paragraphs set together and drawn in separate frames."""
+    return SetText(tuple(replace(p, lines=tuple(replace(line, baseline=line.baseline + dy) for line in p.lines))
+                         for p in setting.paragraphs), setting.height + dy, setting.scale)
 
 
 def quote_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
@@ -1077,16 +1180,21 @@ def quote_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
 
 
 def quote_slide(deck: DeckContext, quote: Quote, number: int) -> SlidePlan:
-    """The quotation large, its speaker as the slide title, title and organisation under it.
+    """The quotation large, under the heading of the section that cites it, with its speaker's name and title.
 
-    The quote and its attribution sit a little above the middle of the body area; when the layout draws
-    quotes on a colour other than the slide's (a dark band in the print layout), a panel of that colour
-    carries them.
+    Every quote slide places its quote the same way: from the same height (:data:`QUOTE_SLIDE_TOP` of the body,
+    higher only if a long quote needs it), an accent bar exactly as tall as the quotation's lines, the speaker
+    and title under it. The quotation keeps the planned line breaks, so the bar matches what is drawn. When the
+    layout draws quotes on a colour other than the slide's, a panel of that colour carries them instead.
     """
     e = deck.e
     name = Name(Kind.QUOTE, quote.id)
-    frames = deck.chrome(name, label(Label.IN_THEIR_WORDS, e.language), e.t(quote.speaker), e.lang(quote.speaker),
-                         number, field=e.at("quotes", quote.id, "speaker"))
+    section = next((s for s in e.brief.sections if quote.id in s.quotes), None)
+    if section is not None:
+        frames = deck.chrome(name, label(Label.IN_THEIR_WORDS, e.language), e.t(section.heading),
+                             e.lang(section.heading), number, field=e.at("sections", section.id, "heading"))
+    else:
+        frames = deck.chrome(name, "", label(Label.IN_THEIR_WORDS, e.language), e.language, number)
     body = deck.body_box
     # a layout may size quotes for a sidebar or band; alone on a slide they are set larger (QUOTE_SLIDE_SCALE)
     quote_role = deck.role(Role.QUOTE)
@@ -1099,7 +1207,10 @@ def quote_slide(deck: DeckContext, quote: Quote, number: int) -> SlidePlan:
     x, w = deck.grid.span(CENTRED_MARGIN_COLUMNS, deck.grid.columns - 2 * CENTRED_MARGIN_COLUMNS)
     pad = PANEL_PADDING if panel else Insets()
     inner_w = w - pad.left - pad.right
-    attr_set = deck.ts.set([Para(e.attribution(quote), attribution_role, e.lang(quote.title))], inner_w)
+    speaker_role = replace(attribution_role, weight=deck.role(Role.HEADING).weight)
+    attribution = [Para(e.t(quote.speaker), speaker_role, e.lang(quote.speaker)),
+                   Para(e.attribution(quote), attribution_role, e.lang(quote.title))]
+    attr_set = deck.ts.set(attribution, inner_w)
     attr_h = _natural_height(attr_set) + ATTRIBUTION_PAD
     room = body.h - attr_h - QUOTE_GAP - pad.top - pad.bottom
     policy = deck.spec.fit[FitTarget.QUOTE]
@@ -1110,20 +1221,28 @@ def quote_slide(deck: DeckContext, quote: Quote, number: int) -> SlidePlan:
                        e.at("quotes", quote.id, "text"))
     quote_h = _natural_height(setting)
     group_h = pad.top + quote_h + QUOTE_GAP + attr_h + pad.bottom
-    top = body.y + max(0.0, (body.h - group_h) * OPTICAL_CENTRE)
+    top = body.y + min(body.h * QUOTE_SLIDE_TOP, max(0.0, body.h - group_h))
     if panel:
         frames.append(Frame(name.of("panel"), FrameRole.SHAPE, Box(x, top, w, group_h), fill=quote_role.on))
-    else:
-        bar_gap, bar_w, bar_drop = QUOTE_BAR
-        bar_x = deck.grid.content.x + deck.grid.column_width - bar_gap
-        frames.append(Frame(name.of("bar"), FrameRole.SHAPE, Box(bar_x, top + bar_drop, bar_w, quote_h - bar_drop),
-                            fill=deck.colors["accent"]))
     quote_box = Box(x + pad.left, top + pad.top, inner_w, quote_h)
-    frames.append(_set_frame(name, setting, quote_box, Insets(), VAlign.TOP))
+    if not panel:
+        frames.append(_quote_bar(deck, name, setting, quote_box))
+    frames.append(replace(_set_frame(name, setting, quote_box, Insets(), VAlign.TOP), keep_breaks=True))
     attr_box = Box(x + pad.left, quote_box.bottom + QUOTE_GAP, inner_w, attr_h)
     frames.append(_set_frame(name.of("attribution"), attr_set, attr_box, Insets(), VAlign.TOP))
     frames += deck.footer(name, number)
     return deck.slide(name, number, frames, e.quote_citation(quote))
+
+
+def _quote_bar(deck: DeckContext, name: Name, setting: SetText, box: Box) -> Frame:
+    """The accent bar left of a quotation, from the top of its first line's letters to the foot of its last."""
+    lines = [line for paragraph in setting.paragraphs for line in paragraph.lines]
+    size = setting.paragraphs[0].style.size
+    top = box.y + lines[0].baseline - size * BAR_ASCENT_EM
+    bottom = box.y + lines[-1].baseline + size * BAR_DESCENT_EM
+    bar_gap, bar_w = QUOTE_BAR
+    bar_x = box.x - bar_gap - bar_w
+    return Frame(name.of("bar"), FrameRole.SHAPE, Box(bar_x, top, bar_w, bottom - top), fill=deck.colors["accent"])
 
 
 # -- sources and closing ------------------------------------------------------------------------------------------
@@ -1140,41 +1259,51 @@ def cited_sources(deck: DeckContext, shown: Shown) -> list[Source]:
 
 
 def sources_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
-    """One slide listing the cited sources (two columns past five), set smaller than body text if need be."""
+    """One slide listing the cited sources, numbered as the one-pager numbers them (``[1] Name (address)``).
+
+    At body size in one column when they fit there, else in two columns, set smaller only if they must be.
+    """
     e = deck.e
     sources = cited_sources(deck, shown)
     if not sources:
         return [], shown
     body_role = deck.role(Role.BODY)
-    role = replace(body_role, size=min(body_role.size, SOURCE_MAX_SIZE),
-                   min_size=min(body_role.min_size, SOURCE_MIN_SIZE))
-    paras = [Para(each_version(e.t(s.name), lambda name, url=s.url: name + (f" \u2014 {url}" if url else "")),
-                  role, e.lang(s.name),
-                  space_before_em=SOURCE_SPACE_EM) for s in sources]
+    role = replace(body_role, min_size=min(body_role.min_size, SOURCE_MIN_SIZE))
+    paras = [Para(each_version(e.t(s.name), lambda name, url=s.url, n=i: f"[{n}] {name}" + (f" ({url})" if url else "")),
+                  role, e.lang(s.name), space_before_em=SOURCE_SPACE_EM) for i, s in enumerate(sources, start=1)]
     body = deck.body_box
-    columns = SOURCES_COLUMNS if len(paras) > SOURCES_PER_COLUMN else 1
+    one = deck.cols(0, deck.grid.share(TEXT_MEASURE), body.y, body.h)
+    columns = 1 if deck.ts.fit(paras, one.w, one.h, shrink=False) is not None else SOURCES_COLUMNS
     col_span = deck.grid.columns // columns
     per_col = -(-len(paras) // columns)
     name = Name(Kind.SOURCES)
     frames = deck.chrome(name, "", e.label(Label.SOURCES), e.language, number)
     for i in range(columns):
         chunk = paras[i * per_col:(i + 1) * per_col]
+        box = one if columns == 1 else deck.cols(i * col_span, col_span, body.y, body.h)
         if chunk:
-            frames.append(deck.ts.frame(name.of("list", i + 1), chunk, deck.cols(i * col_span, col_span, body.y, body.h),
+            frames.append(deck.ts.frame(name.of("list", i + 1), chunk, box,
                                         policy=FitPolicy.SHRINK, where=f"slide {number} (sources): list"))
     frames += deck.footer(name, number)
-    notes = "\n".join(e.t(s.name) + (f" {s.url}" if s.url else "") for s in sources)
+    notes = "\n".join(f"[{i}] " + e.t(s.name) + (f" {s.url}" if s.url else "") for i, s in enumerate(sources, 1))
     return [deck.slide(name, number, frames, notes)], shown
 
 
 def closing_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
-    """Key takeaways: each section's first bullet, continued onto further slides if there are many."""
+    """Key takeaways: the content's ``takeaways``, continued onto further slides if there are many; no slide at
+    all without them (repeating the sections' first bullets would only say again what the deck said)."""
     e = deck.e
-    paras = [Para(e.t(s.bullets[0]), deck.role(Role.BODY), e.lang(s.bullets[0]), bullet=BULLET,
-                  space_before_em=BULLET_SPACE_EM) for s in e.brief.sections]
+    if not e.brief.takeaways:
+        return [], shown
+    paras = [Para(e.t(t), deck.role(Role.BODY), e.lang(t), bullet=BULLET, space_before_em=TAKEAWAY_SPACE_EM)
+             for t in e.brief.takeaways]
     x, w = deck.grid.span(0, deck.grid.share(TEXT_MEASURE))
     box = Box(x, deck.body_box.y, w, deck.body_box.h)
-    chunks = [paras] if deck.ts.fit(paras, box.w, box.h) else deck.ts.split(paras, box.w, box.h)
+    if deck.ts.fit(paras, box.w, box.h) is not None:  # one slide, smaller if it must be, rather than two
+        chunks = [paras]
+    else:
+        spread_out = _spread(deck, paras, box, box, None)
+        chunks = spread_out[0] if spread_out is not None else deck.ts.split(paras, box.w, box.h)
     slides = []
     for part, chunk in enumerate(chunks):
         n = number + part

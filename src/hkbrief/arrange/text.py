@@ -173,8 +173,12 @@ class Typesetter:
     def _paragraph(self, para: Para, text: str, size: float, before: float, width: float,
                    y: float) -> tuple[Paragraph, float]:
         """Break one paragraph into lines from ``y`` down; returns the planned paragraph and the ``y`` under it."""
-        stack = self.fonts.stack(*_style_key(para.role))
-        faces = self.fonts.faces(*_style_key(para.role))
+        key = _style_key(para.role)
+        if para.lang is Language.ZH_HANT:
+            # Chinese has no italic: a slanted Han font is a faux italic, so an italic role is set upright
+            key = (key[0], key[1], False)
+        stack = self.fonts.stack(*key)
+        faces = self.fonts.faces(*key)
         indent = size * BULLET_INDENT_EM if para.bullet or para.hang else 0.0
         available = max(1.0, (width - indent) * WRAP_SAFETY)
 
