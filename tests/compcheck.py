@@ -436,12 +436,20 @@ def _text_lines(glyphs: list[Glyph]) -> list[Rect]:
 
 
 def _columns(glyphs: list[Glyph], rects: list[Rect]) -> list[str]:
-    """Body-text columns side by side (the most used font and size, outside cards) end within one line."""
+    """Body-text columns side by side (the most used font and size, outside cards and quotations) end within
+    one line."""
+    filled = [r for r in rects if r.w > 20 and r.h > 20]
+    bars = [r for r in rects if r.w <= BAR_MAX_WIDTH and r.h >= BAR_MIN_HEIGHT]
+
+    def quoted(g: Glyph) -> bool:
+        """Beside a quote bar: quotations side by side are not text columns."""
+        return any(b.top - 2 <= g.centre[1] <= b.bottom + 2 and b.x1 <= g.x0 <= b.x1 + 300 for b in bars)
+
+    glyphs = [g for g in glyphs if not quoted(g) and not any(r.holds(*g.centre, 0) for r in filled)]
     body = _body_font(glyphs)
     if body is None:
         return []
-    filled = [r for r in rects if r.w > 20 and r.h > 20]
-    text = [g for g in glyphs if (g.font, g.size) == body and not any(r.holds(*g.centre, 0) for r in filled)]
+    text = [g for g in glyphs if (g.font, g.size) == body]
     lines = _text_lines(text)
     if not lines:
         return []

@@ -432,3 +432,14 @@ def test_the_print_layout_prints_its_bands_in_grey_not_solid_black():
     for name in ("accent", "rule"):
         grey = layout.onepager.colors[name]
         assert grey != "#000000" and 0.1 < relative_luminance(grey) < 0.6, (name, grey)
+
+
+@pytest.mark.parametrize("value", [0.9, 2.5, "big"])
+def test_onepager_max_scale_is_a_growth_between_one_and_two(tmp_path, value):
+    layout = write(tmp_path / "grow.toml", f'extends = "default"\n[onepager]\nmax_scale = {value!r}\n'.replace("'", '"'))
+    assert "onepager.max_scale" in only_problem(layout)
+
+
+def test_builtin_layouts_let_a_short_brief_grow_to_fill_the_page():
+    for name in builtin_layout_names():
+        assert load_layout(name).onepager.max_scale > 1

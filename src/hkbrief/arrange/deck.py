@@ -104,6 +104,8 @@ SIDEBAR_GAP = 12  # between cards stacked in the sidebar
 IMAGE_SHARE = 0.5  # an image takes at most half the sidebar's height, leaving room for cards
 BAND_GAP = 16  # between the section text and a quote band under it
 CONTINUE_MIN_SCALE = 0.9  # a section is set down to 90% of its size before it continues onto another slide
+MAX_BALANCED_CHARS = 20_000  # past this much text a section is spread greedily: weighing it would take seconds
+NEAR_FIT = 1.15  # ... when its text at that size would take at most this much of the box (line breaks round up)
 
 # -- cards: stat callouts and quote cards -------------------------------------------------------------------------
 CARD_INSETS = Insets(14, 12, 14, 12)  # text inside a card: wider at the sides, where the eye enters
@@ -794,9 +796,15 @@ def _section_chunks(deck: DeckContext, paras: list[Para], layout: _SectionPlan, 
         return [paras], 0
     # a section that fits one slide a little smaller stays on one slide: a "(cont.)" slide costs the reader more
     # than a slightly smaller size does
-    one = deck.ts.fit(paras, layout.text_box.w, layout.text_box.h)
-    if one is not None and one.scale >= CONTINUE_MIN_SCALE - 1e-9:
+    box = layout.text_box
+    natural = deck.ts.set(paras, box.w).height
+    if natural <= box.h * HEIGHT_SAFETY:
         return [paras], 0
+    # text takes about the square of its size in area: only text that could fit at CONTINUE_MIN_SCALE is tried
+    if natural * CONTINUE_MIN_SCALE ** 2 <= box.h * HEIGHT_SAFETY * NEAR_FIT:
+        one = deck.ts.fit(paras, box.w, box.h)
+        if one is not None and one.scale >= CONTINUE_MIN_SCALE - 1e-9:
+            return [paras], 0
     full = deck.body_box
     if layout.band_quote is not None:
         extra = SlideRoom(layout.text_box.h * HEIGHT_SAFETY, full.h - layout.body.h, measure=1)
@@ -820,6 +828,8 @@ def _spread(deck: DeckContext, paras: list[Para], plain: Box, narrow: Box,
     no spread fits): the caller then continues greedily.
     """
     ts = deck.ts
+    if len(paras) > MAX_BALANCED_UNITS or sum(len(p.text) for p in paras) > MAX_BALANCED_CHARS:
+        return None
     units = [piece for chunk in ts.split(paras, min(plain.w, narrow.w), min(plain.h, narrow.h)) for piece in chunk]
     if len(units) > MAX_BALANCED_UNITS:
         return None

@@ -13,8 +13,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from hkbrief.arrange.bilingual import Versions, each_version, second_version
+from hkbrief import typography
+from hkbrief.arrange.bilingual import each_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
+from hkbrief.arrange.compose import column_breaks, even_groups
 from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size
 from hkbrief.errors import FitError
 from hkbrief.geometry import A4, LETTER, Box, Insets, Size
@@ -56,6 +58,8 @@ QUOTE_BAR_WIDTH = 2.5  # the accent bar beside a quote
 QUOTE_BAR_INSET = 2  # the bar starts this far under the quote's top and ends as far above its bottom
 QUOTE_ATTRIBUTION_SPACE_EM = 0.5  # between the quotation and its attribution
 SUMMARY_SPACE_EM = 0.35  # between a section's heading and its summary
+KEEP_LINES = 2  # a summary broken across columns keeps at least this many lines on each side
+MAX_FEATHER_LINES = 3.0  # a short column adds at most this many body lines between two of its sections
 SECTION_SPACING_LINES = 0.9  # between sections in a column, in body lines
 SOURCES_GAP = 6  # between the rule over the sources and their text
 SOURCES_JOINER = "   "  # between the numbered sources on their one running line
@@ -218,41 +222,45 @@ def header_block(page: PageContext, y: float, scale: float) -> Placed:
 
 def stats_block(page: PageContext, y: float, scale: float, stats: tuple[Stat, ...],
                 markers: dict[str, int]) -> Placed:
-    """Stat callouts in rows of at most four, rows as even as possible (6 -> 3 + 3), one value size."""
+    """Stat callouts in rows of at most four, as even as possible (7 -> 4 + 3), each row across the full width,
+    one value size for all, every card's text centred in the row's height."""
     if not stats:
         return [], 0.0
     c = page.content
     gap = page.spec.gutter * STAT_GAP_SHARE
-    rows = -(-len(stats) // STATS_PER_ROW)
-    per_row = -(-len(stats) // rows)
-    w = (c.w - gap * (per_row - 1)) / per_row
+    rows = even_groups(len(stats), STATS_PER_ROW)
+    narrowest = (c.w - gap * (max(rows) - 1)) / max(rows)
     e = page.e
     value_role = page.role(Role.STAT_VALUE)
-    inner_w = w - CARD.left - CARD.right
-    cap = min(page.ts.one_line_size(e.t(s.value), value_role, scaled_size(value_role, scale), inner_w)
-              for s in stats)
+    cap = min(page.ts.one_line_size(e.t(s.value), value_role, scaled_size(value_role, scale),
+                                    narrowest - CARD.left - CARD.right) for s in stats)
     frames: list[Frame] = []
     top = y
-    for row in range(rows):
-        group = stats[row * per_row:(row + 1) * per_row]
+    start = 0
+    for count in rows:
+        group = stats[start:start + count]
+        start += count
+        w = (c.w - gap * (count - 1)) / count
         settings = []
-        for i, stat in enumerate(group):
+        for stat in group:
             marker = f" [{markers[stat.source]}]"
             # the figure once, in the first language (a bilingual card stacks its label, not its value)
             paras = [Para(str(e.t(stat.value)), value_role, e.lang(stat.value), one_line=True, size_cap=cap),
                      Para(each_version(e.t(stat.label), lambda text: text + marker), page.role(Role.STAT_LABEL),
                           e.lang(stat.label),
                           space_before_em=STAT_LABEL_SPACE_EM)]
-            made, h = page.text(Name(Kind.STAT, stat.id), paras, Box(c.x + i * (w + gap), top, w, 0), scale, CARD)
-            settings.append((made[0], h))
-        height = max(h for _, h in settings) + STAT_EDGE
-        for (frame, _), stat in zip(settings, group):
-            box = Box(frame.box.x, top, w, height)
+            settings.append(page.ts.set(paras, w - CARD.left - CARD.right, scale))
+        height = max(st.height for st in settings) / HEIGHT_SAFETY + CARD.top + CARD.bottom + STAT_EDGE
+        for i, (setting, stat) in enumerate(zip(settings, group)):
+            box = Box(c.x + i * (w + gap), top, w, height)
             name = Name(Kind.STAT, stat.id)
+            text_box = Box(box.x, top + STAT_EDGE, w, height - STAT_EDGE)
+            inner_h = text_box.h - CARD.top - CARD.bottom
             frames.append(Frame(name.of("card"), FrameRole.SHAPE, box, fill=value_role.on))
             frames.append(Frame(name.of("edge"), FrameRole.SHAPE, Box(box.x, top, w, STAT_EDGE),
                                 fill=page.colors["accent"]))
-            frames.append(replace(frame, box=Box(box.x, top + STAT_EDGE, w, height - STAT_EDGE)))
+            frames.append(Frame(name, FrameRole.TEXT, text_box, aligned(setting, inner_h, VAlign.MIDDLE), CARD,
+                                VAlign.MIDDLE))
         top += height + gap
     return frames, top - gap - y
 
@@ -268,11 +276,8 @@ def quotes_block(page: PageContext, y: float, scale: float, quotes: tuple[Quote,
     e = page.e
     placed = []
     for i, quote in enumerate(quotes):
-        speaker, title = e.t(quote.speaker), e.attribution(quote)
-        attribution = f"\u2014 {speaker}, {title} [{markers[quote.source]}]"
-        if e.second is not None and (isinstance(speaker, Versions) or isinstance(title, Versions)):
-            second = f"\u2014 {second_version(speaker)}\uff0c{second_version(title)} [{markers[quote.source]}]"
-            attribution = Versions(attribution, second, e.second)
+        marker = f" [{markers[quote.source]}]"
+        attribution = each_version(e.speaker_line(quote), lambda who, end=marker: typography.dash(who) + end)
         paras = [Para(e.quoted(quote), page.role(Role.QUOTE), e.lang(quote.text)),
                  Para(attribution, page.role(Role.ATTRIBUTION), e.lang(quote.title),
                       space_before_em=QUOTE_ATTRIBUTION_SPACE_EM)]
@@ -288,29 +293,123 @@ def quotes_block(page: PageContext, y: float, scale: float, quotes: tuple[Quote,
     return frames, height
 
 
+@dataclass(frozen=True, slots=True)
+class _Line:
+    """One line of the sections block, before it is given a column: where it came from and what it takes."""
+
+    section: int
+    para: int
+    line: int
+    height: float  # the line's own height (its line pitch)
+    space: float  # the space above it (dropped at the top of a column)
+    breakable: bool  # a column may start here
+
+
 def sections_block(page: PageContext, y: float, scale: float, sections: tuple[Section, ...]) -> Placed:
-    """Each section's heading and summary, in columns balanced so the tallest is as short as it can be."""
+    """Each section's heading and summary, flowing through the columns so they end within a line of each other.
+
+    A column may start at a section's heading, or inside a summary with at least :data:`KEEP_LINES` lines
+    before and after the break (a heading never ends a column alone). A section split between columns is two
+    frames: ``section:<id>/summary`` and ``section:<id>/summary#2``.
+    """
     if not sections:
         return [], 0.0
     c = page.content
-    columns = min(page.spec.columns, len(sections))
+    columns = page.spec.columns
     gap = page.spec.gutter
-    w = (c.w - gap * (columns - 1)) / columns
-    heights = [page.section_height(section, w, scale) for section in sections]
+    w = page.column_width
     spacing = page.lh(Role.BODY, scale) * SECTION_SPACING_LINES
+    settings = [[page.ts.set([para], w, scale).paragraphs[0] for para in page.section_paras(section)]
+                for section in sections]
+    lines: list[_Line] = []
+    for si, paragraphs in enumerate(settings):
+        for pi, paragraph in enumerate(paragraphs):
+            count = len(paragraph.lines)
+            for li in range(count):
+                space = 0.0
+                if li == 0 and pi:
+                    space = SUMMARY_SPACE_EM * paragraph.style.size  # between the heading and the summary
+                elif li == 0 and si:
+                    space = spacing  # between sections
+                breakable = (pi == 0 and li == 0) or (
+                    pi == len(paragraphs) - 1 and KEEP_LINES <= li <= count - KEEP_LINES)
+                lines.append(_Line(si, pi, li, paragraph.style.line_height, space, breakable))
+    starts = column_breaks([ln.height for ln in lines], [ln.space for ln in lines],
+                           [ln.breakable for ln in lines], columns)
+    edges = [0, *starts, len(lines)]
+    columns_of: list[list[list[_Line]]] = []  # per column, its pieces (one section's lines each)
+    for first, stop in zip(edges, edges[1:]):
+        column: list[list[_Line]] = []
+        for ln in lines[first:stop]:
+            if column and column[-1][0].section == ln.section:
+                column[-1].append(ln)
+            else:
+                column.append([ln])
+        columns_of.append(column)
+
+    def natural(column: list[list[_Line]]) -> float:
+        inside = sum(_piece_height(piece) for piece in column)
+        return inside + sum(piece[0].space for piece in column[1:])
+
+    heights = [natural(column) for column in columns_of]
+    tallest = max(heights)
     frames: list[Frame] = []
-    height = 0.0
-    for col, indexes in enumerate(_balance(heights, columns, spacing)):
-        cy = y
+    pieces: dict[str, int] = {}
+    for col, column in enumerate(columns_of):
         x = c.x + col * (w + gap)
-        for i in indexes:
-            section = sections[i]
-            made, h = page.text(Name(Kind.SECTION, section.id, "summary"), page.section_paras(section),
-                                Box(x, cy, w, 0), scale)
-            frames += made
-            cy += h + spacing
-        height = max(height, cy - spacing - y)
-    return frames, height
+        # a shorter column spreads the difference over the spaces between its sections (at most
+        # MAX_FEATHER_LINES each), so the columns end on one line; a column holding one section spreads it under
+        # the heading instead
+        between = len(column) - 1
+        inside = 0 if between else sum(len({ln.para for ln in piece}) - 1 for piece in column)
+        feather = 0.0
+        if between or inside:
+            feather = min((tallest - heights[col]) * HEIGHT_SAFETY / (between or inside),
+                          page.lh(Role.BODY, scale) * MAX_FEATHER_LINES)
+        cy = y
+        for index, piece in enumerate(column):
+            if index:
+                cy += piece[0].space + feather
+            si = piece[0].section
+            frame, h = _section_piece(page, sections[si], settings[si], piece, Box(x, cy, w, 0), pieces,
+                                      0.0 if between else feather)
+            frames.append(frame)
+            cy += h
+    return frames, tallest
+
+
+def _piece_height(piece: list[_Line]) -> float:
+    """A piece's frame height: its lines and the spaces between its paragraphs, with the height safety."""
+    first_of = {}
+    for ln in piece:
+        first_of.setdefault(ln.para, ln)
+    spaces = sum(ln.space for ln in list(first_of.values())[1:])
+    return (sum(ln.height for ln in piece) + spaces) / HEIGHT_SAFETY
+
+
+def _section_piece(page: PageContext, section: Section, paragraphs: list, piece: list[_Line], box: Box,
+                   pieces: dict[str, int], feather: float = 0.0) -> tuple[Frame, float]:
+    """The lines of one section that fall in one column, as a frame at ``box``'s top; returns it and its height."""
+    placed = []
+    y = 0.0
+    for pi in sorted({ln.para for ln in piece}):
+        mine = [ln for ln in piece if ln.para == pi]
+        paragraph = paragraphs[pi]
+        if placed:
+            y += mine[0].space + feather
+        # set alone, a paragraph's line k sits k line pitches under its first: move the piece's first line to y
+        offset = y - mine[0].line * paragraph.style.line_height
+        chosen = tuple(replace(line, baseline=line.baseline + offset)
+                       for line in paragraph.lines[mine[0].line:mine[-1].line + 1])
+        text = " ".join("".join(span.text for span in line.spans) for line in chosen)
+        placed.append(replace(paragraph, text=text if len(chosen) < len(paragraph.lines) else paragraph.text,
+                              lines=chosen, style=replace(paragraph.style, space_before=mine[0].space if y else 0.0)))
+        y += sum(ln.height for ln in mine)
+    part = pieces.get(section.id, 0)
+    pieces[section.id] = part + 1
+    name = Name(Kind.SECTION, section.id, "summary", piece=part + 1 if part else 0)
+    h = y / HEIGHT_SAFETY
+    return Frame(name, FrameRole.TEXT, Box(box.x, box.y, box.w, h), tuple(placed)), h
 
 
 def sources_block(page: PageContext, y: float, scale: float, markers: dict[str, int]) -> Placed:
@@ -389,6 +488,17 @@ def fitting_scale(page: PageContext, content: _Content, min_scale: float) -> tup
         if scale <= min_scale:
             return None
         scale = max(min_scale, scale - SCALE_STEP)
+
+
+def growing_scale(page: PageContext, content: _Content, scale: float, height: float) -> tuple[float, float]:
+    """The largest scale up to the layout's ``max_scale`` (in :data:`SCALE_STEP`) at which ``content`` still fits:
+    a short brief's type and spacing grow, together, to fill the page instead of leaving its foot blank."""
+    while scale + SCALE_STEP <= page.spec.max_scale + 1e-9:
+        _, taller = attempt(page, content, scale + SCALE_STEP)
+        if taller > page.content.h:
+            break
+        scale, height = scale + SCALE_STEP, taller
+    return scale, height
 
 
 def hopeless_sections(page: PageContext, min_scale: float) -> list[Section]:
@@ -478,6 +588,8 @@ def arrange_page(edition: Edition, layout: Layout, typesetter: Typesetter, paper
         if fitted is None:
             continue
         scale, height = fitted
+        if scale >= 1.0:
+            scale, height = growing_scale(page, content, scale, height)
         omitted = tuple(str(g) if isinstance(g, FeatureRef) else f"section:{g.id}" for g in gone)
         if omitted and strict:
             raise FitError(f"the one-pager does not fit on one page without leaving out "
