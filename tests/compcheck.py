@@ -449,8 +449,9 @@ def _columns(glyphs: list[Glyph], rects: list[Rect]) -> list[str]:
     body = _body_font(glyphs)
     if body is None:
         return []
-    text = [g for g in glyphs if (g.font, g.size) == body]
-    lines = _text_lines(text)
+    # lines from every glyph (a Latin word in a Chinese line is in another font), kept when mostly body text
+    lines = [line for line in _text_lines(glyphs)
+             if 2 * sum(1 for g in _inside(glyphs, line, 0) if (g.font, g.size) == body) > len(_inside(glyphs, line, 0))]
     if not lines:
         return []
     # columns: lines starting at the same x (at least three of them)

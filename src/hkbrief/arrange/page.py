@@ -59,7 +59,9 @@ QUOTE_BAR_INSET = 2  # the bar starts this far under the quote's top and ends as
 QUOTE_ATTRIBUTION_SPACE_EM = 0.5  # between the quotation and its attribution
 SUMMARY_SPACE_EM = 0.35  # between a section's heading and its summary
 KEEP_LINES = 2  # a summary broken across columns keeps at least this many lines on each side
-MAX_FEATHER_LINES = 3.0  # a short column adds at most this many body lines between two of its sections
+MAX_FEATHER_LINES = 5.0  # a short column adds at most this many body lines between two of its sections ...
+MAX_HEADING_FEATHER_LINES = 0.5  # ... and this many under a heading, which must stay with its text ...
+MAX_LONE_HEADING_FEATHER_LINES = 2.0  # ... unless the column holds that one section alone
 SECTION_SPACING_LINES = 0.9  # between sections in a column, in body lines
 SOURCES_GAP = 6  # between the rule over the sources and their text
 SOURCES_JOINER = "   "  # between the numbered sources on their one running line
@@ -357,22 +359,22 @@ def sections_block(page: PageContext, y: float, scale: float, sections: tuple[Se
     pieces: dict[str, int] = {}
     for col, column in enumerate(columns_of):
         x = c.x + col * (w + gap)
-        # a shorter column spreads the difference over the spaces between its sections (at most
-        # MAX_FEATHER_LINES each), so the columns end on one line; a column holding one section spreads it under
-        # the heading instead
+        # a shorter column spreads the difference over the spaces in it, so the columns end on one line: under a
+        # heading at most MAX_HEADING_FEATHER_LINES, between sections at most MAX_FEATHER_LINES each
         between = len(column) - 1
-        inside = 0 if between else sum(len({ln.para for ln in piece}) - 1 for piece in column)
-        feather = 0.0
-        if between or inside:
-            feather = min((tallest - heights[col]) * HEIGHT_SAFETY / (between or inside),
-                          page.lh(Role.BODY, scale) * MAX_FEATHER_LINES)
+        inside = sum(len({ln.para for ln in piece}) - 1 for piece in column)
+        spare = (tallest - heights[col]) * HEIGHT_SAFETY
+        line = page.lh(Role.BODY, scale)
+        # (a column holding one section has only the space under its heading to spread)
+        most = MAX_HEADING_FEATHER_LINES if between else MAX_LONE_HEADING_FEATHER_LINES
+        under = min(spare / (between + inside), line * most) if between + inside else 0.0
+        feather = min((spare - under * inside) / between, line * MAX_FEATHER_LINES) if between else 0.0
         cy = y
         for index, piece in enumerate(column):
             if index:
                 cy += piece[0].space + feather
             si = piece[0].section
-            frame, h = _section_piece(page, sections[si], settings[si], piece, Box(x, cy, w, 0), pieces,
-                                      0.0 if between else feather)
+            frame, h = _section_piece(page, sections[si], settings[si], piece, Box(x, cy, w, 0), pieces, under)
             frames.append(frame)
             cy += h
     return frames, tallest
