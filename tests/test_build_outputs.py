@@ -757,3 +757,29 @@ def test_failed_build_leaves_the_output_folder_unchanged(reason, tmp_path):
     assert snapshot(out) == before, f"{reason}: the output folder changed"
     leftovers = [p.name for p in out.rglob("*") if p.name.endswith(".part") or p.name.startswith(".")]
     assert not leftovers, f"{reason}: temporary files left behind: {leftovers}"
+
+
+def test_the_same_brief_gives_the_same_bytes_wherever_it_and_hkbrief_are(tmp_path):
+    """Reproducible means the same bytes for the same inputs, not for the same folders: hkbrief installed in two
+    places (so its fonts are at two paths) builds a brief with a picture, kept in two folders, into equal files."""
+    import shutil
+
+    package = Path(__import__("hkbrief").__file__).parent
+    layouts = package / "layouts" if (package / "layouts").is_dir() else ROOT / "layouts"
+    outputs = []
+    for place in ("one", "two"):
+        install = tmp_path / place / "site"
+        shutil.copytree(package, install / "hkbrief", ignore=shutil.ignore_patterns("__pycache__"))
+        if not (install / "hkbrief" / "layouts").is_dir():
+            shutil.copytree(layouts, install / "hkbrief" / "layouts")
+        env = {**os.environ, "PYTHONPATH": str(install), "SOURCE_DATE_EPOCH": "1764547200"}
+        brief = tmp_path / place / "brief"
+        run = [sys.executable, "-m", "hkbrief"]
+        subprocess.run([*run, "init", str(brief)], env=env, check=True, capture_output=True, cwd=tmp_path)
+        out = tmp_path / place / "out"
+        result = subprocess.run([*run, "build", str(brief / "content.json"), "--out", str(out),
+                                 "--format", "pptx,pdf,slides-pdf"], env=env, capture_output=True, text=True,
+                                cwd=tmp_path)
+        assert result.returncode == 0, result.stderr
+        outputs.append({path.name: sha256(path) for path in sorted(out.iterdir())})
+    assert len(outputs[0]) == 3 and outputs[0] == outputs[1], outputs

@@ -15,6 +15,7 @@ import datetime as dt
 import hashlib
 import io
 import os
+import re
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, assert_never
@@ -182,10 +183,28 @@ def _pdf_date(moment: dt.datetime) -> str:
     return f"{text}{sign}{hours:02d}'{minutes:02d}'"
 
 
+# The fields of a plan's repr that name files by where they are, not by what they hold.
+_FILE_FIELD = re.compile(r"""(pdf_file|image_path)=(['"])(.*?)\2""")
+
+
 def _plan_digest(plan: PagePlan) -> bytes:
-    """A digest of what decides the page: the plan's fields (fonts by path) and the bytes of its images."""
-    digest = hashlib.md5(repr(plan).encode("utf-8"), usedforsecurity=False)
-    for path in sorted({frame.image_path for frame in plan.frames if frame.image_path}):
+    """A digest of what decides the page (see :func:`digest_of_plan`)."""
+    return digest_of_plan(plan, {frame.image_path for frame in plan.frames if frame.image_path})
+
+
+def digest_of_plan(plan: object, image_paths: set[str]) -> bytes:
+    """A digest of what decides the pages: the plan's fields and the bytes of its images. A font file counts by
+    its name and size and an image by its bytes, not by their folders, so the same brief gives the same bytes
+    wherever hkbrief is installed and wherever the brief is kept."""
+
+    def by_content(match: re.Match) -> str:
+        field, path = match.group(1), match.group(3)
+        if field == "image_path":
+            return "image_path=(by its bytes)"
+        return f"pdf_file={os.path.basename(path)}:{os.path.getsize(path)}"
+
+    digest = hashlib.md5(_FILE_FIELD.sub(by_content, repr(plan)).encode("utf-8"), usedforsecurity=False)
+    for path in sorted(image_paths):
         with open(path, "rb") as file:
             digest.update(hashlib.sha256(file.read()).digest())
     return digest.digest()
@@ -260,9 +279,13 @@ def _draw_text(canvas: Canvas, page_height: float, frame: Frame) -> None:
 
 def _draw_image(canvas: Canvas, page_height: float, frame: Frame) -> None:
     """The image stretched to the box exactly: the plan already chose a box with the image's aspect ratio."""
+    from reportlab.lib.utils import ImageReader
+
     box = frame.box
     canvas.drawImage(
-        frame.image_path,
+        # An ImageReader, not the path: reportlab names an image drawn from a path after the path, so the same
+        # picture kept in another folder would give other bytes; from a reader it names it after its pixels.
+        ImageReader(frame.image_path),
         box.x,
         page_height - box.bottom,
         width=box.w,

@@ -9,7 +9,6 @@ invariant mode, dates from the plan and a document ID derived from the plan.
 
 from __future__ import annotations
 
-import hashlib
 import io
 from collections.abc import Iterator
 
@@ -17,7 +16,8 @@ from hkbrief.geometry import Box
 from hkbrief.plan import DeckPlan, Face, FrameRole, SlidePlan
 from hkbrief.render._reportlab_document import set_document_id
 from hkbrief.render.names import spell
-from hkbrief.render.pdf import _check_plan, _draw_frame, _fill_rect, _registered_font, _set_properties
+from hkbrief.render.pdf import (_check_plan, _draw_frame, _fill_rect, _registered_font, _set_properties,
+                                digest_of_plan)
 
 __all__ = ["render_slides"]
 
@@ -83,10 +83,6 @@ def _faces_in(plan: DeckPlan) -> Iterator[Face]:
 
 def _deck_digest(plan: DeckPlan) -> bytes:
     """A digest of what decides the pages: the plan's fields and the bytes of its images."""
-    digest = hashlib.md5(repr(plan).encode("utf-8"), usedforsecurity=False)
     paths = {frame.image_path for slide in plan.slides for frame in slide.frames if frame.image_path}
     paths |= {frame.image_path for frame in plan.master_frames if frame.image_path}
-    for path in sorted(paths):
-        with open(path, "rb") as file:
-            digest.update(hashlib.sha256(file.read()).digest())
-    return digest.digest()
+    return digest_of_plan(plan, paths)
