@@ -722,3 +722,23 @@ def test_killed_build_leaves_the_previous_outputs(tmp_path):
     process.communicate(timeout=30)
     assert process.returncode == -signal.SIGKILL
     assert snapshot(out) == extra["before"], "a killed build left a partial or temporary file in the output folder"
+
+
+UNDRAWABLE_FIELDS = {
+    # every text either output draws is checked for glyphs before anything is drawn, the late additions included
+    "takeaways[0]": lambda data, bad: data["takeaways"].__setitem__(0, f"Hong Kong adds {bad} to its I&T base"),
+    "sources[0].url": lambda data, bad: data["sources"][0].__setitem__("url", f"https://example.org/{bad}"),
+}
+
+
+@pytest.mark.parametrize("field", list(UNDRAWABLE_FIELDS))
+@pytest.mark.parametrize("character", ["\U0001F600", "\u05F5"], ids=["emoji", "unassigned"])
+def test_a_character_no_font_has_is_refused_in_every_drawn_field(field, character, tmp_path):
+    content = content_copy(tmp_path, lambda data: UNDRAWABLE_FIELDS[field](data, character))
+    out = tmp_path / "dist"
+    result = invoke("build", content, "--out", out, "--format", "pptx,pdf,slides-pdf")
+    assert result.exit_code == 1, result.output
+    assert "internal error" not in result.stderr and "Traceback" not in result.stderr, result.stderr
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1 and lines[0].startswith(f"{content}: {field}: character U+{ord(character):04X}"), lines
+    assert not out.exists()

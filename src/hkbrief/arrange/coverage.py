@@ -39,8 +39,12 @@ def edition_texts(edition: Edition) -> Iterator[tuple[str, Role, Text]]:
         yield f"quotes[{i}].title", Role.ATTRIBUTION, quote.title
         if quote.organisation is not None:
             yield f"quotes[{i}].organisation", Role.ATTRIBUTION, quote.organisation
+    for i, takeaway in enumerate(brief.takeaways):
+        yield f"takeaways[{i}]", Role.BODY, takeaway
     for i, source in enumerate(brief.sources):
         yield f"sources[{i}].name", Role.BODY, source.name
+        if source.url is not None:  # printed after the name on the sources slide and the one-pager
+            yield f"sources[{i}].url", Role.BODY, Text.plain(source.url, meta.language)
 
 
 def _versions(value: str) -> tuple[str, ...]:
