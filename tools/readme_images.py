@@ -42,7 +42,7 @@ def main() -> None:
         profile = work / "profile"
         editions = (("default", None, "default", True), ("compact", None, "compact", True),
                     ("print", None, "print", True), ("default", Language.ZH_HANT, "zh-hant", False),
-                    ("bilingual", BILINGUAL, "bilingual", True))
+                    ("stacked", BILINGUAL, "bilingual", True))
         for layout, language, suffix, deck in editions:
             out = work / suffix
             result = build(ROOT / "content.json", layout, out, (OutputFormat.PPTX, OutputFormat.PDF), language)

@@ -126,7 +126,8 @@ def clashing_names(contents: Sequence[Path], options: BuildOptions) -> dict[Path
             brief = load_brief(content)
         except HkbriefError:
             continue
-        stem = output_stem(brief, options.language or brief.meta.language, options.name, layout_name)
+        stem = output_stem(brief, options.language or brief.meta.language, options.name, layout_name,
+                           Path(options.template).stem if options.template else None)
         if stem in first:
             clashes[content] = first[stem]
         else:

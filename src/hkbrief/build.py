@@ -118,15 +118,20 @@ def slug(title: str) -> str:
     return HASH_SLUG_PREFIX + digest[:HASH_SLUG_DIGITS]
 
 
+# What an edition adds to a file name: a layout named like one of these gets "-layout" after its name, so that
+# the bilingual edition in the default layout and the English edition in a layout called "bilingual" differ.
+_EDITION_WORDS = frozenset({"bilingual", *(str(language).lower() for language in Language)})
+
+
 def output_stem(brief: Brief, languages: Language | tuple[Language, ...], name: str | None = None,
-                layout_name: str = DEFAULT_LAYOUT) -> str:
+                layout_name: str = DEFAULT_LAYOUT, template_name: str | None = None) -> str:
     """The outputs' file name without its suffix.
 
     ``name`` (from the command line) wins, then ``meta.slug``, then a slug of the English title (or of the title
     in the brief's language when there is no English one). The edition in the brief's own language takes the
     stem as it is; another single-language edition adds its language (``-zh-hant``), the bilingual edition
-    ``-bilingual``. A layout other than the default adds its name (``-print``), so two layouts of one brief
-    built into one folder never overwrite each other.
+    ``-bilingual``. A layout other than the default adds its name (``-print``) and a template given for the build
+    its file name (``-brand``), so no two builds of one brief into one folder overwrite each other.
     """
     if isinstance(languages, Language):
         languages = (languages,)
@@ -136,7 +141,10 @@ def output_stem(brief: Brief, languages: Language | tuple[Language, ...], name: 
     elif languages[0] is not brief.meta.language:
         stem = f"{stem}-{str(languages[0]).lower()}"
     if layout_name != DEFAULT_LAYOUT:
-        stem = f"{stem}-{slug(layout_name)}"
+        layout_slug = slug(layout_name)
+        stem = f"{stem}-{layout_slug}-layout" if layout_slug in _EDITION_WORDS else f"{stem}-{layout_slug}"
+    if template_name:
+        stem = f"{stem}-{slug(template_name)}"
     return stem
 
 
@@ -222,7 +230,8 @@ def arranged(
         if on_template is not None:
             warnings = on_template.messages + warnings
         warnings = tuple(dict.fromkeys(warnings))  # the layout's notes travel with both plans: say them once
-        yield Arranged(brief, spec, output_stem(brief, languages, name, spec.name), deck, page, warnings,
+        stem = output_stem(brief, languages, name, spec.name, Path(template).stem if template else None)
+        yield Arranged(brief, spec, stem, deck, page, warnings,
                        fallback_summary(brief, languages, str(content)))
 
 
