@@ -1,4 +1,5 @@
-"""Render the README's pictures: each built-in layout's deck as a contact sheet, and the one-pagers.
+"""Render the README's pictures: each built-in layout's deck as a contact sheet, the one-pagers, the example on
+a brand template (tests/template_fixtures.py makes it) and the contact sheet `hkbrief preview` draws.
 
 Needs LibreOffice (soffice) and poppler (pdftoppm). Run from the repository root: python tools/readme_images.py
 """
@@ -35,6 +36,39 @@ def contact_sheet(images: list[Path], target: Path, columns: int = 4, gap: int =
     sheet.save(target, optimize=True)
 
 
+def template_picture(work: Path, profile: Path) -> None:
+    """Six slides of the example on the brand fixture: cover, a section, figures, a quote, sources, takeaways."""
+    sys.path.insert(0, str(ROOT / "tests"))
+    from template_fixtures import branded
+
+    template = branded(work / "brand.pptx")
+    result = build(ROOT / "content.json", "default", work / "brand", (OutputFormat.PPTX,), template=template)
+    [pptx] = result.written
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(work / "brand"), str(pptx)], check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    slides = pages(work / "brand" / f"{pptx.stem}.pdf", work / "brand", 48)
+    from pptx import Presentation
+
+    names = [slide.name or "" for slide in Presentation(pptx).slides]
+    titles = [slide.shapes.title.text_frame.text if slide.shapes.title is not None else "" for slide in
+              Presentation(pptx).slides]
+    wanted = [0, 2]
+    for prefix in ("Key figures", "Sources", "Key takeaways"):
+        wanted += [next(i for i, title in enumerate(titles) if title.startswith(prefix))]
+    quote = next(i for i, name in enumerate(names) if "quote" in name.lower())
+    wanted = sorted(set(wanted) | {quote})
+    contact_sheet([slides[i] for i in wanted], DOCS / "deck-on-template.png", columns=3)
+
+
+def preview_picture(work: Path) -> None:
+    """The contact sheet `hkbrief preview` writes, reduced to 128 colours to keep the repository small."""
+    subprocess.run([sys.executable, "-m", "hkbrief", "preview", str(ROOT / "content.json"), "--out",
+                    str(work / "preview")], check=True, stdout=subprocess.DEVNULL)
+    sheet = Image.open(work / "preview" / "preview" / "contact-sheet.png").convert("RGB")
+    sheet.quantize(colors=128).save(DOCS / "preview-contact-sheet.png", optimize=True)
+
+
 def main() -> None:
     DOCS.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory() as scratch:
@@ -59,6 +93,10 @@ def main() -> None:
                 for old in slides:
                     old.unlink()
             print(f"docs: {suffix}", file=sys.stderr)
+        template_picture(work, profile)
+        print("docs: template", file=sys.stderr)
+        preview_picture(work)
+        print("docs: preview contact sheet", file=sys.stderr)
 
 
 if __name__ == "__main__":
