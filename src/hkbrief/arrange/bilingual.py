@@ -24,6 +24,7 @@ class Versions(str):
     second_lang: Language
 
     def __new__(cls, first: str, second: str, second_lang: Language) -> Versions:
+        """``first``, carrying ``second`` in ``second_lang`` (a str is immutable, so both are set here)."""
         made = super().__new__(cls, first)
         made.second, made.second_lang = second, second_lang
         return made

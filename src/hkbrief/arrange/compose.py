@@ -8,6 +8,7 @@ nothing of fonts or frames; ``deck`` and ``page`` measure, ask here, and place.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 # Above this many pieces of text a section is spread greedily: the balancing search grows with the square of
@@ -66,46 +67,78 @@ def spread(heights: list[list[float]], spaces: list[float], rooms: list[SlideRoo
     least = 2 if n >= 2 * k else 1
 
     def fill(slide: int, start: int, stop: int) -> float | None:
+        """How full slide ``slide`` looks with pieces ``start..stop``; None if they may not go there."""
         if stop - start < least or (joined is not None and 0 < start and joined[start]):
             return None
-        room = rooms[slide]
-        h = run_height(heights[room.measure], spaces, start, stop)
-        if h > room.capacity:
-            return None
-        content = max(h, room.extra) if room.beside else h + room.extra
-        return content / full
+        return _fullness(rooms[slide], heights, spaces, start, stop, full)
 
-    # best[s][i]: the best least-fullness placing pieces 0..i on slides 0..s (s + 1 slides), with where the
-    # last slide's run starts
-    NONE = (-1.0, -1)
-    best = [[NONE] * (n + 1) for _ in range(k)]
+    best = _best_spreads(n, k, fill)
+    if best[k - 1][n][0] < 0:
+        return None
+    return _runs_from(best, n), best[k - 1][n][0]
+
+
+# A cell of the spread table with no placing found yet: below every real fullness (which is never negative).
+_NO_SPREAD = (-1.0, -1)
+
+
+def _fullness(room: SlideRoom, heights: list[list[float]], spaces: list[float], start: int, stop: int,
+              full: float) -> float | None:
+    """The share of ``full`` that pieces ``start..stop`` and the room's other content fill; None if the text
+    does not fit the room."""
+    h = run_height(heights[room.measure], spaces, start, stop)
+    if h > room.capacity:
+        return None
+    content = max(h, room.extra) if room.beside else h + room.extra
+    return content / full
+
+
+def _best_spreads(n: int, k: int, fill: Callable[[int, int, int], float | None]) -> list[list[tuple[float, int]]]:
+    """The spread table: ``best[s][i]`` is the best least-fullness placing pieces 0..i on slides 0..s (s + 1
+    slides), with where the last slide's run starts (``_NO_SPREAD`` where nothing fits)."""
+    best = [[_NO_SPREAD] * (n + 1) for _ in range(k)]
     for stop in range(1, n - k + 2):
         f = fill(0, 0, stop)
         if f is not None:
             best[0][stop] = (f, 0)
     for s in range(1, k):
         for stop in range(s + 1, n - (k - s - 1) + 1):
-            found = []
-            for start in range(s, stop):
-                before = best[s - 1][start][0]
-                if before < 0:
-                    continue
-                f = fill(s, start, stop)
-                if f is not None:
-                    found.append((min(before, f), start))
+            found = _placings(best[s - 1], s, stop, fill)
             if found:
-                top = max(score for score, _ in found)
-                # within FILL_TOLERANCE of the best, the latest start wins: earlier slides fuller, the last lighter
-                best[s][stop] = max((item for item in found if item[0] >= top - FILL_TOLERANCE),
-                                    key=lambda item: item[1])
-    if best[k - 1][n][0] < 0:
-        return None
+                best[s][stop] = _preferred(found)
+    return best
+
+
+def _placings(before: list[tuple[float, int]], s: int, stop: int,
+              fill: Callable[[int, int, int], float | None]) -> list[tuple[float, int]]:
+    """Every (least fullness, start) for slide ``s`` ending its run at ``stop``, given the table row ``before``
+    for the slides ahead of it."""
+    found = []
+    for start in range(s, stop):
+        earlier = before[start][0]
+        if earlier < 0:
+            continue
+        f = fill(s, start, stop)
+        if f is not None:
+            found.append((min(earlier, f), start))
+    return found
+
+
+def _preferred(found: list[tuple[float, int]]) -> tuple[float, int]:
+    """Among placings within ``FILL_TOLERANCE`` of the best, the latest start: earlier slides fuller, the last
+    lighter."""
+    top = max(score for score, _ in found)
+    return max((item for item in found if item[0] >= top - FILL_TOLERANCE), key=lambda item: item[1])
+
+
+def _runs_from(best: list[list[tuple[float, int]]], n: int) -> list[Run]:
+    """The runs of the best spread of ``n`` pieces, read back from the table's last row to its first."""
     runs, stop = [], n
-    for s in range(k - 1, -1, -1):
+    for s in range(len(best) - 1, -1, -1):
         start = best[s][stop][1]
         runs.append(Run(start, stop))
         stop = start
-    return runs[::-1], best[k - 1][n][0]
+    return runs[::-1]
 
 
 def grid_rows(count: int, per_slide: int, columns: int) -> list[int]:
@@ -144,29 +177,51 @@ def column_breaks(heights: list[float], spaces: list[float], breakable: list[boo
         prefix.append(prefix[-1] + h + gap)
 
     def column(start: int, stop: int) -> float:
+        """Height of lines ``start..stop`` as one column (the first line's space above dropped)."""
         return prefix[stop] - prefix[start] - spaces[start]
 
     starts = [i for i in range(1, n) if breakable[i]]
-    inf = float("inf")
-    # best[c][i]: (tallest column, where the last starts) placing lines 0..i-1 in c + 1 columns
-    best = [[(inf, -1)] * (n + 1) for _ in range(columns)]
-    for i in [*starts, n]:
-        best[0][i] = (column(0, i), 0)
-    for c in range(1, columns):
-        for i in [*starts, n]:
-            for j in starts:
-                if j >= i:
-                    break
-                before = best[c - 1][j][0]
-                if before == inf:
-                    continue
-                tallest = max(before, column(j, i))
-                if tallest < best[c][i][0] - 1e-9:
-                    best[c][i] = (tallest, j)
-    used = max((c + 1 for c in range(columns) if best[c][n][0] < inf), default=1)
+    best = _best_columns(n, starts, columns, column)
+    used = max((c + 1 for c in range(columns) if best[c][n][0] < _NO_COLUMNS[0]), default=1)
     # more columns never make the tallest taller, so the most columns that can be filled are used
     breaks, i = [], n
     for c in range(used - 1, 0, -1):
         i = best[c][i][1]
         breaks.append(i)
     return breaks[::-1]
+
+
+# A cell of the column table with no placing found: taller than any real column.
+_NO_COLUMNS = (float("inf"), -1)
+# Two tallest columns closer than this (points) are a tie, float noise: the break found first is kept.
+_TIE = 1e-9
+
+
+def _best_columns(n: int, starts: list[int], columns: int,
+                  column: Callable[[int, int], float]) -> list[list[tuple[float, int]]]:
+    """The column table: ``best[c][i]`` is (tallest column, where the last starts) placing lines 0..i-1 in
+    c + 1 columns that start only at ``starts``."""
+    best = [[_NO_COLUMNS] * (n + 1) for _ in range(columns)]
+    ends = [*starts, n]
+    for i in ends:
+        best[0][i] = (column(0, i), 0)
+    for c in range(1, columns):
+        for i in ends:
+            best[c][i] = _shortest_last_column(best[c - 1], starts, i, best[c][i], column)
+    return best
+
+
+def _shortest_last_column(before: list[tuple[float, int]], starts: list[int], stop: int,
+                          current: tuple[float, int], column: Callable[[int, int], float]) -> tuple[float, int]:
+    """The best (tallest column, last start) ending a column at ``stop``, from ``current`` and every start
+    before ``stop`` that the table row ``before`` can reach."""
+    for j in starts:
+        if j >= stop:
+            break
+        earlier = before[j][0]
+        if earlier == _NO_COLUMNS[0]:
+            continue
+        tallest = max(earlier, column(j, stop))
+        if tallest < current[0] - _TIE:
+            current = (tallest, j)
+    return current

@@ -38,6 +38,8 @@ def with_master_look(deck: DeckPlan, layout: Layout) -> DeckPlan:
 
 
 def master_look(deck: DeckPlan, layout: Layout) -> MasterLook:
+    """The slide master's theme, fonts and title and body styles, taken from ``layout`` and the deck's first
+    content slide (so text typed into a new slide looks like the deck's)."""
     colors = layout.theme.colors
     slots = tuple((slot, next(colors[name] for name in _SLOT_SOURCES[slot] if name in colors))
                   for slot in THEME_COLOR_SLOTS)
@@ -68,6 +70,7 @@ def master_look(deck: DeckPlan, layout: Layout) -> MasterLook:
 
 
 def _plain(style: TextStyle) -> TextStyle:
+    """``style`` with its paragraph spacing set to zero, as the master's title and body styles take it."""
     return dataclasses.replace(style, space_before=0.0, space_after=0.0)
 
 
@@ -81,6 +84,7 @@ def _first_content_title(deck: DeckPlan) -> Frame | None:
 
 
 def _first_title(deck: DeckPlan) -> Frame | None:
+    """The first slide title with text on any slide: the fallback when no content slide has one."""
     return next((frame for slide in deck.slides for frame in slide.frames
                  if frame.role is FrameRole.TITLE and frame.paragraphs), None)
 

@@ -10,6 +10,7 @@ PowerPoint will use.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from hkbrief import textfit
@@ -37,6 +38,15 @@ MUTED_MIX = 0.3  # muted text is the text colour this far towards the background
 SURFACE_MIX = 0.9  # card surfaces: the accent this far towards the background, a light tint
 RULE_MIX = 0.7  # rules: the text colour this far towards the background
 LARGE_TEXT = 18  # points from which WCAG 2.1 asks 3:1 instead of 4.5:1
+NORMAL_CONTRAST = 4.5  # WCAG 2.1 AA's least contrast for text below LARGE_TEXT
+LARGE_CONTRAST = 3.0  # WCAG 2.1 AA's least contrast for text at LARGE_TEXT and above
+TIGHTEST_SPACING = 0.9  # a placeholder's line spacing is planned at no less than this share of single spacing
+# Where hkbrief's content goes on a layout with no title or body placeholder to align to: the slide's middle
+# nine tenths across, from under where a title would sit to a twentieth above the foot
+FALLBACK_LEFT = 0.05
+FALLBACK_RIGHT = 0.95
+FALLBACK_TOP = 0.08
+FALLBACK_BOTTOM = 0.95
 HEADING_ROLES = (Role.TITLE, Role.HEADING, Role.STAT_VALUE, Role.QUOTE)
 
 
@@ -57,6 +67,8 @@ class TemplateSlide:
 
 @dataclass(frozen=True, slots=True)
 class TemplateDeck:
+    """The template read for a deck: each slide kind's slide, what the reader has to say, and the layout's fonts."""
+
     template: Template
     slides: dict[SlideKind, TemplateSlide]
     messages: tuple[str, ...] = ()
@@ -65,9 +77,11 @@ class TemplateDeck:
 
     @property
     def size(self) -> Size:
+        """The template's slide size, in points."""
         return self.template.slide_size
 
     def slide(self, kind: SlideKind) -> TemplateSlide:
+        """The template's slide for ``kind``."""
         return self.slides[kind]
 
 
@@ -93,6 +107,8 @@ def template_deck(template: Template, choice: TemplateChoice | None,
 
 
 def _slide(template: Template, kind: SlideKind, layout: LayoutInfo) -> TemplateSlide:
+    """Slide kind ``kind`` on ``layout``: the placeholders it fills (no vertical text), its content area and its
+    background (the layout's, else its master's, else white)."""
     title = layout.title
     if title is not None and title.look.vertical:
         title = None
@@ -116,16 +132,28 @@ def _content_area(template: Template, layout: LayoutInfo, title: PlaceholderInfo
     reference = title.box if title is not None else None
     bodies = [ph.box for ph in layout.bodies]
     footers = [ph.box for ph in layout.placeholders if ph.type.is_footer_area]
-    left = min([b.x for b in bodies] + ([reference.x] if reference else [])) if bodies or reference \
-        else size.w * 0.05
-    right = max([b.right for b in bodies] + ([reference.right] if reference else [])) if bodies or reference \
-        else size.w * 0.95
-    top = reference.bottom + CONTENT_GAP if reference else size.h * 0.08
-    bottom = min([f.y for f in footers if f.y > top] or [size.h * 0.95]) - FOOTER_GAP
+    left, right = _content_sides(size, bodies, reference)
+    top = reference.bottom + CONTENT_GAP if reference else size.h * FALLBACK_TOP
+    bottom = _content_bottom(size, bodies, footers, top)
+    return Box(left, top, right - left, max(bottom - top, 0.0))
+
+
+def _content_sides(size: Size, bodies: list[Box], reference: Box | None) -> tuple[float, float]:
+    """The content's left and right: spanning the body placeholders and the title, else the fallback sides."""
+    edges = bodies + ([reference] if reference else [])
+    if not edges:
+        return size.w * FALLBACK_LEFT, size.w * FALLBACK_RIGHT
+    return min(b.x for b in edges), max(b.right for b in edges)
+
+
+def _content_bottom(size: Size, bodies: list[Box], footers: list[Box], top: float) -> float:
+    """The content's bottom: above the first footer below ``top`` (or the fallback foot), reaching down to the
+    lowest body placeholder but never off the slide."""
+    bottom = min([f.y for f in footers if f.y > top] or [size.h * FALLBACK_BOTTOM]) - FOOTER_GAP
     if bodies:
         bottom = max(bottom, max(b.bottom for b in bodies))
         bottom = min(bottom, size.h)
-    return Box(left, top, right - left, max(bottom - top, 0.0))
+    return bottom
 
 
 # -- the layout re-based on the template ------------------------------------------------------------------------
@@ -150,6 +178,7 @@ def _deepened(colour: str | None, towards: str, background: str, needed: float =
 
 
 def _readable(candidates: list[str], on: str, needed: float) -> str | None:
+    """The first of ``candidates`` that reaches contrast ``needed`` on ``on`` (None if none does)."""
     return next((c for c in candidates if c and contrast_ratio(c, on) >= needed), None)
 
 
@@ -210,9 +239,7 @@ def adapt_layout(layout: Layout, deck: TemplateDeck, choice: TemplateChoice | No
     where = deck.template.where or deck.template.path
     theme = deck.template.theme
     colours = palette(deck)
-    names = {}
-    for name, value in layout.theme.colors.items():
-        names.setdefault(value, name)
+    names = _colour_names(layout)
     if choice is not None:
         colours.update(choice.colors)
     heading_font = measurable(theme.major_latin or "Arial", choice, f"{where}: theme heading font", layout.fonts)
@@ -222,43 +249,80 @@ def adapt_layout(layout: Layout, deck: TemplateDeck, choice: TemplateChoice | No
     title_slide = deck.slide(SlideKind.STATS)
 
     def recolour(value: str) -> str:
+        """The template's colour for a layout colour given by value (``#1F4E79`` named ``accent``), else the value."""
         return colours.get(names.get(value, ""), value)
 
     roles: dict[Role, RoleStyle] = {}
     for role, style in layout.deck.roles.items():
         family = heading_font if role in HEADING_ROLES else body_font
-        size, min_size = style.size * scale, style.min_size * scale
-        weight = style.weight
-        colour = recolour(style.color)
         placeholder = {Role.TITLE: (content.title or title_slide.title), Role.BODY: content.body}.get(role)
-        line_spacing = style.line_spacing
-        if placeholder is not None:
-            look = placeholder.look
-            family = measurable(look.latin, choice, f"{where}: layout {shown(content.layout.name)},"
-                                f" placeholder {shown(placeholder.name)}", layout.fonts) if look.latin else family
-            size = look.size
-            if role is Role.BODY and look.autofit == "normal":
-                # the template lets PowerPoint shrink its body text to fit (Office's stock 32 pt bullets say so):
-                # plan no larger than the layout's own body size, and write the size on every run
-                size = min(size, style.size * scale)
-            min_size = min(size, style.min_size * scale)
-            weight = Weight.BOLD if look.bold else Weight.REGULAR
-            colour = _readable([look.color, colour], content.background, 4.5 if min_size < LARGE_TEXT else 3.0) \
-                or colour
-            line_spacing = max(look.line_spacing or SINGLE_SPACING, SINGLE_SPACING * 0.9)
-        roles[role] = dataclasses.replace(style, family=family, size=size, min_size=min_size, weight=weight,
-                                          color=colour, on=recolour(style.on), line_spacing=line_spacing,
-                                          uppercase=style.uppercase and placeholder is None)
+        if placeholder is None:
+            roles[role] = dataclasses.replace(style, family=family, size=style.size * scale,
+                                              min_size=style.min_size * scale, color=recolour(style.color),
+                                              on=recolour(style.on))
+        else:
+            roles[role] = _role_in_placeholder(
+                role, style, placeholder, family, scale, recolour,
+                _PlaceholderSite(content.background, f"{where}: layout {shown(content.layout.name)},"
+                                 f" placeholder {shown(placeholder.name)}", choice, layout.fonts))
     _check_contrast(roles, layout, where)
     theme_spec = dataclasses.replace(layout.theme, colors={**layout.theme.colors, **colours})
     deck_spec = dataclasses.replace(layout.deck, roles=roles)
     return dataclasses.replace(layout, theme=theme_spec, deck=deck_spec)
 
 
+def _contrast_needed(min_size: float) -> float:
+    """The WCAG 2.1 contrast text as small as ``min_size`` needs."""
+    return LARGE_CONTRAST if min_size >= LARGE_TEXT else NORMAL_CONTRAST
+
+
+def _colour_names(layout: Layout) -> dict[str, str]:
+    """Each colour value of the layout's theme to its first name (``#1F4E79`` -> ``accent``)."""
+    names: dict[str, str] = {}
+    for name, value in layout.theme.colors.items():
+        names.setdefault(value, name)
+    return names
+
+
+@dataclass(frozen=True, slots=True)
+class _PlaceholderSite:
+    """Where a placeholder's text is drawn and how its fonts are found: the slide's background, the place an
+    error names, and the template choice and font files ``measurable`` reads."""
+
+    background: str
+    where: str
+    choice: TemplateChoice | None
+    fonts: dict[str, textfit.FileFamily]
+
+
+def _role_in_placeholder(role: Role, style: RoleStyle, placeholder: PlaceholderInfo, family: Family, scale: float,
+                         recolour: Callable[[str], str], site: _PlaceholderSite) -> RoleStyle:
+    """``style`` as the template's ``placeholder`` sets it: its font (else ``family``), size, weight, line
+    spacing and colour (the placeholder's when it reads on the background, else the layout's), never uppercased."""
+    look = placeholder.look
+    if look.latin:
+        family = measurable(look.latin, site.choice, site.where, site.fonts)
+    size = look.size
+    if role is Role.BODY and look.autofit == "normal":
+        # the template lets PowerPoint shrink its body text to fit (Office's stock 32 pt bullets say so):
+        # plan no larger than the layout's own body size, and write the size on every run
+        size = min(size, style.size * scale)
+    min_size = min(size, style.min_size * scale)
+    colour = recolour(style.color)
+    colour = _readable([look.color, colour], site.background,
+                       NORMAL_CONTRAST if min_size < LARGE_TEXT else LARGE_CONTRAST) or colour
+    return dataclasses.replace(style, family=family, size=size, min_size=min_size,
+                               weight=Weight.BOLD if look.bold else Weight.REGULAR, color=colour,
+                               on=recolour(style.on),
+                               line_spacing=max(look.line_spacing or SINGLE_SPACING, SINGLE_SPACING * TIGHTEST_SPACING),
+                               uppercase=False)
+
+
 def _check_contrast(roles: dict[Role, RoleStyle], layout: Layout, where: str) -> None:
+    """Raise one error listing every role whose colour does not reach WCAG 2.1 contrast on what it is drawn on."""
     problems = []
     for role, style in roles.items():
-        needed = 3.0 if style.min_size >= LARGE_TEXT else 4.5
+        needed = _contrast_needed(style.min_size)
         ratio = contrast_ratio(style.color, style.on)
         if ratio < needed:
             problems.append(Problem(
@@ -278,7 +342,7 @@ def placeholder_role(role: RoleStyle, placeholder: PlaceholderInfo, background: 
     family = measurable(look.latin, deck.choice, where, deck.fonts) if look.latin else role.family
     size = look.size
     min_size = min(size, role.min_size * deck.size.h / OUR_SLIDE_HEIGHT)
-    needed = 3.0 if min_size >= LARGE_TEXT else 4.5
+    needed = _contrast_needed(min_size)
     colour = _readable([look.color, role.color, deck.template.theme.colors.get("lt1"),
                         deck.template.theme.colors.get("dk1")], background, needed)
     if colour is None:
