@@ -8,6 +8,8 @@ from pathlib import Path
 
 import pytest
 
+import ooxmlcheck
+
 ROOT = Path(__file__).resolve().parents[1]
 CONTENT = ROOT / "content.json"
 
@@ -180,3 +182,33 @@ def brand_kit_folder(folder: Path, extra: str = "", extends: str = "default", th
     layout.write_text(f'extends = "{extends}"\ndescription = "Brand kit"\n' + BRAND_FONTS.format(theme=theme)
                       + BRAND_ROLES.format() + extra, encoding="utf-8")
     return layout
+
+
+# -- every deck the tests build passes openxml-audit (see ooxmlcheck) -----------------------------------------
+
+AUDIT = ooxmlcheck.DeckAudit()
+
+
+def pytest_configure(config) -> None:
+    import hkbrief.render.pptx
+
+    hkbrief.render.pptx.render_deck = AUDIT.wrap(hkbrief.render.pptx.render_deck)
+
+
+@pytest.fixture(autouse=True)
+def _every_deck_passes_openxml_audit(request):
+    import time
+
+    started = time.time()
+    folder = request.getfixturevalue("tmp_path") if "tmp_path" in request.fixturenames else None
+    yield
+    if folder is not None:
+        AUDIT.collect(folder, started)
+    problems = AUDIT.problems()
+    if problems:
+        pytest.fail(f"openxml-audit: {len(problems)} error(s) in the deck(s) this test built:\n  "
+                    + "\n  ".join(problems[:20]), pytrace=False)
+
+
+def pytest_terminal_summary(terminalreporter) -> None:
+    terminalreporter.write_line(AUDIT.summary())

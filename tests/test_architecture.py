@@ -171,6 +171,7 @@ RULES: list[tuple[str, set[str]]] = [
     ("hkbrief.linebreak", {"hkbrief.geometry", "hkbrief.errors"}),
     ("hkbrief.layoutspec", {"hkbrief.errors", "hkbrief.textfit", "hkbrief.fontfile", "hkbrief.colour",
                             "hkbrief.geometry"}),
+    ("hkbrief.replace", {"hkbrief.errors"}),
     ("hkbrief.template", {"hkbrief.geometry", "hkbrief.errors", "hkbrief.layoutspec"}),
     ("hkbrief.plan", {"hkbrief.geometry", "hkbrief.colour"}),
     ("hkbrief.arrange", {"hkbrief", "hkbrief.model", "hkbrief.plan", "hkbrief.geometry", "hkbrief.errors",

@@ -742,3 +742,13 @@ def test_a_character_no_font_has_is_refused_in_every_drawn_field(field, characte
     lines = result.stderr.splitlines()
     assert len(lines) == 1 and lines[0].startswith(f"{content}: {field}: character U+{ord(character):04X}"), lines
     assert not out.exists()
+
+
+def test_every_uncovered_character_of_a_field_is_reported(tmp_path):
+    """Before, only the first character no font had was named; the user fixed it and met the next one."""
+    content = content_copy(tmp_path, lambda d: d["sections"][2]["bullets"].append("Up \U0001F4C8 and \U0001F680!"))
+    result = invoke("validate", content)
+    assert result.exit_code == 1
+    assert "character U+1F4C8 at position 4 is not in the layout's fonts" in result.stderr
+    assert "; 1 more in this field (U+1F680 at 10); remove or replace them, or use a font that has them" in result.stderr
+

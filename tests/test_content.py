@@ -183,3 +183,47 @@ def test_bad_takeaways_name_the_field(content_data, write_json, value, expected)
 def test_featured_twice_quotes_the_reference_safely(content_data, write_json):
     content_data["featured"] = ["stat:industry-fund\u001b[2J", "stat:industry-fund\u001b[2J"]
     assert all("\u001b" not in m for m in messages(write_json(content_data)))
+
+
+# -- null, refused characters, nesting (issue: every field and every character reported) ----------------------
+
+NULLABLE = [  # every optional key, at each place it can be written
+    ("stats",), ("quotes",), ("sources",), ("featured",), ("meta", "short_title"), ("meta", "subtitle"),
+    ("meta", "handling"), ("meta", "language"), ("meta", "keywords"), ("sections", 0, "notes"),
+    ("sections", 0, "image"), ("sections", 0, "stats"), ("sections", 0, "quotes"), ("quotes", 0, "organisation"),
+    ("sources", 0, "url"), ("takeaways",), ("meta", "slug"),
+]
+
+
+@pytest.mark.parametrize("where", NULLABLE, ids=[".".join(map(str, w)) for w in NULLABLE])
+def test_null_is_an_error_for_every_optional_field(where, content_data, write_json):
+    """null is not "none": before, "stats": null was read as no stats and the build went on."""
+    target = content_data
+    for step in where[:-1]:
+        target = target[step]
+    target[where[-1]] = None
+    path = "".join(f"[{step}]" if isinstance(step, int) else f".{step}" for step in where).lstrip(".")
+    found = messages(write_json(content_data))
+    assert any(f": {path}: null is not allowed; leave \"{where[-1]}\" out" in m for m in found), found
+
+
+def test_every_refused_character_of_a_field_is_reported(content_data, write_json):
+    content_data["sections"][1]["bullets"][0] = "a\x07b\x08c\u202ed" + "\x01" * 8
+    [message] = messages(write_json(content_data))
+    assert "sections[1].bullets[0]: character U+0007 at position 2 is a control character" in message
+    assert "; 10 more in this field (U+0008 at 4, U+202E at 6, U+0001 at 8, U+0001 at 9, U+0001 at 10" in message
+    assert message.endswith("and 5 more); remove them")
+
+
+def test_one_refused_character_reads_as_one(content_data, write_json):
+    content_data["meta"]["title"] = "Brief\x00"
+    [message] = messages(write_json(content_data))
+    assert message.endswith("meta.title: character U+0000 at position 6 is a control character; remove it")
+
+
+def test_nesting_thousands_deep_names_the_field_and_line(content_data, write_json):
+    """Before, 5,000 levels gave "nested too deeply" with no place: json raised RecursionError first."""
+    text = json.dumps(content_data, indent=2).replace('"notes": [', '"notes": [' + "[" * 5000 + "]" * 5000 + ",", 1)
+    path = write_json(text)
+    [message] = messages(path)
+    assert message.startswith(f"{path}: sections[0].notes: nested too deeply (more than 32 levels; line ")

@@ -240,6 +240,13 @@ def refused_setup(kind: str, folder: Path, tmp_path: Path) -> tuple[str, list[st
         Image.effect_noise((400, 300), 60).convert("RGB").save(buffer, "JPEG")
         (folder / "truncated.jpg").write_bytes(buffer.getvalue()[: len(buffer.getvalue()) // 2])
         return "truncated.jpg", ["damaged or truncated"]
+    if kind == "png_header_only":
+        header = png_chunk(b"IHDR", struct.pack(">IIBBBBB", 400, 300, 8, 2, 0, 0, 0))
+        (folder / "header.png").write_bytes(b"\x89PNG\r\n\x1a\n" + header)
+        return "header.png", ["PNG", "damaged or cut off"]
+    if kind == "png_signature_only":
+        (folder / "signature.png").write_bytes(b"\x89PNG\r\n\x1a\n")
+        return "signature.png", ["PNG", "damaged or cut off"]
     if kind == "svg":
         (folder / "logo.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>')
         return "logo.svg", ["SVG", "PNG"]
@@ -278,7 +285,8 @@ def refused_setup(kind: str, folder: Path, tmp_path: Path) -> tuple[str, list[st
     raise ValueError(kind)
 
 
-REFUSED = ["missing", "folder", "empty", "text_named_png", "truncated_png", "truncated_jpeg", "svg", "svg_named_png",
+REFUSED = ["missing", "folder", "empty", "text_named_png", "truncated_png", "truncated_jpeg", "png_header_only",
+           "png_signature_only", "svg", "svg_named_png",
            "decompression_bomb", "over_byte_cap", "dotdot", "backslash_dotdot", "absolute", "symlink_out",
            "symlinked_folder_out", "https_url", "file_url"]
 

@@ -1,7 +1,8 @@
 """Load, arrange, render, then write both outputs atomically.
 
-Both files are rendered to memory first, written to temporary files in the output folder, and only then renamed
-into place, so a failed or interrupted build leaves the previous outputs exactly as they were.
+Both files are rendered to memory first, then :mod:`hkbrief.replace` writes them beside their targets and renames
+them into place under a journal, so a failed build leaves the previous outputs exactly as they were and the next
+build finishes (or cleans up after) an interrupted one.
 """
 
 from __future__ import annotations
@@ -10,10 +11,7 @@ import contextlib
 import hashlib
 import os
 import re
-import shutil
-import signal
 import tempfile
-import threading
 import time
 import unicodedata
 from collections.abc import Collection, Iterator
@@ -27,6 +25,7 @@ from hkbrief.content import load_brief
 from hkbrief.errors import HkbriefError, OutputError, shown
 from hkbrief.layoutspec import Layout, Paper, load_layout
 from hkbrief.model import Brief, Language
+from hkbrief.replace import replace_files
 from hkbrief.translation import fallback_summary, require_translations
 
 if TYPE_CHECKING:
@@ -290,16 +289,63 @@ def build(
                 target = out_file if out_file is not None else out_dir / f"{plans.stem}{output.suffix}"
                 rendered.append((target, render_output(plans, output)))
     with clock.stage("write"):
-        _write_all(rendered, out_dir)
+        recovered = replace_files(rendered, out_dir)
     return BuildResult(
         tuple(path for path, _ in rendered),
         len(plans.deck.slides) if plans.deck else 0,
         plans.page.omitted if plans.page and OutputFormat.PDF in formats else (),
-        plans.warnings,
+        tuple(recovered) + plans.warnings,
         plans.fallbacks,
         tuple(clock.stages),
         tuple(formats),
     )
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """What ``check`` found: the brief, and per edition checked, its languages, slides and one-pager omissions."""
+
+    brief: Brief
+    editions: tuple[tuple[Language, ...], ...]
+    slides: tuple[int, ...]
+    omitted: tuple[tuple[str, ...], ...]
+    warnings: tuple[str, ...]
+
+
+def check(
+    content: Path | str = "content.json",
+    layout: str = DEFAULT_LAYOUT,
+    language: Language | tuple[Language, ...] | None = None,
+    paper: Paper | None = None,
+    strict: bool = False,
+    allow_outside_images: bool = False,
+    require_translated: bool = False,
+    template: Path | str | None = None,
+) -> CheckResult:
+    """Everything ``build`` does short of writing: read the content, check images and glyph coverage, arrange and
+    render the deck and the one-pager in memory. Raises what ``build`` would raise.
+
+    ``language`` as for ``build``; None checks the edition in every language the content holds, the brief's own
+    first.
+    """
+    content = Path(content)
+    brief = load_brief(content)
+    if language is None:
+        editions = tuple((lang,) for lang in sorted(brief.languages | {brief.meta.language},
+                                                    key=lambda lang: (lang is not brief.meta.language, str(lang))))
+    else:
+        editions = (_languages(language, brief),)
+    slides, omitted, warnings = [], [], ()
+    for languages in editions:
+        formats = (OutputFormat.PPTX, OutputFormat.PDF)
+        with arranged(content, layout, formats, languages, paper, strict, allow_outside_images, None,
+                      require_translated, None, template) as plans:
+            for output in formats:
+                render_output(plans, output)
+        slides.append(len(plans.deck.slides))
+        omitted.append(plans.page.omitted)
+        warnings = tuple(dict.fromkeys(warnings + plans.warnings))
+    return CheckResult(brief, editions, tuple(slides), tuple(omitted), warnings)
 
 
 def _languages(language: Language | tuple[Language, ...] | None, brief: Brief) -> tuple[Language, ...]:
@@ -362,86 +408,11 @@ def _check_out_dir(out_dir: Path) -> None:
         raise OutputError("is a file, not a folder; choose another --out", str(out_dir))
 
 
-def _write_all(rendered: list[tuple[Path, bytes]], out_dir: Path) -> None:
-    """Write every output to a temporary file beside its target, then rename them all into place.
-
-    The renames are the only step that changes what a user sees. Ctrl-C is held back while they run, and if one
-    fails, the targets already replaced are restored from hard-link backups, so the folder ends up either with
-    the new pair or exactly as it was.
-    """
-    try:
-        out_dir.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create the output folder: {exc.strerror}", str(out_dir)) from None
-    for target, _ in rendered:
-        if target.is_dir():
-            raise OutputError("is a folder; move it away or choose another --out", str(target))
-    mode = 0o666 & ~_umask()
-    temporary: list[tuple[Path, Path]] = []
-    backups: list[tuple[Path, Path]] = []
-    try:
-        for target, data in rendered:
-            handle, name = tempfile.mkstemp(dir=out_dir, prefix=f".{target.name}.", suffix=".part")
-            temporary.append((Path(name), target))
-            with os.fdopen(handle, "wb") as stream:
-                stream.write(data)
-                stream.flush()
-                os.fsync(stream.fileno())
-            os.chmod(name, mode)
-        for _, target in temporary:
-            if target.exists():
-                backup = Path(tempfile.mktemp(dir=out_dir, prefix=f".{target.name}.", suffix=".old"))
-                try:
-                    os.link(target, backup)
-                except OSError:
-                    shutil.copy2(target, backup)  # a file system without hard links
-                backups.append((backup, target))
-        with _interrupts_held():
-            replaced: list[Path] = []
-            try:
-                for temp, target in temporary:
-                    os.replace(temp, target)
-                    replaced.append(target)
-            except BaseException:  # an I/O error, or an interrupt delivered by other means: restore
-                for backup, target in backups:
-                    if target in replaced:
-                        os.replace(backup, target)
-                for target in replaced:
-                    if not any(target == t for _, t in backups):
-                        target.unlink(missing_ok=True)
-                raise
-        temporary.clear()
-    except OSError as exc:
-        raise OutputError(f"cannot write the outputs: {exc.strerror or exc}; the folder was left as it was",
-                          str(out_dir)) from None
-    finally:
-        for temp, _ in temporary:
-            temp.unlink(missing_ok=True)
-        for backup, _ in backups:
-            backup.unlink(missing_ok=True)
-
-
 def _umask() -> int:
     current = os.umask(0)
     os.umask(current)
     return current
 
 
-@contextlib.contextmanager
-def _interrupts_held():
-    """Hold SIGINT for the few microseconds of the renames, then deliver it (main thread only)."""
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    received: list[int] = []
-    previous = signal.signal(signal.SIGINT, lambda signum, frame: received.append(signum))
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGINT, previous)
-        if received:
-            raise KeyboardInterrupt
-
-
-__all__ = ["Arranged", "BuildResult", "HkbriefError", "OutputFormat", "Stopwatch", "arranged", "build", "check_stem",
+__all__ = ["Arranged", "BuildResult", "CheckResult", "HkbriefError", "OutputFormat", "Stopwatch", "arranged", "build", "check", "check_stem",
            "output_stem", "render_output", "slug", "write_new_file"]

@@ -21,7 +21,7 @@ Examples:
   hkbrief build brief.json --layout print --out out/
   hkbrief build --lang zh-Hant       the Traditional Chinese edition
   hkbrief build --lang bilingual     English and Traditional Chinese together
-  hkbrief validate brief.json        check a content file without building
+  hkbrief validate brief.json        check a content file as build would, writing nothing
   hkbrief validate --lang zh-Hant    ...and list every field not translated
   hkbrief layouts                    list the built-in layouts
   hkbrief init mission/              start a new brief (content, layout, picture, schema)
@@ -46,10 +46,12 @@ class _Group(click.Group):
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             ctx.exit(1)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            click.echo("hkbrief: interrupted; the output folder was left as it was", err=True)
+            # hkbrief.replace says what the folder holds when Ctrl-C came during the replacement itself
+            state = getattr(exc, "state", None) or "interrupted; the output folder was left as it was"
+            click.echo(f"hkbrief: {state}", err=True)
             ctx.exit(130)
         except (click.ClickException, click.exceptions.Exit, click.exceptions.Abort):
             raise
@@ -90,28 +92,43 @@ def _edition(value: str | None):
 
 @main.command()
 @click.argument("content", default="content.json", type=click.Path(dir_okay=True, path_type=Path))
+@click.option("--layout", "-l", default="default", show_default=True, metavar="NAME|PATH",
+              help="The layout to arrange with, as for build.")
 @click.option("--lang", "language", default=None, metavar="EDITION",
-              help=LANG_HELP + " With it, every field that edition shows in another language is listed.")
+              help=LANG_HELP + " With it, only that edition is checked and every field it shows in another"
+                               " language is listed; without it, the edition in every language the content holds.")
+@click.option("--paper", type=click.Choice(["a4", "letter"], case_sensitive=False), default=None,
+              help="Paper size of the one-pager (default: the layout's).")
+@click.option("--strict", is_flag=True, help="Fail where build --strict would (items left out of the one-pager).")
 @click.option("--require-translations", is_flag=True,
               help="Fail (exit 1) if any field of the --lang edition is not translated.")
+@click.option("--template", "template", type=click.Path(dir_okay=True, path_type=Path), default=None,
+              metavar="FILE", help="Check the deck as built on this PowerPoint template, as for build.")
 @click.option("--allow-outside-images", is_flag=True,
               help="Allow images outside the content file's folder.")
-def validate(content: Path, language: str | None, require_translations: bool, allow_outside_images: bool) -> None:
-    """Check CONTENT (default content.json) and print a one-line summary, or every problem found.
+def validate(content: Path, layout: str, language: str | None, paper: str | None, strict: bool,
+             require_translations: bool, template: Path | None, allow_outside_images: bool) -> None:
+    """Check CONTENT (default content.json) as build would, writing nothing, and print a one-line summary, or
+    every problem found.
 
-    With --lang, also list by JSON path every field that edition would show in another language (quotations are
-    never translated; a name written as a plain string is a proper name and is not listed).
+    Besides the fields, it checks images and that every character is in a bundled font, and arranges and renders
+    the deck and the one-pager in memory with the layout, so text that does not fit is reported here too. With
+    --lang, also list by JSON path every field that edition would show in another language (quotations are never
+    translated; a name written as a plain string is a proper name and is not listed).
     """
-    from hkbrief.content import load_brief
-    from hkbrief.images import check_image_files
+    from hkbrief.build import check
+    from hkbrief.layoutspec import Paper
     from hkbrief.translation import fallbacks
-    from hkbrief.translation import require_translations as require
 
     languages = _edition(language)
-    brief = load_brief(content)
-    check_image_files(brief, content, allow_outside_images)
-    if require_translations:
-        require(brief, languages or (brief.meta.language,), str(content))
+    result = check(content, layout, languages, Paper(paper) if paper else None, strict, allow_outside_images,
+                   require_translations, template)
+    for warning in result.warnings:
+        click.echo(warning, err=True)
+    brief = result.brief
+    fitted = "; ".join(f"{'+'.join(map(str, edition))}: {slides} slides and a one-page PDF"
+                       + (f" ({len(left)} featured items left out)" if left else "")
+                       for edition, slides, left in zip(result.editions, result.slides, result.omitted))
     described = []
     for lang in sorted(brief.languages | {brief.meta.language}, key=str):
         missing = len(fallbacks(brief, (lang,)))
@@ -119,7 +136,8 @@ def validate(content: Path, language: str | None, require_translations: bool, al
                          else str(lang))
     click.echo(
         f"{content}: valid: {len(brief.sections)} sections, {len(brief.stats)} stats, "
-        f"{len(brief.quotes)} quotes, {len(brief.sources)} sources; languages: {', '.join(described)}"
+        f"{len(brief.quotes)} quotes, {len(brief.sources)} sources; languages: {', '.join(described)}; "
+        f"fits layout {layout}: {fitted}"
     )
     for fallback in fallbacks(brief, languages) if languages else ():
         click.echo(str(fallback.problem(str(content))))

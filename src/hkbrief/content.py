@@ -17,7 +17,7 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
-from hkbrief.errors import NEAR_ID, NEAR_LANGUAGE, ContentError, Problem, did_you_mean, shown
+from hkbrief.errors import NEAR_ID, NEAR_LANGUAGE, ContentError, Problem, did_you_mean, refused_characters, shown
 from hkbrief.model import (
     Brief,
     FeatureKind,
@@ -124,10 +124,62 @@ def decode_content(data: bytes, where: str) -> str:
         ) from None
 
 
+_JSON_TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[{}\[\],:]')
+SHOWN_DEPTH = 3  # levels of the JSON path a "nested too deeply" message spells out before "…"
+
+
+def too_deep(text: str, limit: int = MAX_DEPTH) -> tuple[str, int, int] | None:
+    """Where JSON text first nests deeper than ``limit``: the JSON path of the field it happens in (its first
+    ``SHOWN_DEPTH`` levels, as ``_Reader.check_depth`` names it), line and column; or None.
+
+    Found by scanning brackets outside strings before ``json`` parses anything, because ``json`` only raises
+    RecursionError, without a position, on very deep nesting.
+    """
+    stack: list[list] = []  # per open container: [kind, current key or index, expecting a key]
+    for match in _JSON_TOKEN.finditer(text):
+        token = match.group()
+        if token in "{[":
+            if len(stack) >= limit:
+                path = ""
+                for kind, step, _ in stack[:SHOWN_DEPTH]:
+                    if kind == "[":
+                        path += f"[{step}]"
+                    elif step is not None:
+                        path = _join(path, step)
+                line = text.count("\n", 0, match.start()) + 1
+                column = match.start() - text.rfind("\n", 0, match.start())
+                return path, line, column
+            stack.append([token, 0 if token == "[" else None, token == "{"])
+        elif token in "}]":
+            if stack:
+                stack.pop()
+        elif token == ",":
+            if stack:
+                top = stack[-1]
+                if top[0] == "[":
+                    top[1] += 1
+                else:
+                    top[2] = True
+        elif token == ":":
+            if stack:
+                stack[-1][2] = False
+        elif stack and stack[-1][0] == "{" and stack[-1][2]:
+            try:
+                stack[-1][1] = json.loads(token)
+            except ValueError:
+                stack[-1][1] = token.strip('"')
+    return None
+
+
 def parse_json(text: str, where: str) -> Any:
     """JSON text to Python values, with syntax errors as ``line L, column C: ...``."""
     if not text.strip():
         raise ContentError("the file is empty; expected a JSON object", where)
+    deep = too_deep(text)
+    if deep is not None:
+        path, line, column = deep
+        raise ContentError(f"nested too deeply (more than {MAX_DEPTH} levels; line {line}, column {column})",
+                           f"{where}: {path}" if path else where)
     try:
         return json.loads(
             text,
@@ -201,7 +253,11 @@ class _Reader:
         for key in required:
             if key not in value:
                 self.fail(_join(path, key), "missing (required)")
-        return value
+        nulls = [key for key in optional if key in value and value[key] is None]
+        for key in nulls:
+            # null does not mean "none": leave the key out (a required key's null is reported by its reader)
+            self.fail(_join(path, key), f'null is not allowed; leave "{key}" out if there is none')
+        return {key: item for key, item in value.items() if key not in nulls} if nulls else value
 
     def text(self, value: Any, path: str, max_chars: int = MAX_TEXT_CHARS) -> Text | None:
         """A plain string, or a map of language to string: ``{"en": "...", "zh-Hant": "..."}``."""
@@ -235,11 +291,10 @@ class _Reader:
 
     def clean(self, value: str, path: str, max_chars: int) -> str | None:
         """NFC-normalise and refuse characters that cannot be written or that hide what the text says."""
-        for position, ch in enumerate(value, start=1):
-            reason = _refusal(ch)
-            if reason:
-                self.fail(path, f"character U+{ord(ch):04X} at position {position} is {reason}; remove it")
-                return None
+        refused = [(position, ch, reason) for position, ch in enumerate(value, start=1) if (reason := _refusal(ch))]
+        if refused:
+            self.fail(path, refused_characters(refused))
+            return None
         value = unicodedata.normalize("NFC", value).replace("\t", " ")  # a tab is a space on a slide
         if not value.strip():
             self.fail(path, "must not be empty")
@@ -288,7 +343,7 @@ def _join(path: str, key: str) -> str:
 
 
 def _optional(reader: _Reader, obj: dict, key: str, path: str, read: Callable[[Any, str], Any]) -> Any:
-    if key not in obj or obj[key] is None:
+    if key not in obj:
         return None
     return read(obj[key], _join(path, key))
 
@@ -375,8 +430,8 @@ def _section(r: _Reader, value: Any, path: str) -> Section | None:
     heading = r.text(obj["heading"], _join(path, "heading"), 200) if "heading" in obj else None
     bullets = r.texts(obj["bullets"], _join(path, "bullets"), 1) if "bullets" in obj else ()
     summary = r.text(obj["summary"], _join(path, "summary")) if "summary" in obj else None
-    notes = r.texts(obj["notes"], _join(path, "notes")) if obj.get("notes") is not None else ()
-    image = _image(r, obj["image"], _join(path, "image")) if obj.get("image") is not None else None
+    notes = r.texts(obj["notes"], _join(path, "notes")) if "notes" in obj else ()
+    image = _image(r, obj["image"], _join(path, "image")) if "image" in obj else None
     stats = _ids(r, obj.get("stats"), _join(path, "stats"))
     quotes = _ids(r, obj.get("quotes"), _join(path, "quotes"))
     if ident is None or heading is None or not bullets or summary is None:
@@ -478,11 +533,11 @@ def brief_from_json(value: Any, where: str) -> Brief:
     root = _root(r, value, where)
     meta = _meta(r, root["meta"]) if "meta" in root else None
     sections = _list(r, root.get("sections", []), "sections", _section, minimum=1)
-    stats = _list(r, root.get("stats") or [], "stats", _stat)
-    quotes = _list(r, root.get("quotes") or [], "quotes", _quote)
-    sources = _list(r, root.get("sources") or [], "sources", _source)
-    featured = _featured(r, root["featured"]) if root.get("featured") is not None else None
-    takeaways = r.texts(root["takeaways"], "takeaways", 1) if root.get("takeaways") is not None else ()
+    stats = _list(r, root.get("stats", []), "stats", _stat)
+    quotes = _list(r, root.get("quotes", []), "quotes", _quote)
+    sources = _list(r, root.get("sources", []), "sources", _source)
+    featured = _featured(r, root["featured"]) if "featured" in root else None
+    takeaways = r.texts(root["takeaways"], "takeaways", 1) if "takeaways" in root else ()
     for name, items in (("sections", sections), ("stats", stats), ("quotes", quotes), ("sources", sources)):
         _unique(r, name, items)
     _check_references(r, root, sections, stats + quotes, featured)

@@ -84,3 +84,22 @@ def shown(value: str, limit: int = 40) -> str:
 
     clipped = value if len(value) <= limit else value[:limit] + "…"
     return json.dumps(clipped, ensure_ascii=False).translate(_INVISIBLE_ESCAPES)
+
+
+SHOWN_REFUSALS = 5  # characters a message lists before it only counts the rest
+
+
+def refused_characters(refused: list[tuple[int, str, str]], advice: str = "remove {it}") -> str:
+    """One message for every refused character of a field: the first with why, then the others by position.
+
+    ``refused`` holds (1-based position, character, reason) in order; ``advice`` is what to do, with ``{it}``
+    standing for "it" or "them".
+    """
+    position, ch, reason = refused[0]
+    message = f"character U+{ord(ch):04X} at position {position} is {reason}"
+    rest = refused[1:]
+    if rest:
+        listed = ", ".join(f"U+{ord(c):04X} at {p}" for p, c, _ in rest[:SHOWN_REFUSALS])
+        more = f" and {len(rest) - SHOWN_REFUSALS:,} more" if len(rest) > SHOWN_REFUSALS else ""
+        message += f"; {len(rest):,} more in this field ({listed}{more})"
+    return f"{message}; {advice.format(it='them' if rest else 'it')}"

@@ -134,7 +134,36 @@ def _prepare(path: Path, target: Path, where: str, keep_alpha: bool = False, max
     except ContentError:
         raise
     except UnidentifiedImageError:
+        kind = _signature(path)
+        if kind is not None:
+            raise ContentError(f"the file starts as a {kind} image but is damaged or cut off (Pillow cannot read"
+                               " it); export it again", where) from None
         raise ContentError("is not an image Pillow can read (a text file with an image name?); use PNG or JPEG",
                            where) from None
     except (OSError, SyntaxError, ValueError) as exc:
         raise ContentError(f"the image is damaged or truncated ({exc}); export it again", where) from None
+
+
+# The first bytes of every format _prepare accepts: a file that starts like one but cannot be read is damaged,
+# not mislabelled.
+_SIGNATURES = (
+    (b"\x89PNG\r\n\x1a\n", "PNG"),
+    (b"\xff\xd8\xff", "JPEG"),
+    (b"GIF87a", "GIF"),
+    (b"GIF89a", "GIF"),
+    (b"BM", "BMP"),
+    (b"II*\x00", "TIFF"),
+    (b"MM\x00*", "TIFF"),
+)
+
+
+def _signature(path: Path) -> str | None:
+    """The image format a file's first bytes announce, or None."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(16)
+    except OSError:
+        return None
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "WebP"
+    return next((kind for signature, kind in _SIGNATURES if head.startswith(signature)), None)

@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 
-from hkbrief.build import OutputFormat, Stopwatch, _write_all, arranged, render_output
+from hkbrief.build import OutputFormat, Stopwatch, arranged, render_output
+from hkbrief.replace import replace_files
 from hkbrief.errors import OutputError
 from hkbrief.layoutspec import Paper
 from hkbrief.model import Language
@@ -94,7 +95,8 @@ def preview(
             data = encoder.results()
     names = [slide_name(n) for n in range(1, len(slides) + 1)] + [ONE_PAGER, CONTACT_SHEET]
     with clock.stage("write"):
-        _write_all([(folder / name, png) for name, png in zip(names, data, strict=True)], folder)
+        recovered = replace_files([(folder / name, png) for name, png in zip(names, data, strict=True)], folder)
+        warnings = tuple(recovered) + warnings
         for stale in folder.iterdir():
             if SLIDE_PICTURE.match(stale.name) and stale.name not in names:
                 stale.unlink(missing_ok=True)

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from hkbrief.arrange.bilingual import Versions
 from hkbrief.arrange.common import Edition
 from hkbrief.arrange.text import Typesetter
-from hkbrief.errors import FitError, Problem
+from hkbrief.errors import FitError, Problem, refused_characters
 from hkbrief.layoutspec import Layout, Role, family_name
 from hkbrief.model import Text
 
@@ -63,14 +63,15 @@ def check_coverage(edition: Edition, typesetter: Typesetter, layout: Layout, whe
                                     " right-to-left text, which hkbrief cannot lay out yet; remove it"))
             continue
         roles = (layout.deck.roles[role], layout.onepager.roles[role])
-        uncovered = next(((spec, version, missing[0]) for spec in roles for version in _versions(value)
-                          if (missing := typesetter.missing(version, spec))), None)
+        uncovered = next(((spec, version, missing) for spec in roles for version in _versions(value)
+                          if (missing := set(typesetter.missing(version, spec)))), None)
         if uncovered is not None:
-            spec, version, ch = uncovered
+            spec, version, missing = uncovered
             east_asian = family_name(layout.theme.east_asian_family)
-            problems.append(Problem(f"{where}: {path}", f"character U+{ord(ch):04X} at position"
-                                    f" {version.index(ch) + 1} is not in the layout's fonts"
-                                    f" ({family_name(spec.family)} or the East Asian font {east_asian}); remove or"
-                                    " replace it, or use a font that has it"))
+            reason = (f"not in the layout's fonts ({family_name(spec.family)} or the East Asian font"
+                      f" {east_asian})")
+            refused = [(i, ch, reason) for i, ch in enumerate(version, start=1) if ch in missing]
+            problems.append(Problem(f"{where}: {path}",
+                                    refused_characters(refused, "remove or replace {it}, or use a font that has {it}")))
     if problems:
         raise FitError(problems)
