@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from hkbrief.arrange.bilingual import Versions, each_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
-from hkbrief.arrange.compose import FILL_TOLERANCE, MAX_BALANCED_UNITS, SlideRoom, grid_rows, spread
+from hkbrief.arrange.compose import FILL_TOLERANCE, MAX_BALANCED_UNITS, Run, SlideRoom, grid_rows, spread
 from hkbrief.arrange.templated import placeholder_role
 from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size
 from hkbrief.errors import FitError
@@ -106,6 +106,8 @@ BAND_GAP = 16  # between the section text and a quote band under it
 CONTINUE_MIN_SCALE = 0.9  # a section is set down to 90% of its size before it continues onto another slide
 MAX_BALANCED_CHARS = 20_000  # past this much text a section is spread greedily: weighing it would take seconds
 NEAR_FIT = 1.15  # ... when its text at that size would take at most this much of the box (line breaks round up)
+FEWEST_SPREAD_SLIDES = 2  # a balanced spread starts at two slides: the caller has found one too few
+SPREAD_SCALE = 1.0  # a spread weighs the bullets at full size; a smaller one fits on one slide instead
 
 # -- cards: stat callouts and quote cards -------------------------------------------------------------------------
 CARD_INSETS = Insets(14, 12, 14, 12)  # text inside a card: wider at the sides, where the eye enters
@@ -307,6 +309,7 @@ class DeckContext:
     # -- boxes of a content slide --------------------------------------------------------------------------
     @property
     def _kicker_row(self) -> Box:
+        """The full-width row above the title, before any logo is cleared from it."""
         c = self.grid.content
         return Box(c.x, c.y, c.w, self.line(Role.HEADING) + BOX_PAD)
 
@@ -518,6 +521,7 @@ def _into_body(on: TemplateSlide, frames: list[Frame]) -> list[Frame]:
 def continued(title: str, language: Language) -> str:
     """A continuation slide's title: "Academic Prowess (cont.)", "學術實力（續）", in each of its languages."""
     def cont(text: str, lang: Language) -> str:
+        """One language's title with that language's "(cont.)" label (no space before it in Chinese)."""
         return f"{text}{'' if lang is Language.ZH_HANT else ' '}{label(Label.CONTINUED, lang)}"
 
     if isinstance(title, Versions):
@@ -828,35 +832,68 @@ def _spread(deck: DeckContext, paras: list[Para], plain: Box, narrow: Box,
     no spread fits): the caller then continues greedily.
     """
     ts = deck.ts
-    if len(paras) > MAX_BALANCED_UNITS or sum(len(p.text) for p in paras) > MAX_BALANCED_CHARS:
+    units = _spread_units(ts, paras, plain, narrow)
+    if units is None:
         return None
-    units = [piece for chunk in ts.split(paras, min(plain.w, narrow.w), min(plain.h, narrow.h)) for piece in chunk]
-    if len(units) > MAX_BALANCED_UNITS:
-        return None
-    heights = [[ts.set([u], plain.w).height for u in units], [ts.set([u], narrow.w).height for u in units]]
-    spaces = [u.space_before_em * scaled_size(u.role, 1.0) for u in units]
+    heights, spaces, follows = _weighed(ts, units, plain.w, narrow.w)
     plain_room = SlideRoom(plain.h * HEIGHT_SAFETY)
-    for count in range(2, len(units) + 1):
-        options = []
-        for where in ([0, count - 1] if extra is not None else [None]):
-            rooms = [extra if i == where else plain_room for i in range(count)]
-            result = spread(heights, spaces, rooms, plain.h, [u.follows for u in units])
-            if result is not None:
-                options.append((result, where))
+    for count in range(FEWEST_SPREAD_SLIDES, len(units) + 1):
+        options = _spread_options(heights, spaces, follows, count, plain_room, extra, plain.h)
         if not options:
             continue
-        top = max(result[1] for result, _ in options)
-        # among spreads about as even, a sidebar stays with the section's opening (its stats and picture
-        # introduce it) and a band closes the section, after all its bullets
-        preferred = sorted(options, key=lambda item: (item[1] == 0) == (extra is not None and extra.beside),
-                           reverse=True)
-        (runs, _), where = next(item for item in preferred if item[0][1] >= top - FILL_TOLERANCE)
+        runs, where = _preferred_spread(options, extra)
         chunks = [units[run.start:run.stop] for run in runs]
         boxes = [narrow if i == where else plain for i in range(count)]
         if all(ts.fit(chunk, box.w, box.h, shrink=False) is not None for chunk, box in zip(chunks, boxes)):
             return chunks, (where or 0)
         return None
     return None
+
+
+def _spread_units(ts: Typesetter, paras: list[Para], plain: Box, narrow: Box) -> list[Para] | None:
+    """The pieces a spread weighs: the paragraphs split where they would break across the smaller of the two
+    boxes; None when there are too many pieces or too much text to weigh in good time."""
+    if len(paras) > MAX_BALANCED_UNITS or sum(len(p.text) for p in paras) > MAX_BALANCED_CHARS:
+        return None
+    units = [piece for chunk in ts.split(paras, min(plain.w, narrow.w), min(plain.h, narrow.h)) for piece in chunk]
+    if len(units) > MAX_BALANCED_UNITS:
+        return None
+    return units
+
+
+def _weighed(ts: Typesetter, units: list[Para], plain_w: float,
+             narrow_w: float) -> tuple[list[list[float]], list[float], list[bool]]:
+    """What :func:`spread` weighs of the pieces: their heights at each measure (plain, then narrow), the space
+    before each in points, and whether each follows the one before (a bullet's second-language version)."""
+    heights = [[ts.set([u], plain_w).height for u in units], [ts.set([u], narrow_w).height for u in units]]
+    spaces = [u.space_before_em * scaled_size(u.role, SPREAD_SCALE) for u in units]
+    return heights, spaces, [u.follows for u in units]
+
+
+def _spread_options(heights: list[list[float]], spaces: list[float], follows: list[bool], count: int,
+                    plain_room: SlideRoom, extra: SlideRoom | None,
+                    full: float) -> list[tuple[tuple[list[Run], float], int | None]]:
+    """Every spread over ``count`` slides that fits, each with the slide carrying ``extra``: the first or the
+    last, or None without extras. A spread is its runs of pieces and the least fullness, as :func:`spread` gives."""
+    options = []
+    for where in ([0, count - 1] if extra is not None else [None]):
+        rooms = [extra if i == where else plain_room for i in range(count)]
+        result = spread(heights, spaces, rooms, full, follows)
+        if result is not None:
+            options.append((result, where))
+    return options
+
+
+def _preferred_spread(options: list[tuple[tuple[list[Run], float], int | None]],
+                      extra: SlideRoom | None) -> tuple[list[Run], int | None]:
+    """The spread to use and its extras' slide: one within :data:`FILL_TOLERANCE` of the fullest option."""
+    top = max(result[1] for result, _ in options)
+    # among spreads about as even, a sidebar stays with the section's opening (its stats and picture
+    # introduce it) and a band closes the section, after all its bullets
+    preferred = sorted(options, key=lambda item: (item[1] == 0) == (extra is not None and extra.beside),
+                       reverse=True)
+    (runs, _), where = next(item for item in preferred if item[0][1] >= top - FILL_TOLERANCE)
+    return runs, where
 
 
 def _section_layout(deck: DeckContext, section: Section, number: int, shown: Shown) -> _SectionPlan:

@@ -316,30 +316,55 @@ def sections_block(page: PageContext, y: float, scale: float, sections: tuple[Se
     """
     if not sections:
         return [], 0.0
-    c = page.content
-    columns = page.spec.columns
-    gap = page.spec.gutter
     w = page.column_width
     spacing = page.lh(Role.BODY, scale) * SECTION_SPACING_LINES
     settings = [[page.ts.set([para], w, scale).paragraphs[0] for para in page.section_paras(section)]
                 for section in sections]
+    lines = _section_lines(settings, spacing)
+    starts = column_breaks([ln.height for ln in lines], [ln.space for ln in lines],
+                           [ln.breakable for ln in lines], page.spec.columns)
+    columns_of = _columns_of(lines, starts)
+    heights = [_column_height(column) for column in columns_of]
+    tallest = max(heights)
+    line = page.lh(Role.BODY, scale)
+    frames: list[Frame] = []
+    pieces: dict[str, int] = {}
+    for col, column in enumerate(columns_of):
+        x = page.content.x + col * (w + page.spec.gutter)
+        under, feather = _feathering(column, (tallest - heights[col]) * HEIGHT_SAFETY, line)
+        frames += _column_frames(page, sections, settings, column, Box(x, y, w, 0), pieces, under, feather)
+    return frames, tallest
+
+
+def _section_lines(settings: list[list], spacing: float) -> list[_Line]:
+    """Every line of every section's set paragraphs, in reading order, with the space above it and whether a
+    column may start there (at a heading, or inside the summary with :data:`KEEP_LINES` lines either side)."""
     lines: list[_Line] = []
     for si, paragraphs in enumerate(settings):
         for pi, paragraph in enumerate(paragraphs):
             count = len(paragraph.lines)
             for li in range(count):
-                space = 0.0
-                if li == 0 and pi:
-                    space = SUMMARY_SPACE_EM * paragraph.style.size  # between the heading and the summary
-                elif li == 0 and si:
-                    space = spacing  # between sections
                 breakable = (pi == 0 and li == 0) or (
                     pi == len(paragraphs) - 1 and KEEP_LINES <= li <= count - KEEP_LINES)
-                lines.append(_Line(si, pi, li, paragraph.style.line_height, space, breakable))
-    starts = column_breaks([ln.height for ln in lines], [ln.space for ln in lines],
-                           [ln.breakable for ln in lines], columns)
+                lines.append(_Line(si, pi, li, paragraph.style.line_height,
+                                   _line_space(si, pi, li, paragraph.style.size, spacing), breakable))
+    return lines
+
+
+def _line_space(si: int, pi: int, li: int, size: float, spacing: float) -> float:
+    """The space above line ``li`` of paragraph ``pi`` of section ``si``: only a paragraph's first line has one,
+    :data:`SUMMARY_SPACE_EM` under a heading, ``spacing`` between sections, none at the very top."""
+    if li == 0 and pi:
+        return SUMMARY_SPACE_EM * size
+    if li == 0 and si:
+        return spacing
+    return 0.0
+
+
+def _columns_of(lines: list[_Line], starts: list[int]) -> list[list[list[_Line]]]:
+    """The lines cut into columns at ``starts``, each column a list of pieces (one section's lines each)."""
     edges = [0, *starts, len(lines)]
-    columns_of: list[list[list[_Line]]] = []  # per column, its pieces (one section's lines each)
+    columns_of: list[list[list[_Line]]] = []
     for first, stop in zip(edges, edges[1:]):
         column: list[list[_Line]] = []
         for ln in lines[first:stop]:
@@ -348,36 +373,43 @@ def sections_block(page: PageContext, y: float, scale: float, sections: tuple[Se
             else:
                 column.append([ln])
         columns_of.append(column)
+    return columns_of
 
-    def natural(column: list[list[_Line]]) -> float:
-        inside = sum(_piece_height(piece) for piece in column)
-        return inside + sum(piece[0].space for piece in column[1:])
 
-    heights = [natural(column) for column in columns_of]
-    tallest = max(heights)
+def _column_height(column: list[list[_Line]]) -> float:
+    """A column's height before feathering: its pieces and the spaces between them (the first's is dropped)."""
+    inside = sum(_piece_height(piece) for piece in column)
+    return inside + sum(piece[0].space for piece in column[1:])
+
+
+def _feathering(column: list[list[_Line]], spare: float, line: float) -> tuple[float, float]:
+    """How a column ``spare`` points shorter than the tallest spreads them, so the columns end on one line:
+    ``(under, feather)``, added under each heading (at most :data:`MAX_HEADING_FEATHER_LINES` body ``line``\ s)
+    and between sections (at most :data:`MAX_FEATHER_LINES`)."""
+    between = len(column) - 1
+    inside = sum(len({ln.para for ln in piece}) - 1 for piece in column)
+    # (a column holding one section has only the space under its heading to spread)
+    most = MAX_HEADING_FEATHER_LINES if between else MAX_LONE_HEADING_FEATHER_LINES
+    under = min(spare / (between + inside), line * most) if between + inside else 0.0
+    feather = min((spare - under * inside) / between, line * MAX_FEATHER_LINES) if between else 0.0
+    return under, feather
+
+
+def _column_frames(page: PageContext, sections: tuple[Section, ...], settings: list[list],
+                   column: list[list[_Line]], box: Box, pieces: dict[str, int], under: float,
+                   feather: float) -> list[Frame]:
+    """One column's pieces as frames stacked down from ``box``'s top, ``feather`` added between sections and
+    ``under`` under headings; ``pieces`` counts each section's frames so far (for the ``#2`` of a split one)."""
     frames: list[Frame] = []
-    pieces: dict[str, int] = {}
-    for col, column in enumerate(columns_of):
-        x = c.x + col * (w + gap)
-        # a shorter column spreads the difference over the spaces in it, so the columns end on one line: under a
-        # heading at most MAX_HEADING_FEATHER_LINES, between sections at most MAX_FEATHER_LINES each
-        between = len(column) - 1
-        inside = sum(len({ln.para for ln in piece}) - 1 for piece in column)
-        spare = (tallest - heights[col]) * HEIGHT_SAFETY
-        line = page.lh(Role.BODY, scale)
-        # (a column holding one section has only the space under its heading to spread)
-        most = MAX_HEADING_FEATHER_LINES if between else MAX_LONE_HEADING_FEATHER_LINES
-        under = min(spare / (between + inside), line * most) if between + inside else 0.0
-        feather = min((spare - under * inside) / between, line * MAX_FEATHER_LINES) if between else 0.0
-        cy = y
-        for index, piece in enumerate(column):
-            if index:
-                cy += piece[0].space + feather
-            si = piece[0].section
-            frame, h = _section_piece(page, sections[si], settings[si], piece, Box(x, cy, w, 0), pieces, under)
-            frames.append(frame)
-            cy += h
-    return frames, tallest
+    cy = box.y
+    for index, piece in enumerate(column):
+        if index:
+            cy += piece[0].space + feather
+        si = piece[0].section
+        frame, h = _section_piece(page, sections[si], settings[si], piece, Box(box.x, cy, box.w, 0), pieces, under)
+        frames.append(frame)
+        cy += h
+    return frames
 
 
 def _piece_height(piece: list[_Line]) -> float:
