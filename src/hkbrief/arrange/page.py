@@ -384,8 +384,8 @@ def _column_height(column: list[list[_Line]]) -> float:
 
 def _feathering(column: list[list[_Line]], spare: float, line: float) -> tuple[float, float]:
     """How a column ``spare`` points shorter than the tallest spreads them, so the columns end on one line:
-    ``(under, feather)``, added under each heading (at most :data:`MAX_HEADING_FEATHER_LINES` body ``line``\ s)
-    and between sections (at most :data:`MAX_FEATHER_LINES`)."""
+    ``(under, feather)``, added under each heading and between sections, at most
+    :data:`MAX_HEADING_FEATHER_LINES` and :data:`MAX_FEATHER_LINES` body lines (``line`` points each)."""
     between = len(column) - 1
     inside = sum(len({ln.para for ln in piece}) - 1 for piece in column)
     # (a column holding one section has only the space under its heading to spread)
