@@ -783,3 +783,81 @@ def test_the_same_brief_gives_the_same_bytes_wherever_it_and_hkbrief_are(tmp_pat
         assert result.returncode == 0, result.stderr
         outputs.append({path.name: sha256(path) for path in sorted(out.iterdir())})
     assert len(outputs[0]) == 3 and outputs[0] == outputs[1], outputs
+
+
+# == text the bad-input corpus found: each test failed before its fix ==========================================
+
+
+def _brief_with(tmp_path: Path, change) -> Path:
+    data = brief_json("content")
+    change(data)
+    path = tmp_path / "brief" / "content.json"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+    return path
+
+
+def _run_properties(pptx_path: Path, needle: str) -> list[dict]:
+    """The rPr attributes of every run (and field) whose text contains ``needle``."""
+    from lxml import etree
+
+    found = []
+    with zipfile.ZipFile(pptx_path) as package:
+        for name in package.namelist():
+            if not re.fullmatch(r"ppt/slides/slide\d+\.xml", name):
+                continue
+            for run in etree.fromstring(package.read(name)).iter(f"{A_NS}r"):
+                if needle in "".join(run.itertext()):
+                    found.append(dict(run.find(f"{A_NS}rPr").attrib))
+    return found
+
+
+@pytest.mark.parametrize("own", ["en", "zh-Hant"])
+def test_han_text_in_a_plain_string_is_tagged_zh_hk_whatever_the_brief_language(own, tmp_path):
+    """LibreOffice draws a Han run tagged en-GB with Japanese glyph forms; the tag must follow the script."""
+    bullet = "創新及科技基金支持本地初創企業"
+
+    def change(data):
+        data["meta"]["language"] = own
+        data["sections"][0]["bullets"][0] = bullet  # a plain string: no language of its own
+
+    result = do_build(_brief_with(tmp_path, change), "default", tmp_path / "out")
+    deck = next(p for p in result.written if p.suffix == ".pptx")
+    runs = _run_properties(deck, bullet)
+    assert runs and all(r["lang"] == "zh-HK" for r in runs), runs
+
+
+def test_characters_outside_the_bmp_extract_as_themselves(tmp_path):
+    """𨋢 (U+282E2) and 𠝹 (U+20779), HKSCS / Ext-B: the ToUnicode map must give them as UTF-16 surrogate pairs."""
+    summary = "升降機（𨋢）與𠝹字測試：香港增補字符集"
+
+    def change(data):
+        data["sections"][0]["summary"] = {"en": summary, "zh-Hant": summary}
+
+    result = do_build(_brief_with(tmp_path, change), "default", tmp_path / "out")
+    pdf = next(p for p in result.written if p.suffix == ".pdf")
+    pdftotext = require_tool("pdftotext")
+    text = subprocess.run([pdftotext, "-enc", "UTF-8", str(pdf), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    assert "𨋢" in text and "𠝹" in text, [ch for ch in text if ord(ch) > 0xFFFF or 0x2800 <= ord(ch) <= 0x28FF]
+    assert "\u282e" not in text and "\u2077" not in text  # what reportlab's 5-digit entries read as
+    extracted = "".join(page.extract_text() for page in pypdf.PdfReader(str(pdf)).pages)
+    assert "𨋢" in extracted and "𠝹" in extracted
+
+
+def test_zero_width_characters_are_kept_in_the_deck_and_never_drawn_in_the_pdf(tmp_path):
+    """ZWJ/ZWNJ drew visible marks in the PDF; U+2060 and U+FEFF were refused as "not in any bundled font"."""
+    bullet = "Zero\u200dwidth\u200cjoiners, a word\u2060joiner and a stray\ufeffBOM"
+
+    def change(data):
+        data["sections"][0]["bullets"][0] = bullet
+
+    content = _brief_with(tmp_path, change)
+    result = do_build(content, "default", tmp_path / "out")
+    deck = next(p for p in result.written if p.suffix == ".pptx")
+    pdf = next(p for p in result.written if p.suffix == ".pdf")
+    assert _run_properties(deck, bullet), "the deck keeps the text as written"
+    with pdfplumber.open(str(pdf)) as document:
+        drawn = "".join(char["text"] for page in document.pages for char in page.chars)
+    assert not set(drawn) & set("\u200b\u200c\u200d\u2060\ufeff"), "a zero-width character was drawn as a glyph"
+

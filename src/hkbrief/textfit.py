@@ -34,6 +34,13 @@ METRICS_DIR = FONTS_DIR / "metrics"
 METRICS_FORMAT = 1
 
 HARD_BREAKS = frozenset("\n\r\v\u2028\u2029")
+# Zero-width format characters: zero-width space, non-joiner and joiner, left-to-right and right-to-left marks,
+# word joiner, the invisible operators, zero-width no-break space (U+FEFF), Arabic letter mark, Mongolian vowel
+# separator. One rule for all of them: they stay in the text (the deck keeps them, where PowerPoint and
+# LibreOffice do not draw them, and line breaking reads them: U+200B allows a break, U+2060 and U+FEFF forbid
+# one), take no width, count as covered by every font, and are left out of the runs a writer draws, so the PDF
+# never prints them as glyphs (Liberation Sans has visible ones for U+200C and U+200D).
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\ufeff\u061c\u180e")
 # Texts whose width a font remembers before it starts over (a few MB at most; a brief has far fewer distinct words).
 _MEASURED_LIMIT = 50_000
 
@@ -157,7 +164,7 @@ class FontMetrics:
         self._run_starts = advance_runs[0::3]
         self._run_ends = list(map(operator.add, self._run_starts, advance_runs[1::3]))
         self._run_advances = advance_runs[2::3]
-        self._known: dict[str, int] = {}
+        self._known: dict[str, int] = dict.fromkeys(ZERO_WIDTH, 0)
         self._lacking: set[str] = set()
         self._measured: dict[str, int | None] = {}
 
@@ -570,7 +577,7 @@ class FontStack:
         return choices
 
     def segments(self, text: str) -> list[tuple[str, int]]:
-        """``text`` split into ``(substring, font index)`` runs by coverage.
+        """``text`` split into ``(substring, font index)`` runs by coverage, zero-width characters left out.
 
         A character goes to the first font that has it, except that neutral characters and characters no font
         has stay in the current run (leading ones join the first run that can set them); a character no font has
@@ -579,15 +586,20 @@ class FontStack:
         if not text:
             return []
         if self.fonts[0].covered_units(text) is not None:
-            return [(text, 0)]
-        choices = self._choices(text)
-        runs: list[tuple[str, int]] = []
-        start = 0
-        for position in range(1, len(text) + 1):
-            if position == len(text) or choices[position] != choices[start]:
-                runs.append((text[start:position], choices[start]))
-                start = position
-        return runs
+            runs = [(text, 0)]
+        else:
+            choices = self._choices(text)
+            runs = []
+            start = 0
+            for position in range(1, len(text) + 1):
+                if position == len(text) or choices[position] != choices[start]:
+                    runs.append((text[start:position], choices[start]))
+                    start = position
+        if ZERO_WIDTH.isdisjoint(text):
+            return runs
+        # zero-width characters take no room and are never drawn (see ZERO_WIDTH)
+        visible = [("".join(ch for ch in piece if ch not in ZERO_WIDTH), index) for piece, index in runs]
+        return [(piece, index) for piece, index in visible if piece]
 
     def width(self, text: str, size: float) -> float:
         """Width of ``text`` at ``size`` points, each character in the font :meth:`segments` gives it, in points."""

@@ -7,6 +7,7 @@ of the Office fonts the deck names), so the plan knows each frame's height befor
 from __future__ import annotations
 
 from collections.abc import Callable
+import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -53,6 +54,20 @@ def stacked(paras: list[Para]) -> list[Para]:
                            hang=para.hang or para.bullet is not None, space_before_em=SECOND_LANGUAGE_SPACE_EM,
                            field=None, follows=True))
     return out
+
+
+# Han ideographs (the BMP blocks, compatibility ideographs, and the supplementary planes where HKSCS and Ext-B
+# characters such as 𨋢 live) and CJK punctuation.
+_HAN = re.compile("[\u3000-\u303f\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003ffff]")
+
+
+def language_tag(text: str, language: Language) -> str:
+    """The language a paragraph's run is tagged with: Han text is Traditional Chinese as used in Hong Kong
+    (``zh-HK``) whatever the brief's language says, because the tag decides the glyph forms a viewer draws (a Han
+    run tagged ``en-GB`` comes out in LibreOffice's Japanese font); other text keeps its edition's language."""
+    if language is not Language.ZH_HANT and _HAN.search(text):
+        return Language.ZH_HANT.office_tag
+    return language.office_tag
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,7 +221,7 @@ class Typesetter:
         style = TextStyle(face=faces[0], size=size, color=para.role.color, line_height=line_height,
                           align=para.align, space_before=before)
         return Paragraph(para.text if not para.role.uppercase else text, tuple(lines), style,
-                         para.lang.office_tag, para.bullet, indent, para.field), y
+                         language_tag(text, para.lang), para.bullet, indent, para.field), y
 
     @staticmethod
     def _set_lines(text: str, available: float, stack: textfit.FontStack, faces: tuple[Face, ...], size: float,

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, assert_never
 from hkbrief.geometry import Box
 from hkbrief.plan import Colour, DocumentProperties, Face, Frame, FrameRole, PagePlan, Paragraph
 from hkbrief.render._reportlab_document import set_document_id
+from hkbrief.render._reportlab_tounicode import install_utf16_to_unicode
 from hkbrief.render._truetype import load_font
 from hkbrief.render.names import spell
 
@@ -89,6 +90,7 @@ def _registered_font(face: Face) -> TTFont:
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+    install_utf16_to_unicode()  # before any subset is written: characters outside the BMP extract as themselves
     key = (face.pdf_name, face.pdf_file, face.pdf_index)
     with _registration_lock:
         if key in _registered_fonts:
