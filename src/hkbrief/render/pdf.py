@@ -17,7 +17,7 @@ import io
 import os
 import re
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, assert_never
 
 from hkbrief.geometry import Box
@@ -45,7 +45,7 @@ def render_page(plan: PagePlan) -> bytes:
     """
     from reportlab.pdfgen.canvas import Canvas
 
-    fonts = {face.pdf_name: _registered_font(face) for face in _faces_in(plan)}
+    fonts = {face.pdf_name: _registered_font(face) for face in faces_in(plan.frames)}
     _check_plan(plan, fonts)
 
     buffer = io.BytesIO()
@@ -70,10 +70,10 @@ def render_page(plan: PagePlan) -> bytes:
     return buffer.getvalue()
 
 
-def _faces_in(plan: PagePlan) -> Iterator[Face]:
-    """Every face a span or bullet is drawn in, in first-use order (so font resources come out in a stable order)."""
+def faces_in(frames: Iterable[Frame]) -> Iterator[Face]:
+    """Every face a span is drawn in, in first-use order (so font resources come out in a stable order)."""
     seen: set[Face] = set()
-    for frame in plan.frames:
+    for frame in frames:
         for paragraph in frame.paragraphs:
             for line in paragraph.lines:
                 for span in line.spans:

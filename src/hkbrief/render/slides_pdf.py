@@ -10,14 +10,13 @@ invariant mode, dates from the plan and a document ID derived from the plan.
 from __future__ import annotations
 
 import io
-from collections.abc import Iterator
 
 from hkbrief.geometry import Box
-from hkbrief.plan import DeckPlan, Face, FrameRole, SlidePlan
+from hkbrief.plan import DeckPlan, FrameRole, SlidePlan
 from hkbrief.render._reportlab_document import set_document_id
 from hkbrief.render.names import spell
 from hkbrief.render.pdf import (_check_plan, _draw_frame, _fill_rect, _registered_font, _set_properties,
-                                digest_of_plan)
+                                digest_of_plan, faces_in)
 
 __all__ = ["render_slides"]
 
@@ -30,7 +29,8 @@ def render_slides(plan: DeckPlan) -> bytes:
     """
     from reportlab.pdfgen.canvas import Canvas
 
-    fonts = {face.pdf_name: _registered_font(face) for face in _faces_in(plan)}
+    drawn = (frame for slide in plan.slides for frame in slide.frames)
+    fonts = {face.pdf_name: _registered_font(face) for face in faces_in(drawn)}
     for slide in plan.slides:
         _check_plan(slide, fonts)
 
@@ -66,19 +66,6 @@ def slide_title(slide: SlidePlan) -> str:
         if frame.role is FrameRole.TITLE and frame.paragraphs:
             return " ".join(" ".join(p.text.split()) for p in frame.paragraphs)
     return spell(slide.name)
-
-
-def _faces_in(plan: DeckPlan) -> Iterator[Face]:
-    """Every face any slide draws text in, in first-use order (so font resources come out in a stable order)."""
-    seen: set[Face] = set()
-    for slide in plan.slides:
-        for frame in slide.frames:
-            for paragraph in frame.paragraphs:
-                for line in paragraph.lines:
-                    for span in line.spans:
-                        if span.face not in seen:
-                            seen.add(span.face)
-                            yield span.face
 
 
 def _deck_digest(plan: DeckPlan) -> bytes:
