@@ -118,3 +118,27 @@ def test_two_chinese_only_briefs_do_not_overwrite_each_other(content_data, write
         content_data["meta"]["language"] = "zh-Hant"
         build(write_json(content_data), "default", tmp_path / "out", (OutputFormat.PDF,))
     assert len(list((tmp_path / "out").glob("brief-*.pdf"))) == 2
+
+
+def test_the_glyph_check_and_the_translation_check_know_the_same_drawn_fields(content_data, write_json):
+    """Two lists of the content's visible fields exist (translation: what a reader sees, notes included; the glyph
+    check: what the writers draw, with the role that draws it). A field added to one must be added to the other."""
+    import re
+
+    from hkbrief.arrange import Edition
+    from hkbrief.arrange.coverage import edition_texts
+    from hkbrief.translation import visible_fields
+
+    content_data["sections"][0]["image"] = {"path": "x.png", "alt": "A campus"}
+    content_data["quotes"][0]["organisation"] = "HKUST"
+    content_data["sources"][0]["url"] = "https://www.itf.gov.hk/"
+    brief = load_brief(write_json(content_data))
+
+    def fields(paths):
+        return {re.sub(r"\[\d+\]", "[]", path) for path in paths}
+
+    seen = fields(path for path, _, _ in visible_fields(brief))
+    drawn = fields(path for path, _, _ in edition_texts(Edition(brief, Language.EN, "content.json")))
+    not_drawn = {"meta.keywords[]", "sections[].notes[]"}  # document properties and speaker notes
+    only_drawn = {"sources[].url"}  # an address: checked for glyphs, never translated
+    assert seen - not_drawn == drawn - only_drawn
