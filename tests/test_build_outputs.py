@@ -46,6 +46,7 @@ pypdf = pytest.importorskip("pypdf")
 pptx = pytest.importorskip("pptx")
 
 from hkbrief.build import BuildResult, build  # noqa: E402
+from hkbrief.errors import HkbriefError  # noqa: E402
 from hkbrief.layoutspec import Block, Role, builtin_layout_names, load_layout  # noqa: E402
 
 STRESS = ROOT / "tests" / "data" / "stress.json"
@@ -860,4 +861,55 @@ def test_zero_width_characters_are_kept_in_the_deck_and_never_drawn_in_the_pdf(t
     with pdfplumber.open(str(pdf)) as document:
         drawn = "".join(char["text"] for page in document.pages for char in page.chars)
     assert not set(drawn) & set("\u200b\u200c\u200d\u2060\ufeff"), "a zero-width character was drawn as a glyph"
+
+
+
+def test_a_title_too_long_for_the_footer_names_meta_title_and_says_what_to_do(tmp_path):
+    """Before, a 300-character title failed naming meta.short_title, which the file did not have."""
+    def change(data):
+        data["meta"]["title"] = ("Hong Kong as a global hub for innovation and technology " * 6)[:300]
+        data["meta"].pop("short_title", None)
+
+    content = _brief_with(tmp_path, change)
+    with pytest.raises(HkbriefError) as info:
+        do_build(content, "default", tmp_path / "out")
+    messages = [str(p) for p in info.value.problems]
+    assert all("meta.short_title:" not in m for m in messages), messages
+    assert any(m.startswith(f"{content}: meta.title: on slide ") and "add one of at most 80 characters" in m
+               for m in messages), messages
+
+
+def test_a_fit_failure_says_how_many_lines_and_characters_to_cut(tmp_path):
+    def change(data):
+        data["sections"][0]["bullets"] = ["A bullet long enough to take a couple of lines on a slide. " * 3] * 12
+
+    content = _brief_with(tmp_path, change)
+    layout = tmp_path / "fail.toml"
+    layout.write_text('extends = "default"\n[deck.fit]\nbody = "fail"\n', encoding="utf-8")
+    with pytest.raises(HkbriefError) as info:
+        do_build(content, str(layout), tmp_path / "out")
+    messages = [str(p) for p in info.value.problems]
+    assert any(re.search(r"text does not fit: [\d.]+ pt too tall: cut about [\d,]+ lines? \([\d,]+ characters\)"
+                         r" of [\d,]+", m) for m in messages), messages
+
+
+def test_frames_under_the_fail_policy_keep_their_size_in_the_viewer_too(tmp_path):
+    """ "fail" says the text is never smaller than its size: such frames get noAutofit, all others normAutofit."""
+    from lxml import etree
+
+    layout = tmp_path / "fail.toml"
+    layout.write_text('extends = "default"\n[deck.fit]\nbody = "fail"\n', encoding="utf-8")
+    result = do_build(CONTENT, str(layout), tmp_path / "out")
+    deck = next(p for p in result.written if p.suffix == ".pptx")
+    kinds: dict[str, set[str]] = {}
+    prs = presentation(deck)
+    for slide in prs.slides:
+        for shape in slide.shapes:
+            if not shape.has_text_frame or not shape.text_frame.text.strip():
+                continue
+            body = shape.text_frame._txBody.find(f"{A_NS}bodyPr")
+            autofit = {etree.QName(child).localname for child in body}
+            kinds.setdefault(shape.name.split("/")[-1].split("#")[0], set()).update(autofit)
+    assert kinds.get("body") == {"noAutofit"}, kinds
+    assert all(v == {"normAutofit"} for k, v in kinds.items() if k != "body"), kinds
 

@@ -399,8 +399,14 @@ class DeckContext:
         handling = self.e.t(self.e.brief.meta.handling)
         if handling:
             text = f"{text}{SEPARATOR}{handling}"
+        if self.e.brief.meta.short_title is not None:
+            where, context = self.e.meta_at("short_title"), f"slide {number}, footer"
+        else:  # the footer shows the title: name it, and say how to give the footer a title of its own
+            where = self.e.meta_at("title")
+            context = (f"slide {number}, footer, which shows the title when there is no meta.short_title (add one"
+                       " of at most 80 characters)")
         frames.append(self.ts.frame(name.of("footer"), [Para(text, role, self.e.lang(self.e.brief.meta.title))],
-                                    left, where=self.e.meta_at('short_title'), context=f"slide {number}, footer"))
+                                    left, where=where, context=context))
         frames.append(self.ts.frame(name.of("number"), [Para(str(number), role, Language.EN, align=Align.RIGHT,
                                                              field=TextField.SLIDE_NUMBER)],
                                     right, where=f"slide {number}: slide number"))

@@ -7,6 +7,7 @@ of the Office fonts the deck names), so the plan knows each frame's height befor
 from __future__ import annotations
 
 from collections.abc import Callable
+import math
 import re
 from dataclasses import dataclass, replace
 from functools import lru_cache
@@ -86,6 +87,21 @@ class Para:
     field: TextField | None = None  # the deck keeps it live (slide number)
     hang: bool = False  # indented as far as a bullet's text, without a bullet (a bullet's second language)
     follows: bool = False  # the second-language version of the paragraph before: continued together with it
+
+
+def too_long(setting: SetText, height: float) -> str:
+    """How much text set as ``setting`` overflows ``height``, as a writer can act on it: the points, the lines and
+    about how many characters to cut (at the setting's own line height and characters per line)."""
+    overflow = setting.height - height * HEIGHT_SAFETY
+    lines = [line for paragraph in setting.paragraphs for line in paragraph.lines]
+    if not lines:
+        return f"{overflow:.1f} pt too tall"
+    line_height = max(paragraph.style.line_height for paragraph in setting.paragraphs)
+    cut_lines = max(1, math.ceil(overflow / line_height - 1e-9))
+    characters = sum(len(paragraph.text) for paragraph in setting.paragraphs)
+    cut_characters = math.ceil(cut_lines * characters / len(lines))
+    return (f"{overflow:.1f} pt too tall: cut about {cut_lines:,} line{'s' if cut_lines > 1 else ''} "
+            f"({cut_characters:,} characters) of {len(lines):,}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -295,14 +311,14 @@ class Typesetter:
         result = self.fit(paras, inner.w, inner.h, shrink=policy is not FitPolicy.FAIL)
         if result is None:
             if policy is FitPolicy.FAIL:
-                overflow = self.set(paras, inner.w).height - inner.h * HEIGHT_SAFETY
+                setting = self.set(paras, inner.w)
                 advice = ('at its size, and the layout\'s fit policy here is "fail"; shorten it or set the'
                           ' policy to "shrink"')
             else:
-                overflow = self.set(paras, inner.w, 0.0).height - inner.h * HEIGHT_SAFETY
+                setting = self.set(paras, inner.w, 0.0)
                 advice = "even at the smallest size the layout allows; shorten it or allow a smaller min_size"
             on = f"on {context}: " if context else ""
-            raise FitError(Problem(where, f"{on}text does not fit: {overflow:.1f} pt too tall {advice}"))
+            raise FitError(Problem(where, f"{on}text does not fit: {too_long(setting, inner.h)} {advice}"))
         return Frame(
             name=name,
             role=role,
@@ -312,6 +328,11 @@ class Typesetter:
             valign=valign,
             fill=fill,
             keep_breaks=any(p.balance for p in paras),
+            # "fail" is the layout saying this text is never smaller than its size: the viewer may not shrink it
+            # either (a viewer with wider fonts lets it spill instead). Everywhere else, shrinking in the viewer is
+            # the lesser evil: the plan already fits with the fonts it measured, so it only happens where the
+            # viewer's fonts are wider, or when someone types more into the box in PowerPoint.
+            shrink_on_overflow=policy is not FitPolicy.FAIL,
         )
 
     def split(self, paras: list[Para], width: float, height: float) -> list[list[Para]]:
