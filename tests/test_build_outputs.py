@@ -913,3 +913,19 @@ def test_frames_under_the_fail_policy_keep_their_size_in_the_viewer_too(tmp_path
     assert kinds.get("body") == {"noAutofit"}, kinds
     assert all(v == {"normAutofit"} for k, v in kinds.items() if k != "body"), kinds
 
+
+
+def test_a_word_too_long_for_the_page_fails_naming_the_summary_not_vanishing(tmp_path):
+    """Before, a 5,000-character word in a summary left its section off the one-pager, exit 0."""
+    def change(data):
+        data["sections"][1]["summary"] = "x" * 5000
+
+    content = _brief_with(tmp_path, change)
+    out = tmp_path / "out"
+    with pytest.raises(HkbriefError) as info:
+        do_build(content, "default", out)
+    [message] = [str(p) for p in info.value.problems]
+    assert message.startswith(f"{content}: sections[1].summary: too long for the one-pager"), message
+    assert re.search(r"cut about [\d,]+ lines \([\d,]+ characters\)", message), message
+    assert not out.exists()
+

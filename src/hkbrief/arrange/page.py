@@ -17,8 +17,8 @@ from hkbrief import typography
 from hkbrief.arrange.bilingual import each_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
 from hkbrief.arrange.compose import column_breaks, even_groups
-from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size
-from hkbrief.errors import FitError
+from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size, too_long
+from hkbrief.errors import FitError, Problem
 from hkbrief.geometry import A4, LETTER, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
 from hkbrief.layoutspec import Block, Layout, OnePagerSpec, PageLogo, Paper, Role, RoleStyle
@@ -70,7 +70,7 @@ FOOTER_SPACE_EM = 0.4  # between the sources and the footer line
 # -- the page --------------------------------------------------------------------------------------------------
 BLOCK_GAP_LINES = 1.1  # between blocks, in body lines at the attempt's scale
 MAX_SPREAD_LINES = 1.6  # spare height spread between blocks adds at most this many body lines to each gap
-HOPELESS_SHARE = 0.8  # a section whose summary alone takes more of the page than this is left out first
+HOPELESS_SHARE = 0.8  # a section whose summary alone takes more of the page than this cannot be placed
 BALANCE_TOLERANCE = 0.01  # column splits less than this much shorter (points) are no better: keep the earlier
 
 Placed = tuple[list[Frame], float]
@@ -535,34 +535,46 @@ def growing_scale(page: PageContext, content: _Content, scale: float, height: fl
     return scale, height
 
 
-def hopeless_sections(page: PageContext, min_scale: float) -> list[Section]:
-    """Sections whose summary alone is taller than the page at the smallest sizes: left out first."""
+def refuse_sections_too_long(page: PageContext, min_scale: float) -> None:
+    """An error naming every summary that alone is taller than the page can hold at the smallest sizes.
+
+    Such a section used to be left out first, so it vanished from the one-pager (a 5,000-character word is cut
+    into a column of lines taller than the page) for a reason no notice made clear; the writer has to shorten it.
+    """
     width = page.column_width
-    return [section for section in page.e.brief.sections
-            if page.ts.set(page.section_paras(section), width, min_scale).height > page.content.h * HOPELESS_SHARE]
+    room = page.content.h * HOPELESS_SHARE
+    problems = []
+    for section in page.e.brief.sections:
+        setting = page.ts.set(page.section_paras(section), width, min_scale)
+        if setting.height > room:
+            problems.append(Problem(page.e.at("sections", section.id, "summary"),
+                                    "too long for the one-pager even alone in its column at the smallest sizes: "
+                                    f"{too_long(setting, room)}; shorten it"))
+    if problems:
+        raise FitError(problems)
 
 
-def first_possible_drop(page: PageContext, drop_order: list, hopeless: int, featured: int, min_scale: float) -> int:
+def first_possible_drop(page: PageContext, drop_order: list, featured: int, min_scale: float) -> int:
     """The fewest items to leave out before the page can possibly fit.
 
     The sections block alone, at the smallest sizes, is at least as tall as its average column, so while the
     sections kept are too tall for that, leaving out featured items cannot help and trying every scale is wasted.
     """
-    kept = drop_order[hopeless + featured:][::-1]  # sections in page order, the first to go last
+    kept = drop_order[featured:][::-1]  # sections in page order, the first to go last
     columns = page.spec.columns
     if len(kept) < columns:
-        return hopeless
+        return 0
     w = page.column_width
     spacing = page.lh(Role.BODY, min_scale) * SECTION_SPACING_LINES
     heights = [page.section_height(section, w, min_scale) for section in kept]
     total = sum(heights)
     count = len(kept)
-    dropped = hopeless + featured
+    dropped = featured
     while count > columns and (total + spacing * (count - columns)) / columns > page.content.h:
         count -= 1
         total -= heights[count]
         dropped += 1
-    return hopeless if dropped == hopeless + featured else dropped
+    return 0 if dropped == featured else dropped
 
 
 def cap_messages(brief: Brief, spec: OnePagerSpec) -> list[str]:
@@ -577,20 +589,18 @@ def cap_messages(brief: Brief, spec: OnePagerSpec) -> list[str]:
     return notes
 
 
-def _drop_order(page: PageContext, min_scale: float) -> tuple[list[FeatureRef | Section], int, int]:
-    """What to leave out, first to last: hopeless sections, featured items (lowest priority first), sections.
+def _drop_order(page: PageContext) -> tuple[list[FeatureRef | Section], int]:
+    """What to leave out, first to last: featured items (lowest priority first), then sections (last first).
 
-    Returns that order, how many hopeless sections lead it and how many featured items follow them.
+    Returns that order and how many featured items lead it.
     """
     brief = page.e.brief
     spec = page.spec
     stats = [f for f in brief.featured if f.kind is FeatureKind.STAT][: spec.max_stats]
     quotes = [f for f in brief.featured if f.kind is FeatureKind.QUOTE][: spec.max_quotes]
     candidates = [f for f in brief.featured if f in stats or f in quotes]
-    hopeless = hopeless_sections(page, min_scale)
-    order: list[FeatureRef | Section] = hopeless + list(reversed(candidates)) + [
-        s for s in reversed(brief.sections) if s not in hopeless]
-    return order, len(hopeless), len(candidates)
+    order: list[FeatureRef | Section] = list(reversed(candidates)) + list(reversed(brief.sections))
+    return order, len(candidates)
 
 
 def _kept(page: PageContext, gone: list[FeatureRef | Section]) -> _Content:
@@ -613,8 +623,9 @@ def arrange_page(edition: Edition, layout: Layout, typesetter: Typesetter, paper
     """
     page = PageContext.of(edition, layout, typesetter, paper, logo)
     min_scale = page.min_scale()
-    drop_order, hopeless, featured = _drop_order(page, min_scale)
-    first = first_possible_drop(page, drop_order, hopeless, featured, min_scale)
+    refuse_sections_too_long(page, min_scale)
+    drop_order, featured = _drop_order(page)
+    first = first_possible_drop(page, drop_order, featured, min_scale)
     for dropped in range(first, len(drop_order) + 1):
         gone = drop_order[:dropped]
         content = _kept(page, gone)
