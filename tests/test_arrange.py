@@ -21,6 +21,7 @@ from hkbrief.content import load_brief
 from hkbrief.errors import FitError
 from hkbrief.geometry import A4, LETTER, SLIDE_4_3, SLIDE_16_9, Box
 from hkbrief.layoutspec import (
+    BilingualPage,
     FitPolicy,
     FitTarget,
     Layout,
@@ -282,6 +283,111 @@ def test_onepager_shows_every_section_and_its_featured_stats(name, language):
     featured_stats = [f for f in brief.featured if f.kind is FeatureKind.STAT][: layout.onepager.max_stats]
     for ref in featured_stats:
         assert (name_of(ref) in names) != (str(ref) in omitted)
+
+
+# the bilingual one-pager, stacked and side by side -----------------------------------------------------------------
+
+COLUMNS = next(name for name in LAYOUTS if load_layout(name).onepager.bilingual is BilingualPage.COLUMNS)
+
+
+def bilingual_page_of(brief, layout: Layout, strict: bool = False) -> PagePlan:
+    edition = Edition(brief, Language.EN, second=Language.ZH_HANT)
+    return arrange_page(edition, layout, typesetter(layout), None, strict)
+
+
+def overlapping(frames) -> list[str]:
+    """Text frames whose boxes overlap (by more than rounding)."""
+    boxes = [(f.name, f.box) for f in text_frames(frames)]
+    return [f"{a} and {b} overlap" for i, (a, one) in enumerate(boxes) for b, other in boxes[i + 1:]
+            if min(one.right, other.right) - max(one.x, other.x) > EPS
+            and min(one.bottom, other.bottom) - max(one.y, other.y) > EPS]
+
+
+def language_pairs(page: PagePlan, brief) -> list[tuple[Frame, Frame]]:
+    frames = {f.name: f for f in page.frames}
+    return [(frames[Name(Kind.SECTION, s.id, "summary")], frames[Name(Kind.SECTION, s.id, "summary-zh-hant")])
+            for s in brief.sections if f"section:{s.id}" not in page.omitted]
+
+
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_bilingual_onepager_frames_fit_inside_the_margins_without_overlapping(name):
+    layout = load_layout(name)
+    page = bilingual_page_of(sample_brief(), layout)
+    content = page_content(layout, page)
+    problems = [f"{f.name}: {f.box} outside the margins {content}" for f in page.frames if not content.contains(f.box)]
+    problems += [p for f in text_frames(page.frames) for p in frame_problems(f, "one-pager")]
+    problems += overlapping(page.frames)
+    assert not problems, "\n".join(problems[:20])
+
+
+def test_side_by_side_sections_start_level_each_in_its_own_language_and_font():
+    brief = sample_brief()
+    layout = load_layout(COLUMNS)
+    page = bilingual_page_of(brief, layout)
+    content = page_content(layout, page)
+    pairs = language_pairs(page, brief)
+    assert len(pairs) == len(brief.sections) and not page.omitted
+    for (en, zh), section in zip(pairs, brief.sections):
+        assert abs(en.box.y - zh.box.y) < EPS, section.id  # each pair starts level
+        assert en.box.right + layout.onepager.gutter <= zh.box.x + EPS
+        english = " ".join(p.text for p in en.paragraphs)
+        chinese = "".join(p.text for p in zh.paragraphs)
+        assert section.summary.by_language[Language.ZH_HANT] in chinese and not HAN.search(english)
+        assert {p.lang for p in en.paragraphs} == {"en-GB"} and {p.lang for p in zh.paragraphs} == {"zh-HK"}
+        han = [span for p in zh.paragraphs for line in p.lines for span in line.spans if HAN.search(span.text)]
+        assert han and all(Path(span.face.pdf_file).name.startswith("NotoSansTC") for span in han)
+    # the two columns span the page's width, and the next pair starts under the taller of the one before
+    assert abs(pairs[0][0].box.x - content.x) < EPS and abs(pairs[0][1].box.right - content.right) < EPS
+    for (en, zh), (next_en, _) in zip(pairs, pairs[1:]):
+        assert next_en.box.y >= max(en.box.bottom, zh.box.bottom) - EPS
+    # the wider English column keeps the pairs level: the Chinese column is no more than a line short in any pair
+    line = layout.onepager.roles[Role.BODY].size * layout.onepager.roles[Role.BODY].line_spacing * 1.5
+    assert all(abs(en.box.h - zh.box.h) <= line for en, zh in pairs), [(en.box.h, zh.box.h) for en, zh in pairs]
+
+
+def test_side_by_side_shows_the_figures_and_quotations_once():
+    brief = sample_brief()
+    page = bilingual_page_of(brief, load_layout(COLUMNS))
+    stats = [f for f in page.frames if f.name.kind is Kind.STAT and not f.name.part]
+    quotes = [f for f in page.frames if f.name.kind is Kind.QUOTE and not f.name.part]
+    assert stats and quotes
+    assert len({f.name for f in stats}) == len(stats) and len({f.name for f in quotes}) == len(quotes)
+    for frame in quotes:
+        quote = brief.quote(frame.name.id)
+        assert frame.paragraphs[0].lang == "en-GB"  # as spoken, never translated
+        assert quote.text.by_language[Language.EN].strip('"“”') in frame.paragraphs[0].text
+
+
+def test_side_by_side_leaves_out_the_lowest_priority_figures_first_and_says_so(tmp_path, content_data):
+    brief = huge_brief(tmp_path, content_data)
+    layout = load_layout(COLUMNS)
+    page = bilingual_page_of(brief, layout)
+    assert page.omitted, "the test brief should be too long for one page"
+    stats = [f for f in brief.featured if f.kind is FeatureKind.STAT][: layout.onepager.max_stats]
+    quotes = [f for f in brief.featured if f.kind is FeatureKind.QUOTE][: layout.onepager.max_quotes]
+    lowest_first = [str(f) for f in reversed([f for f in brief.featured if f in stats or f in quotes])]
+    lowest_first += [f"section:{s.id}" for s in reversed(brief.sections)]
+    assert list(page.omitted) == lowest_first[: len(page.omitted)]
+    assert [m for m in page.messages if "left out" in m] == \
+        [f"one-pager: left out {item} to keep it to one page" for item in page.omitted]
+    names = {f.name for f in page.frames}
+    assert not any(name_of(ref) in names for ref in brief.featured if str(ref) in page.omitted)
+    content = page_content(layout, page)
+    assert all(content.contains(f.box) for f in page.frames)
+    problems = [p for f in text_frames(page.frames) for p in frame_problems(f, "one-pager")] + \
+        overlapping(page.frames)
+    assert not problems, "\n".join(problems[:20])
+    assert language_pairs(page, brief)  # the sections kept are still side by side
+    with pytest.raises(FitError):
+        bilingual_page_of(brief, layout, strict=True)
+
+
+def test_a_single_language_edition_ignores_the_side_by_side_choice():
+    layout = load_layout(COLUMNS)
+    page = sample_page(COLUMNS, Language.EN)
+    assert not any(f.name.part == "summary-zh-hant" for f in page.frames)
+    xs = {round(f.box.x) for f in page.frames if f.name.kind is Kind.SECTION}
+    assert len(xs) == layout.onepager.columns  # the layout's own columns
 
 
 # Chinese text ----------------------------------------------------------------------------------------------------

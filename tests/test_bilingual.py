@@ -15,7 +15,7 @@ import pytest
 from pptx import Presentation
 
 from hkbrief.build import OutputFormat, build
-from hkbrief.layoutspec import BilingualDeck, builtin_layout_names, load_layout
+from hkbrief.layoutspec import BilingualDeck, BilingualPage, builtin_layout_dir, builtin_layout_names, load_layout
 from hkbrief.model import BILINGUAL, Language
 
 from conftest import CONTENT, require_tool
@@ -114,8 +114,6 @@ def test_halves_put_every_english_slide_before_every_chinese_one(built, tmp_path
 
 @pytest.mark.parametrize("layout", LAYOUTS)
 def test_every_built_in_layout_documents_its_bilingual_deck(layout):
-    from hkbrief.layoutspec import builtin_layout_dir
-
     text = (builtin_layout_dir() / f"{layout}.toml").read_text(encoding="utf-8")
     if layout != "compact":  # compact extends default and inherits its choice and comment
         assert re.search(r'^bilingual = "(stacked|halves)"', text, re.MULTILINE), layout
@@ -133,11 +131,77 @@ def test_a_missing_translation_shows_the_english_once_and_is_counted(content_dat
     assert squeeze(texts[at + 1]) == squeeze(bullets[1]["en"])  # no Chinese line under the untranslated bullet
 
 
-def test_an_unknown_bilingual_arrangement_names_the_key(tmp_path):
+@pytest.mark.parametrize(("table", "value"), [("deck", "sideways"), ("onepager", "halves")])
+def test_an_unknown_bilingual_arrangement_names_the_file_and_key(table, value, tmp_path):
     from hkbrief.errors import LayoutError
 
     path = tmp_path / "mine.toml"
-    path.write_text('extends = "default"\n[deck]\nbilingual = "sideways"\n', encoding="utf-8")
+    path.write_text(f'extends = "default"\n[{table}]\nbilingual = "{value}"\n', encoding="utf-8")
     with pytest.raises(LayoutError) as caught:
         load_layout(str(path))
-    assert "deck.bilingual" in str(caught.value) and "stacked" in str(caught.value)
+    assert f'mine.toml: {table}.bilingual: "{value}" is not allowed' in str(caught.value)
+
+
+# -- the one-pager side by side (onepager.bilingual = "columns") ----------------------------------------------------
+
+COLUMNS = [name for name in LAYOUTS if load_layout(name).onepager.bilingual is BilingualPage.COLUMNS]
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_every_built_in_layout_documents_its_bilingual_one_pager(layout):
+    text = (builtin_layout_dir() / f"{layout}.toml").read_text(encoding="utf-8")
+    onepager = text.split("\n[onepager]\n", 1)[1].split("\n[", 1)[0]
+    found = re.search(r'((?:^#.*\n)+)(?:^[a-z_]+ = .*\n)*?^bilingual = "(stacked|columns)"', onepager, re.MULTILINE)
+    assert found, f"{layout}: no commented onepager.bilingual"
+    comment = found.group(1)
+    assert "stacked" in comment and "columns" in comment, comment  # both choices named, and why this one
+    assert load_layout(layout).onepager.bilingual is BilingualPage(found.group(2))
+
+
+def test_a_built_in_layout_sets_its_bilingual_one_pager_side_by_side():
+    assert COLUMNS
+
+
+def chars_of(page, needle: str) -> list[dict]:
+    """The characters pdfplumber read for ``needle``, found in drawing order (whitespace, case and apostrophe
+    style aside)."""
+    chars = [c for c in page.chars if not c["text"].isspace()]
+    drawn = "".join(c["text"] for c in chars).replace("\u2019", "'").casefold()
+    wanted = squeeze(needle).replace("\u2019", "'").casefold()
+    at = drawn.find(wanted)
+    assert at >= 0, f"{needle[:40]!r} is not on the one-pager"
+    return chars[at:at + len(wanted)]
+
+
+@pytest.mark.parametrize("layout", COLUMNS)
+def test_side_by_side_one_pager_sets_each_language_in_its_own_column(layout, built):
+    pdfplumber = pytest.importorskip("pdfplumber")
+    result, _, pdf_path = built[layout]
+    assert result.omitted == ()
+    with pdfplumber.open(str(pdf_path)) as document:
+        assert len(document.pages) == 1
+        [page] = document.pages
+        lefts, rights, tops = [], [], []
+        for section in EXAMPLE["sections"]:
+            english = chars_of(page, section["heading"]["en"]) + chars_of(page, section["summary"]["en"])
+            chinese = chars_of(page, section["heading"]["zh-Hant"]) + chars_of(page, section["summary"]["zh-Hant"])
+            lefts.append(max(c["x1"] for c in english))
+            rights.append(min(c["x0"] for c in chinese))
+            tops.append((english[0]["bottom"], chinese[0]["bottom"]))
+            assert all("NotoSansTC" in c["fontname"] for c in chinese if HAN.search(c["text"]))
+            assert not any("NotoSansTC" in c["fontname"] for c in english)
+        # every English section left of every Chinese one, the gutter between them, near the middle of the page
+        assert max(lefts) + load_layout(layout).onepager.gutter <= min(rights) + 1
+        assert page.width * 0.35 < min(rights) < page.width * 0.65
+        # each pair's headings on one level (their baselines within a point or two, the fonts' descents aside)
+        assert all(abs(en - zh) < 2 for en, zh in tops), tops
+        # the figures and the quotations once, shared above or below the columns
+        text = "".join(c["text"] for c in page.chars if not c["text"].isspace())
+        for quote in EXAMPLE["quotes"][:1]:
+            assert text.count(squeeze(quote["text"])[:40]) == 1
+    pdftotext = require_tool("pdftotext")
+    printed = subprocess.run([pdftotext, "-layout", str(pdf_path), "-"], capture_output=True, text=True,
+                             check=True).stdout
+    for title in TITLES:
+        assert squeeze(title) in squeeze(printed), title
+

@@ -1,5 +1,6 @@
-"""Composition: every built-in layout, from the example brief (English and Traditional Chinese), a short brief
-(3 sections, 4 stats, 2 quotes) and the stress brief, judged by ``compcheck`` on LibreOffice's render of the deck
+"""Composition: every built-in layout, from the example brief (English and Traditional Chinese; its one-pager
+bilingual too, stacked or side by side as the layout says), a short brief (3 sections, 4 stats, 2 quotes) and
+the stress brief, judged by ``compcheck`` on LibreOffice's render of the deck
 and on the one-pager PDF. See tests/compcheck.py for what counts as a finding.
 """
 
@@ -20,9 +21,9 @@ from conftest import CONTENT, ROOT, require_tool
 pytest.importorskip("pdfplumber")
 pytest.importorskip("pptx")
 
-from hkbrief.build import build  # noqa: E402
+from hkbrief.build import OutputFormat, build  # noqa: E402
 from hkbrief.layoutspec import builtin_layout_names  # noqa: E402
-from hkbrief.model import Language  # noqa: E402
+from hkbrief.model import BILINGUAL, Language  # noqa: E402
 
 BRIEFS = {
     "content-en": (CONTENT, Language.EN),
@@ -103,6 +104,12 @@ def test_deck_is_composed(case, rendered):
 @pytest.mark.parametrize("case", [known(case, KNOWN_ONEPAGER) for case in CASES])
 def test_onepager_is_composed(case, built):
     compcheck.assert_composed(compcheck.check_onepager(built[case][1]), f"{case.id} one-pager")
+
+
+@pytest.mark.parametrize("layout", builtin_layout_names())
+def test_bilingual_onepager_is_composed(layout, tmp_path):
+    result = build(CONTENT, layout, tmp_path, (OutputFormat.PDF,), language=BILINGUAL)
+    compcheck.assert_composed(compcheck.check_onepager(result.written[0]), f"{layout} bilingual one-pager")
 
 
 # -- the judge itself -------------------------------------------------------------------------------------------

@@ -76,7 +76,7 @@ def main() -> None:
         profile = work / "profile"
         editions = (("default", None, "default", True), ("compact", None, "compact", True),
                     ("print", None, "print", True), ("default", Language.ZH_HANT, "zh-hant", False),
-                    ("stacked", BILINGUAL, "bilingual", True))
+                    ("stacked", BILINGUAL, "bilingual", True), ("print", BILINGUAL, "bilingual-columns", False))
         for layout, language, suffix, deck in editions:
             out = work / suffix
             result = build(ROOT / "content.json", layout, out, (OutputFormat.PPTX, OutputFormat.PDF), language)

@@ -66,6 +66,13 @@ class BilingualDeck(StrEnum):
     HALVES = "halves"  # every slide in English, then every slide again in Traditional Chinese
 
 
+class BilingualPage(StrEnum):
+    """How the bilingual edition (``--lang bilingual``) sets the one-pager's English and Traditional Chinese."""
+
+    STACKED = "stacked"  # the Chinese under the English in every block
+    COLUMNS = "columns"  # the sections in an English column and a Chinese column; header, figures, quotes shared
+
+
 class FitPolicy(StrEnum):
     """What to do when text does not fit its frame at its size."""
 
@@ -202,6 +209,7 @@ class OnePagerSpec:
     # how far every role may grow, together, to fill the page when the content is short (the mirror of shrinking
     # to min_size); 1 keeps the sizes as written
     max_scale: float = 1.0
+    bilingual: BilingualPage = BilingualPage.STACKED
 
 
 @dataclass(frozen=True, slots=True)
@@ -735,7 +743,7 @@ class _LayoutReader:
 
     def onepager(self, raw: Any, theme: Theme) -> OnePagerSpec | None:
         keys = ("paper", "margins_mm", "columns", "gutter", "blocks", "max_stats", "max_quotes", "max_scale", "roles",
-                "theme", "logo")
+                "theme", "logo", "bilingual")
         table = self.table(raw, "onepager", keys, ("blocks", "roles"))
         # The print palette: the deck's colours with the one-pager's own over them (a dark deck, a white page)
         own = self.table(table.get("theme", {}), "onepager.theme", ("colors",))
@@ -761,9 +769,11 @@ class _LayoutReader:
         max_stats = self.number(table.get("max_stats", 4), "onepager.max_stats", 0, 8)
         max_quotes = self.number(table.get("max_quotes", 2), "onepager.max_quotes", 0, 4)
         max_scale = self.number(table.get("max_scale", 1.0), "onepager.max_scale", 1, MAX_GROWTH)
+        bilingual = self.choice(table.get("bilingual", "stacked"), "onepager.bilingual", BilingualPage)
         roles = self.roles(table.get("roles", {}), "onepager.roles", theme, tuple(print_colors))
-        if None in (paper, margins, columns, gutter, max_stats, max_quotes, max_scale) or len(roles) != len(Role):
+        if (None in (paper, margins, columns, gutter, max_stats, max_quotes, max_scale, bilingual)
+                or len(roles) != len(Role)):
             return None
         return OnePagerSpec(paper, margins, int(columns), gutter, tuple(blocks), int(max_stats), int(max_quotes),
                             roles, theme.colors, self.choice(table.get("logo", "header"), "onepager.logo", PageLogo)
-                            or PageLogo.HEADER, max_scale)
+                            or PageLogo.HEADER, max_scale, bilingual)

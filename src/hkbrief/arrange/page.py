@@ -21,8 +21,8 @@ from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, align
 from hkbrief.errors import FitError, Problem
 from hkbrief.geometry import A4, LETTER, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
-from hkbrief.layoutspec import Block, Layout, OnePagerSpec, PageLogo, Paper, Role, RoleStyle
-from hkbrief.model import Brief, FeatureKind, FeatureRef, Quote, Section, Stat
+from hkbrief.layoutspec import BilingualPage, Block, Layout, OnePagerSpec, PageLogo, Paper, Role, RoleStyle
+from hkbrief.model import Brief, FeatureKind, FeatureRef, Language, Quote, Section, Stat
 from hkbrief.plan import Align, Frame, FrameRole, Kind, Name, PagePlan, VAlign
 
 if TYPE_CHECKING:
@@ -73,6 +73,14 @@ MAX_SPREAD_LINES = 1.6  # spare height spread between blocks adds at most this m
 HOPELESS_SHARE = 0.8  # a section whose summary alone takes more of the page than this cannot be placed
 BALANCE_TOLERANCE = 0.01  # column splits less than this much shorter (points) are no better: keep the earlier
 
+# -- the side-by-side bilingual page (onepager.bilingual = "columns") -------------------------------------------
+# Chinese takes about two thirds of the English's height at one width, so equal columns would leave the Chinese
+# one short under every section; the longer language's column is made wider, in steps, until the pairs end as
+# level as they can. Neither column takes more than this share of the width, so the two still read as columns
+# of one page rather than a text and its margin note.
+MAX_LANGUAGE_SHARE = 0.6
+LANGUAGE_SHARE_STEP = 0.02  # finer steps move a column edge by less than a character: no visible difference
+
 Placed = tuple[list[Frame], float]
 
 
@@ -99,7 +107,7 @@ class PageContext:
     ts: Typesetter
     size: Size
     content: Box
-    heights: dict[tuple[str, float, float], float] = field(default_factory=dict)
+    heights: dict[tuple[str, tuple[Language, ...], float, float], float] = field(default_factory=dict)
     logo: PreparedImage | None = None  # in the header, when the layout puts it there
     logo_alt: str = ""
 
@@ -138,24 +146,40 @@ class PageContext:
         return [Frame(name, FrameRole.TEXT, full, aligned(setting, inner_h, valign), insets, valign)], full.h
 
     @property
+    def language_columns(self) -> bool:
+        """Whether the sections are set side by side, a column per language (a bilingual edition, "columns")."""
+        return self.e.second is not None and self.spec.bilingual is BilingualPage.COLUMNS
+
+    def editions(self) -> tuple[Edition, ...]:
+        """The edition's languages as single-language editions, the first first: one per language column."""
+        return tuple(replace(self.e, language=language, second=None) for language in self.e.languages)
+
+    def language_widths(self, share: float) -> tuple[float, float]:
+        """The widths of the first and second language's columns when the first takes ``share`` of the room."""
+        room = self.content.w - self.spec.gutter
+        return room * share, room * (1 - share)
+
+    @property
     def column_width(self) -> float:
         """The width of one column of the sections block at the layout's column count."""
         columns = self.spec.columns
         return (self.content.w - self.spec.gutter * (columns - 1)) / columns
 
-    def section_paras(self, section: Section) -> list[Para]:
-        """A section's heading and summary, as the sections block sets them."""
-        e = self.e
+    def section_paras(self, section: Section, edition: Edition | None = None) -> list[Para]:
+        """A section's heading and summary, as the sections block sets them (in ``edition``, or the page's)."""
+        e = edition or self.e
         return [Para(e.t(section.heading), self.role(Role.HEADING), e.lang(section.heading)),
                 Para(e.t(section.summary), self.role(Role.BODY), e.lang(section.summary),
                      space_before_em=SUMMARY_SPACE_EM)]
 
-    def section_height(self, section: Section, w: float, scale: float) -> float:
-        """A section's height at width ``w`` and ``scale`` (memoised)."""
-        key = (section.id, w, scale)
+    def section_height(self, section: Section, w: float, scale: float, edition: Edition | None = None) -> float:
+        """A section's height at width ``w`` and ``scale``, in ``edition`` or the page's (memoised)."""
+        e = edition or self.e
+        key = (section.id, e.languages, w, scale)
         height = self.heights.get(key)
         if height is None:
-            height = self.heights[key] = self.ts.set(self.section_paras(section), w, scale).height / HEIGHT_SAFETY
+            height = self.ts.set(self.section_paras(section, edition), w, scale).height / HEIGHT_SAFETY
+            self.heights[key] = height
         return height
 
     def min_scale(self) -> float:
@@ -316,6 +340,8 @@ def sections_block(page: PageContext, y: float, scale: float, sections: tuple[Se
     """
     if not sections:
         return [], 0.0
+    if page.language_columns:
+        return language_sections_block(page, y, scale, sections)
     w = page.column_width
     spacing = page.lh(Role.BODY, scale) * SECTION_SPACING_LINES
     settings = [[page.ts.set([para], w, scale).paragraphs[0] for para in page.section_paras(section)]
@@ -334,6 +360,55 @@ def sections_block(page: PageContext, y: float, scale: float, sections: tuple[Se
         under, feather = _feathering(column, (tallest - heights[col]) * HEIGHT_SAFETY, line)
         frames += _column_frames(page, sections, settings, column, Box(x, y, w, 0), pieces, under, feather)
     return frames, tallest
+
+
+def language_sections_block(page: PageContext, y: float, scale: float, sections: tuple[Section, ...]) -> Placed:
+    """The sections side by side: every section in the first language in the left column and in the second in
+    the right, each pair starting level (a reader finds the same section across the page).
+
+    The first language's column takes the share of the width (at most :data:`MAX_LANGUAGE_SHARE`, at least its
+    mirror) at which the block is shortest, so the pairs end as nearly level as the two languages allow. The second language's frames are
+    ``section:<id>/summary-zh-hant``; they follow all the first's, so the text reads one language after the other.
+    """
+    editions = page.editions()
+    share = language_share(page, sections, scale)
+    widths = page.language_widths(share)
+    spacing = page.lh(Role.BODY, scale) * SECTION_SPACING_LINES
+    rows = [max(page.section_height(section, w, scale, e) for w, e in zip(widths, editions)) for section in sections]
+    frames: list[Frame] = []
+    x = page.content.x
+    for w, edition in zip(widths, editions):
+        part = "summary" if edition.language is page.e.language else f"summary-{edition.language.lower()}"
+        top = y
+        for section, row in zip(sections, rows):
+            name = Name(Kind.SECTION, section.id, part)
+            made, _ = page.text(name, page.section_paras(section, edition), Box(x, top, w, 0), scale)
+            frames += made
+            top += row + spacing
+        x += w + page.spec.gutter
+    return frames, sum(rows) + spacing * (len(rows) - 1)
+
+
+def language_shares() -> list[float]:
+    """The first language's column shares :func:`language_share` tries, nearest half first (either language may
+    be the longer one): ``[0.5, 0.52, 0.48, ...]`` up to :data:`MAX_LANGUAGE_SHARE` and down to its mirror."""
+    steps = round((MAX_LANGUAGE_SHARE - 0.5) / LANGUAGE_SHARE_STEP)
+    return [0.5] + [0.5 + sign * LANGUAGE_SHARE_STEP * i for i in range(1, steps + 1) for sign in (1, -1)]
+
+
+def language_share(page: PageContext, sections: tuple[Section, ...], scale: float) -> float:
+    """The first language's share of the width at which the side-by-side sections are shortest (each pair as tall
+    as its taller side); of shares as short, the one nearest half."""
+    editions = page.editions()
+    best: tuple[float, float] | None = None
+    for share in language_shares():
+        widths = page.language_widths(share)
+        height = sum(max(page.section_height(section, w, scale, e) for w, e in zip(widths, editions))
+                     for section in sections)
+        if best is None or height < best[0] - BALANCE_TOLERANCE:
+            best = (height, share)
+    assert best is not None
+    return best[1]
 
 
 def _section_lines(settings: list[list], spacing: float) -> list[_Line]:
@@ -541,11 +616,16 @@ def refuse_sections_too_long(page: PageContext, min_scale: float) -> None:
     Such a section used to be left out first, so it vanished from the one-pager (a 5,000-character word is cut
     into a column of lines taller than the page) for a reason no notice made clear; the writer has to shorten it.
     """
-    width = page.column_width
     room = page.content.h * HOPELESS_SHARE
     problems = []
+    if page.language_columns:  # each language alone, in the widest column it can have
+        widest = page.language_widths(MAX_LANGUAGE_SHARE)[0]
+        versions = [(edition, widest) for edition in page.editions()]
+    else:
+        versions = [(page.e, page.column_width)]
     for section in page.e.brief.sections:
-        setting = page.ts.set(page.section_paras(section), width, min_scale)
+        setting = max((page.ts.set(page.section_paras(section, e), w, min_scale) for e, w in versions),
+                      key=lambda made: made.height)
         if setting.height > room:
             problems.append(Problem(page.e.at("sections", section.id, "summary"),
                                     "too long for the one-pager even alone in its column at the smallest sizes: "
@@ -561,6 +641,8 @@ def first_possible_drop(page: PageContext, drop_order: list, featured: int, min_
     sections kept are too tall for that, leaving out featured items cannot help and trying every scale is wasted.
     """
     kept = drop_order[featured:][::-1]  # sections in page order, the first to go last
+    if page.language_columns:
+        return _first_possible_drop_side_by_side(page, kept, featured, min_scale)
     columns = page.spec.columns
     if len(kept) < columns:
         return 0
@@ -573,6 +655,22 @@ def first_possible_drop(page: PageContext, drop_order: list, featured: int, min_
     while count > columns and (total + spacing * (count - columns)) / columns > page.content.h:
         count -= 1
         total -= heights[count]
+        dropped += 1
+    return 0 if dropped == featured else dropped
+
+
+def _first_possible_drop_side_by_side(page: PageContext, kept: list[Section], featured: int,
+                                      min_scale: float) -> int:
+    """:func:`first_possible_drop` for sections side by side: each pair is at least as tall as its taller side set
+    in the widest column either language can have, so while those pairs alone overfill the page, leaving out
+    featured items cannot help."""
+    widest = page.language_widths(MAX_LANGUAGE_SHARE)[0]
+    spacing = page.lh(Role.BODY, min_scale) * SECTION_SPACING_LINES
+    rows = [max(page.section_height(section, widest, min_scale, e) for e in page.editions()) for section in kept]
+    count = len(rows)
+    dropped = featured
+    while count > 1 and sum(rows[:count]) + spacing * (count - 1) > page.content.h:
+        count -= 1
         dropped += 1
     return 0 if dropped == featured else dropped
 
