@@ -382,6 +382,21 @@ def test_side_by_side_leaves_out_the_lowest_priority_figures_first_and_says_so(t
         bilingual_page_of(brief, layout, strict=True)
 
 
+def test_side_by_side_stacks_instead_and_says_why_when_summaries_are_not_translated(tmp_path, content_data):
+    for index in (1, 2):
+        section = content_data["sections"][index]
+        section["summary"] = section["summary"]["en"]
+    brief = brief_from(tmp_path, content_data)
+    page = bilingual_page_of(brief, load_layout(COLUMNS))
+    assert not any(f.name.part == "summary-zh-hant" for f in page.frames)  # no column repeating the English
+    shown = [p.text.replace("\u2019", "'") for f in page.frames if f.name.kind is Kind.SECTION for p in f.paragraphs]
+    opening = brief.sections[1].summary.by_language[Language.EN][:40]
+    assert sum(text.startswith(opening) for text in shown) == 1
+    assert [m for m in page.messages if "side by side" in m] == [
+        "one-pager: stacked, not side by side as the layout's onepager.bilingual asks: 2 section summaries have no"
+        " Traditional Chinese (sections[1].summary, sections[2].summary)"]
+
+
 def test_a_single_language_edition_ignores_the_side_by_side_choice():
     layout = load_layout(COLUMNS)
     page = sample_page(COLUMNS, Language.EN)

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from hkbrief import typography
-from hkbrief.arrange.bilingual import each_version
+from hkbrief.arrange.bilingual import Versions, each_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
 from hkbrief.arrange.compose import column_breaks, even_groups
 from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size, too_long
@@ -80,6 +80,7 @@ BALANCE_TOLERANCE = 0.01  # column splits less than this much shorter (points) a
 # of one page rather than a text and its margin note.
 MAX_LANGUAGE_SHARE = 0.6
 LANGUAGE_SHARE_STEP = 0.02  # finer steps move a column edge by less than a character: no visible difference
+MESSAGE_PATHS = 3  # a message names this many untranslated summaries, then says how many more
 
 Placed = tuple[list[Frame], float]
 
@@ -110,6 +111,7 @@ class PageContext:
     heights: dict[tuple[str, tuple[Language, ...], float, float], float] = field(default_factory=dict)
     logo: PreparedImage | None = None  # in the header, when the layout puts it there
     logo_alt: str = ""
+    side_by_side: bool = False  # the sections in a column per language (see :func:`wants_side_by_side`)
 
     @classmethod
     def of(cls, edition: Edition, layout: Layout, typesetter: Typesetter, paper: Paper | None,
@@ -121,8 +123,9 @@ class PageContext:
         content = Box(m.left, m.top, size.w - m.left - m.right, size.h - m.top - m.bottom)
         shown_logo = logo if spec.logo is PageLogo.HEADER else None
         alt = layout.theme.logo_alt or edition.t(edition.brief.meta.organisation)
+        paired = wants_side_by_side(edition, spec) and not untranslated_summaries(edition)
         return cls(edition, spec, spec.colors, typesetter, size, content, logo=shown_logo,  # the print palette
-                   logo_alt=alt)
+                   logo_alt=alt, side_by_side=paired)
 
     def role(self, role: Role) -> RoleStyle:
         """The one-pager's style for a text role."""
@@ -144,11 +147,6 @@ class PageContext:
         full = Box(box.x, box.y, box.w, max(box.h, height))
         inner_h = full.h - insets.top - insets.bottom
         return [Frame(name, FrameRole.TEXT, full, aligned(setting, inner_h, valign), insets, valign)], full.h
-
-    @property
-    def language_columns(self) -> bool:
-        """Whether the sections are set side by side, a column per language (a bilingual edition, "columns")."""
-        return self.e.second is not None and self.spec.bilingual is BilingualPage.COLUMNS
 
     def editions(self) -> tuple[Edition, ...]:
         """The edition's languages as single-language editions, the first first: one per language column."""
@@ -185,6 +183,20 @@ class PageContext:
     def min_scale(self) -> float:
         """The scale at which every role has reached its minimum size."""
         return min(r.min_size / r.size for r in self.spec.roles.values())
+
+
+def wants_side_by_side(edition: Edition, spec: OnePagerSpec) -> bool:
+    """Whether the layout asks for the sections in a column per language: a bilingual edition, "columns"."""
+    return edition.second is not None and spec.bilingual is BilingualPage.COLUMNS
+
+
+def untranslated_summaries(edition: Edition) -> list[Section]:
+    """The sections whose summary has no version in the edition's second language.
+
+    Side by side, such a section would fill the second language's column with the first language again, so a
+    page with any of them is stacked instead (and says so): the writer translates, or chooses stacking.
+    """
+    return [section for section in edition.brief.sections if not isinstance(edition.t(section.summary), Versions)]
 
 
 # -- blocks -------------------------------------------------------------------------------------------------------
@@ -336,11 +348,12 @@ def sections_block(page: PageContext, y: float, scale: float, sections: tuple[Se
 
     A column may start at a section's heading, or inside a summary with at least :data:`KEEP_LINES` lines
     before and after the break (a heading never ends a column alone). A section split between columns is two
-    frames: ``section:<id>/summary`` and ``section:<id>/summary#2``.
+    frames: ``section:<id>/summary`` and ``section:<id>/summary#2``. Side by side (:attr:`PageContext.side_by_side`)
+    the sections are set by :func:`language_sections_block` instead.
     """
     if not sections:
         return [], 0.0
-    if page.language_columns:
+    if page.side_by_side:
         return language_sections_block(page, y, scale, sections)
     w = page.column_width
     spacing = page.lh(Role.BODY, scale) * SECTION_SPACING_LINES
@@ -367,8 +380,9 @@ def language_sections_block(page: PageContext, y: float, scale: float, sections:
     the right, each pair starting level (a reader finds the same section across the page).
 
     The first language's column takes the share of the width (at most :data:`MAX_LANGUAGE_SHARE`, at least its
-    mirror) at which the block is shortest, so the pairs end as nearly level as the two languages allow. The second language's frames are
-    ``section:<id>/summary-zh-hant``; they follow all the first's, so the text reads one language after the other.
+    mirror) at which the block is shortest, so the pairs end as nearly level as the two languages allow. The
+    second language's frames are ``section:<id>/summary-zh-hant``; they follow all the first's, so the text
+    reads one language after the other.
     """
     editions = page.editions()
     share = language_share(page, sections, scale)
@@ -618,7 +632,7 @@ def refuse_sections_too_long(page: PageContext, min_scale: float) -> None:
     """
     room = page.content.h * HOPELESS_SHARE
     problems = []
-    if page.language_columns:  # each language alone, in the widest column it can have
+    if page.side_by_side:  # each language alone, in the widest column it can have
         widest = page.language_widths(MAX_LANGUAGE_SHARE)[0]
         versions = [(edition, widest) for edition in page.editions()]
     else:
@@ -641,7 +655,7 @@ def first_possible_drop(page: PageContext, drop_order: list, featured: int, min_
     sections kept are too tall for that, leaving out featured items cannot help and trying every scale is wasted.
     """
     kept = drop_order[featured:][::-1]  # sections in page order, the first to go last
-    if page.language_columns:
+    if page.side_by_side:
         return _first_possible_drop_side_by_side(page, kept, featured, min_scale)
     columns = page.spec.columns
     if len(kept) < columns:
@@ -673,6 +687,21 @@ def _first_possible_drop_side_by_side(page: PageContext, kept: list[Section], fe
         count -= 1
         dropped += 1
     return 0 if dropped == featured else dropped
+
+
+def stacked_messages(page: PageContext) -> list[str]:
+    """Say when a layout that sets the sections side by side stacks them, because summaries lack a translation."""
+    missing = untranslated_summaries(page.e) if wants_side_by_side(page.e, page.spec) else []
+    if not missing:
+        return []
+    sections = page.e.brief.sections
+    paths = [f"sections[{sections.index(section)}].summary" for section in missing]
+    listed = ", ".join(paths[:MESSAGE_PATHS]) + (f" and {len(paths) - MESSAGE_PATHS} more"
+                                                 if len(paths) > MESSAGE_PATHS else "")
+    language = page.e.second.english_name if page.e.second else ""
+    some = "1 section summary has" if len(paths) == 1 else f"{len(paths)} section summaries have"
+    return [f"one-pager: stacked, not side by side as the layout's onepager.bilingual asks: {some} no {language}"
+            f" ({listed})"]
 
 
 def cap_messages(brief: Brief, spec: OnePagerSpec) -> list[str]:
@@ -741,7 +770,7 @@ def arrange_page(edition: Edition, layout: Layout, typesetter: Typesetter, paper
         gaps = max(1, sum(1 for b in page.spec.blocks if b is not Block.SOURCES))
         extra = min((page.content.h - height) / gaps, page.lh(Role.BODY, scale) * MAX_SPREAD_LINES)
         frames, _ = attempt(page, content, scale, extra)
-        messages = list(layout.notes) + cap_messages(edition.brief, page.spec)
+        messages = list(layout.notes) + cap_messages(edition.brief, page.spec) + stacked_messages(page)
         messages += [f"one-pager: left out {item} to keep it to one page" for item in omitted]
         return PagePlan(page.size, tuple(frames), document_properties(edition), page.colors["background"],
                         omitted, tuple(messages))
