@@ -22,6 +22,7 @@ from hkbrief.cli import main as cli
 ROOT = Path(__file__).resolve().parent.parent
 CASES = [(ROOT / "content.json", layout, lang) for layout in ("default", "print", "compact")
          for lang in ("en", "zh-Hant")]
+CASES += [(ROOT / "content.json", layout, "bilingual") for layout in ("default", "stacked")]
 CASES += [(ROOT / "tests" / "data" / "stress.json", layout, None) for layout in ("default", "print", "compact")]
 
 
@@ -31,17 +32,18 @@ def digests() -> dict[str, str]:
     for content, layout, lang in CASES:
         with tempfile.TemporaryDirectory() as scratch:
             out = Path(scratch) / "out"
-            args = ["build", str(content), "--layout", layout, "--out", str(out)] + (["--lang", lang] if lang else [])
+            args = ["build", str(content), "--layout", layout, "--out", str(out), "--format", "pptx,pdf,slides-pdf"]
+            args += ["--lang", lang] if lang else []
             result = CliRunner().invoke(cli, args)
             if result.exit_code != 0:
                 raise SystemExit(f"{args}: exit {result.exit_code}: {result.output}")
             key = f"{content.name}:{layout}:{lang or 'content'}"
             for path in sorted(out.iterdir()):
                 data = path.read_bytes()
-                found[f"{key}:{path.suffix}"] = hashlib.sha256(data).hexdigest()
+                found[f"{key}:{path.name}"] = hashlib.sha256(data).hexdigest()
                 if path.suffix == ".pdf":
                     # the PDF's /ID digests the plan's repr, so it changes with the plan's types alone
-                    found[f"{key}:.pdf-without-id"] = hashlib.sha256(re.sub(rb"/ID\s*\[<[0-9A-F]+>\s*<[0-9A-F]+>\]",
+                    found[f"{key}:{path.name}-without-id"] = hashlib.sha256(re.sub(rb"/ID\s*\[<[0-9A-F]+>\s*<[0-9A-F]+>\]",
                                                                               b"/ID", data)).hexdigest()
             said = result.output.replace(str(out), "OUT")
             found[f"{key}:printed"] = hashlib.sha256(said.encode()).hexdigest()

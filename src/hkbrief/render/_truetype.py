@@ -40,10 +40,10 @@ def load_font(name: str, path: str, index: int = 0) -> TTFont:
     from weakref import WeakKeyDictionary
 
     from reportlab import rl_config
-    from reportlab.pdfbase.ttfonts import TTEncoding, TTFont
+    from reportlab.pdfbase.ttfonts import TTEncoding
 
     # What TTFont.__init__ sets (reportlab 4 and 5), with the face from _face_class instead of TTFontFace.
-    font = TTFont.__new__(TTFont)
+    font = _font_class().__new__(_font_class())
     font.fontName = name
     font.face = _face_class()(path, subfontIndex=index)
     font.encoding = TTEncoding()
@@ -51,6 +51,29 @@ def load_font(name: str, path: str, index: int = 0) -> TTFont:
     font._asciiReadable = rl_config.ttfAsciiReadable
     font.shapable = not any(fnmatch.fnmatch(name, pattern) for pattern in rl_config.unShapedFontGlob)
     return font
+
+
+@functools.cache
+def _font_class() -> type:
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    class MappedTTFont(TTFont):
+        """reportlab's ``TTFont`` whose string widths come from a table of the characters already measured.
+
+        reportlab measures every string it draws (``textOut`` moves the cursor by the width), character by
+        character through ``charWidths``; its C accelerator (rl_accel) insists on a real dict there, which the
+        mapped face does not have. The sum is reportlab's own (0.001 x size x the advances), so drawing is unchanged.
+        """
+
+        def stringWidth(self, text, size, encoding="utf8"):  # noqa: ANN001, ANN201, N802 - reportlab's names
+            if not isinstance(text, str):
+                text = text.decode(encoding or "utf8")
+            advances = self.__dict__.setdefault("_advances", {})
+            for character in set(text) - advances.keys():
+                advances[character] = self.face.charWidths.get(ord(character), self.face.defaultWidth)
+            return 0.001 * size * sum(map(advances.__getitem__, text))
+
+    return MappedTTFont
 
 
 @functools.cache
