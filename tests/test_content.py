@@ -116,6 +116,16 @@ def test_unwritable_or_hidden_characters_are_refused_with_position(content_data,
     assert f"sections[1].bullets[0]: character {expected}" in message or expected in message
 
 
+def test_the_quick_search_for_refused_characters_finds_exactly_those_refused():
+    """A text is searched for any refused character at once, and read character by character only if one is
+    there: the search must find every character the per-character rule refuses, and no other."""
+    from hkbrief.content import _ANY_REFUSED, _refusal
+
+    disagree = [hex(code) for code in range(0x110000)
+                if bool(_refusal(chr(code))) != bool(_ANY_REFUSED.search(chr(code)))]
+    assert disagree == []
+
+
 def test_text_is_nfc_normalised(content_data, write_json):
     content_data["sections"][0]["heading"] = "Cafe\u0301"
     brief = load_brief(write_json(content_data))

@@ -42,6 +42,8 @@ SLUG_PATTERN = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,78}[a-z0-9])?$")
 # lone surrogates, U+FFFE and U+FFFF; C1 controls and bidirectional overrides are invisible and can make
 # text read differently from how it displays, so they are refused too rather than silently dropped.
 _BIDI_CONTROLS = set(range(0x202A, 0x202F)) | set(range(0x2066, 0x206A))
+# Every character _refusal refuses, as one class, so a clean text (nearly all) is checked in one search
+_ANY_REFUSED = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff\u202a-\u202e\u2066-\u2069]")
 
 
 def _refusal(ch: str) -> str | None:
@@ -291,7 +293,8 @@ class _Reader:
 
     def clean(self, value: str, path: str, max_chars: int) -> str | None:
         """NFC-normalise and refuse characters that cannot be written or that hide what the text says."""
-        refused = [(position, ch, reason) for position, ch in enumerate(value, start=1) if (reason := _refusal(ch))]
+        refused = [(position, ch, reason) for position, ch in enumerate(value, start=1) if (reason := _refusal(ch))
+                   ] if _ANY_REFUSED.search(value) else []
         if refused:
             self.fail(path, refused_characters(refused))
             return None
