@@ -40,15 +40,15 @@ def test_no_two_editions_layouts_or_templates_share_a_file_name():
 
     brief = load_brief(CONTENT)
     layouts = [*builtin_layout_names(), "bilingual", "zh-hant"]
-    stems = [output_stem(brief, edition, None, layout, template)
+    stems = [output_stem(brief.meta, edition, None, layout, template)
              for edition in (Language.EN, (Language.ZH_HANT,), BILINGUAL)
              for layout in layouts for template in (None, "brand")]
     assert len(set(stems)) == len(stems), sorted(stems)
     slug = "hong-kong-a-global-hub-for-innovation-and-technology"
-    assert output_stem(brief, BILINGUAL, None, "default") == f"{slug}-bilingual"
-    assert output_stem(brief, Language.EN, None, "bilingual") == f"{slug}-bilingual-layout"
-    assert output_stem(brief, BILINGUAL, None, "stacked") == f"{slug}-bilingual-stacked"
-    assert output_stem(brief, Language.EN, None, "default", "brand") == f"{slug}-brand"
+    assert output_stem(brief.meta, BILINGUAL, None, "default") == f"{slug}-bilingual"
+    assert output_stem(brief.meta, Language.EN, None, "bilingual") == f"{slug}-bilingual-layout"
+    assert output_stem(brief.meta, BILINGUAL, None, "stacked") == f"{slug}-bilingual-stacked"
+    assert output_stem(brief.meta, Language.EN, None, "default", "brand") == f"{slug}-brand"
 
 
 def test_a_template_build_beside_the_plain_one_keeps_both(tmp_path):

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from hkbrief.content import MAX_CONTENT_BYTES, load_brief, parse_brief
+from hkbrief.content import MAX_CONTENT_BYTES, load_brief, load_meta, parse_brief
 from hkbrief.errors import ContentError
 from hkbrief.model import FeatureKind, Language
 
@@ -237,3 +237,15 @@ def test_nesting_thousands_deep_names_the_field_and_line(content_data, write_jso
     path = write_json(text)
     [message] = messages(path)
     assert message.startswith(f"{path}: sections[0].notes: nested too deeply (more than 32 levels; line ")
+
+
+def test_the_meta_alone_reads_as_the_whole_brief_reads_it(content_data, write_json):
+    """A batch names every brief's outputs from its meta before building: the meta must be the brief's, and a
+    brief broken elsewhere still has one (its own build reports the rest)."""
+    assert load_meta(CONTENT) == load_brief(CONTENT).meta
+    content_data["stats"][0]["value"] = 7
+    assert load_meta(write_json(content_data)) == load_brief(CONTENT).meta
+    content_data["meta"]["date"] = "25 November"
+    with pytest.raises(ContentError) as caught:
+        load_meta(write_json(content_data))
+    assert "meta.date" in str(caught.value)

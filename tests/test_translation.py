@@ -91,12 +91,12 @@ def test_edition_names():
 def test_output_names(content_data, write_json):
     brief = load_brief(CONTENT)
     stem = "hong-kong-a-global-hub-for-innovation-and-technology"
-    assert output_stem(brief, Language.EN) == stem
-    assert output_stem(brief, (Language.ZH_HANT,)) == f"{stem}-zh-hant"
-    assert output_stem(brief, BILINGUAL) == f"{stem}-bilingual"
-    assert output_stem(brief, BILINGUAL, name="delegation") == "delegation-bilingual"
+    assert output_stem(brief.meta, Language.EN) == stem
+    assert output_stem(brief.meta, (Language.ZH_HANT,)) == f"{stem}-zh-hant"
+    assert output_stem(brief.meta, BILINGUAL) == f"{stem}-bilingual"
+    assert output_stem(brief.meta, BILINGUAL, name="delegation") == "delegation-bilingual"
     content_data["meta"]["slug"] = "hk-hub"
-    assert output_stem(load_brief(write_json(content_data)), Language.EN) == "hk-hub"
+    assert output_stem(load_brief(write_json(content_data)).meta, Language.EN) == "hk-hub"
 
 
 def test_chinese_only_titles_get_stable_distinct_names():

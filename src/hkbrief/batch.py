@@ -114,19 +114,20 @@ def build_one(content: Path, options: BuildOptions) -> Outcome:
 def clashing_names(contents: Sequence[Path], options: BuildOptions) -> dict[Path, Path]:
     """Briefs whose outputs would take the name of an earlier brief's in the same folder: {later: earlier}.
 
-    Only briefs that load are compared; one that does not is left for its own build to report.
+    Only briefs whose meta loads are compared (read alone: the builds read the rest); one that does not is left
+    for its own build to report.
     """
-    from hkbrief.content import load_brief
+    from hkbrief.content import load_meta
 
     layout_name = Path(options.layout).stem
     first: dict[str, Path] = {}
     clashes: dict[Path, Path] = {}
     for content in contents:
         try:
-            brief = load_brief(content)
+            meta = load_meta(content)
         except HkbriefError:
             continue
-        stem = output_stem(brief, options.language or brief.meta.language, options.name, layout_name,
+        stem = output_stem(meta, options.language or meta.language, options.name, layout_name,
                            Path(options.template).stem if options.template else None)
         if stem in first:
             clashes[content] = first[stem]

@@ -24,7 +24,7 @@ from hkbrief import typography
 from hkbrief.content import load_brief
 from hkbrief.errors import HkbriefError, OutputError, shown
 from hkbrief.layoutspec import Layout, Paper, load_layout
-from hkbrief.model import Brief, Language
+from hkbrief.model import Brief, Language, Meta
 from hkbrief.replace import replace_files
 from hkbrief.translation import fallback_summary, require_translations
 
@@ -122,7 +122,7 @@ def slug(title: str) -> str:
 _EDITION_WORDS = frozenset({"bilingual", *(str(language).lower() for language in Language)})
 
 
-def output_stem(brief: Brief, languages: Language | tuple[Language, ...], name: str | None = None,
+def output_stem(meta: Meta, languages: Language | tuple[Language, ...], name: str | None = None,
                 layout_name: str = DEFAULT_LAYOUT, template_name: str | None = None) -> str:
     """The outputs' file name without its suffix.
 
@@ -134,10 +134,10 @@ def output_stem(brief: Brief, languages: Language | tuple[Language, ...], name: 
     """
     if isinstance(languages, Language):
         languages = (languages,)
-    stem = name or brief.meta.slug or slug(brief.meta.title.resolve(Language.EN, brief.meta.language))
+    stem = name or meta.slug or slug(meta.title.resolve(Language.EN, meta.language))
     if len(languages) > 1:
         stem = f"{stem}-bilingual"
-    elif languages[0] is not brief.meta.language:
+    elif languages[0] is not meta.language:
         stem = f"{stem}-{str(languages[0]).lower()}"
     if layout_name != DEFAULT_LAYOUT:
         layout_slug = slug(layout_name)
@@ -229,7 +229,7 @@ def arranged(
         if on_template is not None:
             warnings = on_template.messages + warnings
         warnings = tuple(dict.fromkeys(warnings))  # the layout's notes travel with both plans: say them once
-        stem = output_stem(brief, languages, name, spec.name, Path(template).stem if template else None)
+        stem = output_stem(brief.meta, languages, name, spec.name, Path(template).stem if template else None)
         yield Arranged(brief, spec, stem, deck, page, warnings,
                        fallback_summary(brief, languages, str(content)))
 

@@ -650,3 +650,20 @@ def load_brief(path: Path | str) -> Brief:
     """Read and validate a content file."""
     path = Path(path)
     return parse_brief(read_content_bytes(path), str(path))
+
+
+def load_meta(path: Path | str) -> Meta:
+    """Read a content file's ``meta`` alone (what names its outputs), checked as :func:`load_brief` checks it;
+    raises :class:`ContentError` if the file or its meta is broken. A batch names every brief's outputs before
+    building any, and reading the rest of each brief there would be done again by its build."""
+    path = Path(path)
+    where = str(path)
+    data = read_content_bytes(path)
+    r = _Reader(where)
+    root = _root(r, parse_json(decode_content(data, where), where), where)
+    meta = _meta(r, root["meta"]) if "meta" in root else None
+    if r.problems or meta is None:
+        if not r.problems:
+            r.fail("meta", "invalid")
+        raise ContentError(r.problems)
+    return meta
