@@ -9,9 +9,7 @@ functions that need them, so that the command line starts fast.
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import zipfile
 from collections.abc import Iterator
 from typing import assert_never
 
@@ -32,6 +30,7 @@ from hkbrief.plan import (
 from hkbrief.render.pptx_base import adopt_notes_theme, has_notes_master, layout_parts, open_base, style_base
 from hkbrief.render._pptx_package import add_new_relationship, package_members, package_relationships
 from hkbrief.render.names import spell
+from hkbrief.render.zipped import zip_bytes
 
 __all__ = ["EMU_PER_POINT", "emu", "render_deck"]
 
@@ -692,18 +691,12 @@ def _package_bytes(presentation) -> bytes:
     """The package as a zip with entries in a fixed order and fixed dates and attributes, so builds repeat.
 
     python-pptx's ``save`` compresses every entry with its own dates and order, which would have to be read back
-    and compressed again; its package writer is asked for the entries instead, and they are compressed once.
+    and compressed again; its package writer is asked for the entries instead, and they are compressed once
+    (a member seen before in this process, such as a layout, is not compressed again: see ``render.zipped``).
     """
     members = package_members(presentation.part.package)
-    output = io.BytesIO()
-    with zipfile.ZipFile(output, "w") as target:
-        for name in sorted(members, key=_entry_order):
-            entry = zipfile.ZipInfo(name, date_time=_ZIP_TIMESTAMP)
-            entry.compress_type = zipfile.ZIP_DEFLATED
-            entry.create_system = _ZIP_CREATE_SYSTEM
-            entry.external_attr = _ZIP_FILE_MODE << 16
-            target.writestr(entry, members[name], compresslevel=_ZIP_COMPRESS_LEVEL)
-    return output.getvalue()
+    return zip_bytes(((name, members[name]) for name in sorted(members, key=_entry_order)), _ZIP_COMPRESS_LEVEL,
+                     _ZIP_TIMESTAMP, _ZIP_CREATE_SYSTEM, _ZIP_FILE_MODE)
 
 
 def _entry_order(name: str) -> tuple[int, list[int | str]]:
