@@ -204,3 +204,31 @@ def test_nothing_of_the_stock_package_is_left_on_a_template(tmp_path):
     with zipfile.ZipFile(deck) as package:
         themes = [package.read(n) for n in package.namelist() if n.startswith("ppt/theme/")]
     assert themes and all(b"Harbour Brand" in theme and b'name="Office Theme"' not in theme for theme in themes)
+
+
+def test_each_notes_master_gives_its_own_notes_slides_in_one_process(tmp_path):
+    """The notes slide template is remembered by the notes master's XML: a deck on a template with another notes
+    master, built after a stock one in the same process (a batch, watch), gets that master's placeholders."""
+    import re
+
+    def notes_xml(deck: bytes) -> bytes:
+        with zipfile.ZipFile(io.BytesIO(deck)) as package:
+            return package.read("ppt/notesSlides/notesSlide1.xml")
+
+    def with_notes(plan: DeckPlan) -> DeckPlan:
+        return dataclasses.replace(plan, slides=tuple(dataclasses.replace(s, notes="Speaker notes")
+                                                      for s in plan.slides))
+
+    first = tmp_path / "first.pptx"
+    first.write_bytes(render_deck(with_notes(plan_on(fixtures.stock(tmp_path / "stock.pptx")))))
+    assert b'type="sldImg"' in notes_xml(first.read_bytes())
+
+    def without_slide_image(name: str, data: bytes) -> bytes:
+        if name.startswith("ppt/notesMasters/notesMaster") and name.endswith(".xml"):
+            return re.sub(rb"<p:sp>(?:(?!</p:sp>).)*type=\"sldImg\".*?</p:sp>", b"", data, flags=re.S)
+        return data
+
+    other = fixtures.rewrite_parts(first, tmp_path / "other.pptx", without_slide_image)
+    notes = notes_xml(render_deck(with_notes(plan_on(other))))
+    assert b"Speaker notes" in notes and b'type="sldImg"' not in notes
+    assert b'type="sldImg"' in notes_xml(render_deck(with_notes(plan_on(fixtures.stock(tmp_path / "again.pptx")))))

@@ -322,10 +322,26 @@ class _NotesWriter:
 
 
 _NOTES_MARKER = "hkbrief-notes-marker"
+_NOTES_TEMPLATES_KEPT = 16  # notes masters whose template is remembered: one per layout or template in use
+_notes_templates: dict[bytes, tuple[bytes, bytes]] = {}  # notes master XML -> (head, tail)
 
 
 def _notes_template(master_part) -> tuple[bytes, bytes]:
-    """A notes slide's XML before and after its text paragraphs, as python-pptx writes a new notes slide."""
+    """A notes slide's XML before and after its text paragraphs, as python-pptx writes a new notes slide.
+
+    It depends on the notes master alone, and cloning the master's placeholders took a tenth of writing a deck,
+    so it is remembered by the master's XML for the rest of the process (a batch, a ``watch`` session).
+    """
+    master_xml = master_part.blob
+    found = _notes_templates.get(master_xml)
+    if found is None:
+        if len(_notes_templates) >= _NOTES_TEMPLATES_KEPT:
+            _notes_templates.clear()
+        found = _notes_templates[master_xml] = _new_notes_template(master_part)
+    return found
+
+
+def _new_notes_template(master_part) -> tuple[bytes, bytes]:
     from pptx.opc.constants import CONTENT_TYPE as CT
     from pptx.opc.packuri import PackURI
     from pptx.oxml.slide import CT_NotesSlide
