@@ -5,6 +5,7 @@ from __future__ import annotations
 import ast
 import datetime as dt
 import hashlib
+import re
 import io
 import shutil
 import subprocess
@@ -535,3 +536,12 @@ def test_the_writer_runs_with_reportlab_s_c_accelerator():
     from reportlab.lib import rl_accel
 
     assert {"fp_str", "asciiBase85Encode", "calcChecksum", "instanceStringWidthTTF"} <= rl_accel._c_funcs.keys()
+
+
+def test_document_id_is_the_digest_of_the_file_itself(faces):
+    """Anyone can check the ID: put the placeholder back, and the MD5 of the file is the ID."""
+    pdf = render_page(_typical_plan(faces, A4))
+    [id_hex] = set(re.findall(rb"/ID\s*\[<([0-9A-F]{32})>\s*<([0-9A-F]{32})>\]", pdf)[0])
+    reserved = pdf.replace(b"<" + id_hex + b">", b"<" + b"0" * 32 + b">")
+    assert hashlib.md5(reserved).hexdigest().upper().encode() == id_hex
+    assert len(pypdf.PdfReader(io.BytesIO(pdf)).trailer["/ID"]) == 2

@@ -42,7 +42,7 @@ def digests() -> dict[str, str]:
                 data = path.read_bytes()
                 found[f"{key}:{path.name}"] = hashlib.sha256(data).hexdigest()
                 if path.suffix == ".pdf":
-                    # the PDF's /ID digests the plan's repr, so it changes with the plan's types alone
+                    # the PDF's /ID digests the whole file, so any changed byte changes it too
                     found[f"{key}:{path.name}-without-id"] = hashlib.sha256(re.sub(rb"/ID\s*\[<[0-9A-F]+>\s*<[0-9A-F]+>\]",
                                                                               b"/ID", data)).hexdigest()
             said = result.output.replace(str(out), "OUT")

@@ -12,17 +12,15 @@ reportlab is imported inside the functions so that importing this module (and ``
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import io
 import os
-import re
 import threading
 from collections.abc import Iterable, Iterator
 from typing import TYPE_CHECKING, assert_never
 
 from hkbrief.geometry import Box
 from hkbrief.plan import Colour, DocumentProperties, Face, Frame, FrameRole, PagePlan, Paragraph
-from hkbrief.render._reportlab_document import set_document_id
+from hkbrief.render._reportlab_document import reserve_document_id, with_document_id
 from hkbrief.render._reportlab_tounicode import install_utf16_to_unicode
 from hkbrief.render._truetype import load_font
 from hkbrief.render.names import spell
@@ -59,7 +57,7 @@ def render_page(plan: PagePlan) -> bytes:
         initialFontName=next(iter(fonts), None),
     )
     _set_properties(canvas, plan.properties)
-    set_document_id(canvas, _plan_digest(plan))
+    reserve_document_id(canvas)
 
     _fill_rect(canvas, plan.size.h, Box(0.0, 0.0, plan.size.w, plan.size.h), fill=plan.background)
     for frame in plan.frames:
@@ -67,7 +65,7 @@ def render_page(plan: PagePlan) -> bytes:
 
     canvas.showPage()
     canvas.save()
-    return buffer.getvalue()
+    return with_document_id(buffer.getvalue())
 
 
 def faces_in(frames: Iterable[Frame]) -> Iterator[Face]:
@@ -183,33 +181,6 @@ def _pdf_date(moment: dt.datetime) -> str:
     sign = "+" if minutes >= 0 else "-"
     hours, minutes = divmod(abs(minutes), 60)
     return f"{text}{sign}{hours:02d}'{minutes:02d}'"
-
-
-# The fields of a plan's repr that name files by where they are, not by what they hold.
-_FILE_FIELD = re.compile(r"""(pdf_file|image_path)=(['"])(.*?)\2""")
-
-
-def _plan_digest(plan: PagePlan) -> bytes:
-    """A digest of what decides the page (see :func:`digest_of_plan`)."""
-    return digest_of_plan(plan, {frame.image_path for frame in plan.frames if frame.image_path})
-
-
-def digest_of_plan(plan: object, image_paths: set[str]) -> bytes:
-    """A digest of what decides the pages: the plan's fields and the bytes of its images. A font file counts by
-    its name and size and an image by its bytes, not by their folders, so the same brief gives the same bytes
-    wherever hkbrief is installed and wherever the brief is kept."""
-
-    def by_content(match: re.Match) -> str:
-        field, path = match.group(1), match.group(3)
-        if field == "image_path":
-            return "image_path=(by its bytes)"
-        return f"pdf_file={os.path.basename(path)}:{os.path.getsize(path)}"
-
-    digest = hashlib.md5(_FILE_FIELD.sub(by_content, repr(plan)).encode("utf-8"), usedforsecurity=False)
-    for path in sorted(image_paths):
-        with open(path, "rb") as file:
-            digest.update(hashlib.sha256(file.read()).digest())
-    return digest.digest()
 
 
 def _draw_frame(canvas: Canvas, page_height: float, frame: Frame) -> None:

@@ -13,10 +13,9 @@ import io
 
 from hkbrief.geometry import Box
 from hkbrief.plan import DeckPlan, FrameRole, SlidePlan
-from hkbrief.render._reportlab_document import set_document_id
+from hkbrief.render._reportlab_document import reserve_document_id, with_document_id
 from hkbrief.render.names import spell
-from hkbrief.render.pdf import (_check_plan, _draw_frame, _fill_rect, _registered_font, _set_properties,
-                                digest_of_plan, faces_in)
+from hkbrief.render.pdf import _check_plan, _draw_frame, _fill_rect, _registered_font, _set_properties, faces_in
 
 __all__ = ["render_slides"]
 
@@ -44,7 +43,7 @@ def render_slides(plan: DeckPlan) -> bytes:
         initialFontName=next(iter(fonts), None),
     )
     _set_properties(canvas, plan.properties)
-    set_document_id(canvas, _deck_digest(plan))
+    reserve_document_id(canvas)
     canvas.showOutline()
     for number, slide in enumerate(plan.slides, start=1):
         _fill_rect(canvas, plan.size.h, Box(0.0, 0.0, plan.size.w, plan.size.h), fill=slide.background)
@@ -57,7 +56,7 @@ def render_slides(plan: DeckPlan) -> bytes:
         canvas.addOutlineEntry(f"{number}. {slide_title(slide)}", key, level=0)
         canvas.showPage()
     canvas.save()
-    return buffer.getvalue()
+    return with_document_id(buffer.getvalue())
 
 
 def slide_title(slide: SlidePlan) -> str:
@@ -66,10 +65,3 @@ def slide_title(slide: SlidePlan) -> str:
         if frame.role is FrameRole.TITLE and frame.paragraphs:
             return " ".join(" ".join(p.text.split()) for p in frame.paragraphs)
     return spell(slide.name)
-
-
-def _deck_digest(plan: DeckPlan) -> bytes:
-    """A digest of what decides the pages: the plan's fields and the bytes of its images."""
-    paths = {frame.image_path for slide in plan.slides for frame in slide.frames if frame.image_path}
-    paths |= {frame.image_path for frame in plan.master_frames if frame.image_path}
-    return digest_of_plan(plan, paths)
