@@ -778,3 +778,42 @@ def test_continued_section_text_keeps_one_size(layout_name):
         for body in bodies:
             assert len(body.paragraphs) >= 2 or len(body.paragraphs[0].lines) > 1, \
                 f"{slide.name}: a continuation slide with one short bullet"
+
+
+@pytest.mark.parametrize("layout_name", ["default", "print", "compact", "stacked"])
+def test_a_short_brief_grows_to_the_scale_trying_every_step_would_find(layout_name, monkeypatch):
+    """The growth search starts from a guess; its answer must be that of trying every step from the bottom."""
+    from hkbrief.arrange import page as page_module
+    from hkbrief.content import brief_from_json
+
+    def every_step(page, content, scale, height):
+        while scale + page_module.SCALE_STEP <= page.spec.max_scale + 1e-9:
+            _, taller = page_module.attempt(page, content, scale + page_module.SCALE_STEP)
+            if taller > page.content.h:
+                break
+            scale, height = scale + page_module.SCALE_STEP, taller
+        return scale, height
+
+    found = []
+    searching = page_module.growing_scale
+
+    def both(*args):
+        answer = searching(*args)
+        found.append((answer, every_step(*args)))
+        return answer
+
+    monkeypatch.setattr(page_module, "growing_scale", both)
+    layout = load_layout(layout_name)
+    data = json.loads(CONTENT.read_text(encoding="utf-8"))
+    for keep in range(1, len(data["sections"]) + 1):
+        for cut in (60, 200, None):
+            brief = copy.deepcopy(data)
+            brief["sections"] = brief["sections"][:keep]
+            for section in brief["sections"]:
+                section.pop("image", None)
+                section["summary"] = {lang: text[:cut] for lang, text in section["summary"].items()}
+            edition = Edition(brief_from_json(brief, "brief.json"), Language.EN)
+            arrange_page(edition, layout, Typesetter(FontBook(layout.theme.east_asian_family)))
+    grown = [ours for ours, _ in found if ours[0] > 1.0]
+    assert len(grown) >= 3  # short briefs did grow
+    assert all(ours == theirs for ours, theirs in found)

