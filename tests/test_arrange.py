@@ -781,39 +781,60 @@ def test_continued_section_text_keeps_one_size(layout_name):
 
 
 @pytest.mark.parametrize("layout_name", ["default", "print", "compact", "stacked"])
-def test_a_short_brief_grows_to_the_scale_trying_every_step_would_find(layout_name, monkeypatch):
-    """The growth search starts from a guess; its answer must be that of trying every step from the bottom."""
+def test_the_scale_searches_find_what_trying_every_step_would(layout_name, monkeypatch):
+    """Shrinking to fit and growing to fill search from a guess; their answers must be those of trying every
+    step in turn (from 1 down, and from the fitting scale up), on briefs long and short."""
     from hkbrief.arrange import page as page_module
     from hkbrief.content import brief_from_json
 
-    def every_step(page, content, scale, height):
-        while scale + page_module.SCALE_STEP <= page.spec.max_scale + 1e-9:
-            _, taller = page_module.attempt(page, content, scale + page_module.SCALE_STEP)
+    step = page_module.SCALE_STEP
+
+    def every_step_down(page, content, min_scale):
+        scale = 1.0
+        while True:
+            _, height = page_module.attempt(page, content, scale)
+            if height <= page.content.h:
+                return scale, height
+            if scale <= min_scale:
+                return None
+            scale = max(min_scale, scale - step)
+
+    def every_step_up(page, content, scale, height):
+        while scale + step <= page.spec.max_scale + 1e-9:
+            _, taller = page_module.attempt(page, content, scale + step)
             if taller > page.content.h:
                 break
-            scale, height = scale + page_module.SCALE_STEP, taller
+            scale, height = scale + step, taller
         return scale, height
 
-    found = []
-    searching = page_module.growing_scale
+    found = {"fit": [], "grow": []}
 
-    def both(*args):
-        answer = searching(*args)
-        found.append((answer, every_step(*args)))
-        return answer
+    def compared(kind, searching, trying):
+        def both(*args):
+            answer = searching(*args)
+            found[kind].append((answer, trying(*args)))
+            return answer
+        return both
 
-    monkeypatch.setattr(page_module, "growing_scale", both)
+    monkeypatch.setattr(page_module, "fitting_scale", compared("fit", page_module.fitting_scale, every_step_down))
+    monkeypatch.setattr(page_module, "growing_scale", compared("grow", page_module.growing_scale, every_step_up))
     layout = load_layout(layout_name)
-    data = json.loads(CONTENT.read_text(encoding="utf-8"))
-    for keep in range(1, len(data["sections"]) + 1):
-        for cut in (60, 200, None):
-            brief = copy.deepcopy(data)
-            brief["sections"] = brief["sections"][:keep]
-            for section in brief["sections"]:
-                section.pop("image", None)
-                section["summary"] = {lang: text[:cut] for lang, text in section["summary"].items()}
-            edition = Edition(brief_from_json(brief, "brief.json"), Language.EN)
-            arrange_page(edition, layout, Typesetter(FontBook(layout.theme.east_asian_family)))
-    grown = [ours for ours, _ in found if ours[0] > 1.0]
-    assert len(grown) >= 3  # short briefs did grow
-    assert all(ours == theirs for ours, theirs in found)
+    stress = json.loads((CONTENT.parent / "tests" / "data" / "stress.json").read_text(encoding="utf-8"))
+    for data in (json.loads(CONTENT.read_text(encoding="utf-8")), stress):
+        for keep in range(1, len(data["sections"]) + 1, 2):
+            for cut in (60, 200, None):
+                brief = copy.deepcopy(data)
+                brief["sections"] = brief["sections"][:keep]
+                for section in brief["sections"]:
+                    section.pop("image", None)
+                    summary = section["summary"]
+                    section["summary"] = ({lang: text[:cut] for lang, text in summary.items()}
+                                          if isinstance(summary, dict) else summary[:cut])
+                edition = Edition(brief_from_json(brief, "brief.json"), Language.EN)
+                try:
+                    arrange_page(edition, layout, Typesetter(FontBook(layout.theme.east_asian_family)))
+                except FitError:
+                    pass  # what the page could not hold was still searched for
+    assert sum(1 for ours, _ in found["grow"] if ours[0] > 1.0) >= 3  # short briefs did grow
+    assert sum(1 for ours, _ in found["fit"] if ours is None or ours[0] < 1.0) >= 3  # long ones shrank
+    assert all(ours == theirs for kind in found for ours, theirs in found[kind])

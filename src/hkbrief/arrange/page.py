@@ -10,6 +10,7 @@ Each block is one function, ``(page, y, scale, ...) -> (frames, height)``: ``pag
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -606,15 +607,19 @@ def attempt(page: PageContext, content: _Content, scale: float, extra_gap: float
 
 
 def fitting_scale(page: PageContext, content: _Content, min_scale: float) -> tuple[float, float] | None:
-    """The largest scale (from 1 down in :data:`SCALE_STEP`) at which ``content`` fits, and its height; or None."""
-    scale = 1.0
-    while True:
-        _, height = attempt(page, content, scale)
-        if height <= page.content.h:
-            return scale, height
-        if scale <= min_scale:
-            return None
-        scale = max(min_scale, scale - SCALE_STEP)
+    """The largest scale (from 1 down in :data:`SCALE_STEP`, to ``min_scale``) at which ``content`` fits, and its
+    height; or None. Searched as :func:`growing_scale` searches, from a guess made from the height at 1."""
+    ladder = [1.0]
+    while ladder[-1] > min_scale:
+        ladder.append(max(min_scale, ladder[-1] - SCALE_STEP))
+    ladder.reverse()  # smallest first
+    fits, heights = _trial(page, content, ladder)
+    top = len(ladder) - 1
+    if fits(top):
+        return ladder[top], heights[top]
+    step = _step_for(ladder, _expected_scale(1.0, heights[top], page.content.h))
+    found = _walk_to_largest(fits, min(step, top - 1), top)
+    return None if found is None else (ladder[found], heights[found])
 
 
 def growing_scale(page: PageContext, content: _Content, scale: float, height: float) -> tuple[float, float]:
@@ -622,28 +627,58 @@ def growing_scale(page: PageContext, content: _Content, scale: float, height: fl
     a short brief's type and spacing grow, together, to fill the page instead of leaving its foot blank.
 
     Each try sets the whole page, so the search starts where the answer should be (see
-    :data:`GROWTH_EXPONENT`). From that first try it walks up while the next step fits, or down until one fits:
-    the answer of trying every step from the bottom, in two or three tries instead of up to a dozen.
+    :data:`GROWTH_EXPONENT`) and walks from there: the answer of trying every step in turn, in two or three
+    tries instead of up to a dozen.
     """
     ladder = [scale]
     while ladder[-1] + SCALE_STEP <= page.spec.max_scale + 1e-9:
         ladder.append(ladder[-1] + SCALE_STEP)
-    heights = {0: height}
+    fits, heights = _trial(page, content, ladder, {0: height})
+    if len(ladder) == 1:
+        return scale, height
+    step = max(1, _step_for(ladder, _expected_scale(scale, height, page.content.h)))
+    found = _walk_to_largest(fits, step, len(ladder) - 1)
+    assert found is not None  # step 0 fits: the caller set it
+    return ladder[found], heights[found]
+
+
+def _trial(page: PageContext, content: _Content, ladder: list[float], known: dict[int, float] | None = None):
+    """``fits(step)``, setting the page at ``ladder[step]`` once, and the heights it found by step."""
+    heights = dict(known or {})
 
     def fits(step: int) -> bool:
         if step not in heights:
             _, heights[step] = attempt(page, content, ladder[step])
         return heights[step] <= page.content.h
 
-    expected = scale * (page.content.h / height) ** (1 / GROWTH_EXPONENT) if height > 0 else ladder[-1]
-    step = min(len(ladder) - 1, max(1, int((expected - scale) / SCALE_STEP + 1e-9))) if len(ladder) > 1 else 0
+    return fits, heights
+
+
+def _expected_scale(scale: float, height: float, room: float) -> float:
+    """The scale at which a page ``height`` tall at ``scale`` would be ``room`` tall (:data:`GROWTH_EXPONENT`)."""
+    return scale * (room / height) ** (1 / GROWTH_EXPONENT) if height > 0 else float("inf")
+
+
+def _step_for(ladder: list[float], scale: float) -> int:
+    """The step of an ascending ladder of scales at or just below ``scale`` (0 if all are above it)."""
+    below = [step for step, value in enumerate(ladder) if value <= scale + 1e-9]
+    return below[-1] if below else 0
+
+
+def _walk_to_largest(fits: Callable[[int], bool], start: int, top: int) -> int | None:
+    """From ``start`` on a ladder of scales (steps 0 to ``top``, smallest first): up while the next step fits,
+    or down until one fits. The largest step that fits, if fitting only gets harder as the scale grows (as it
+    does, but for a line that happens to break better); None if no step down to 0 fits."""
+    step = start
     if fits(step):
-        while step + 1 < len(ladder) and fits(step + 1):
+        while step < top and fits(step + 1):
             step += 1
-    else:
-        while not fits(step):
-            step -= 1
-    return ladder[step], heights[step]
+        return step
+    while step > 0:
+        step -= 1
+        if fits(step):
+            return step
+    return None
 
 
 def refuse_sections_too_long(page: PageContext, min_scale: float) -> None:
