@@ -52,6 +52,18 @@ def test_one_broken_brief_does_not_stop_the_others_and_each_error_is_named(tmp_p
     assert sorted(p.name for p in out.iterdir()) == ["brief-00.pdf", "brief-00.pptx", "brief-03.pdf", "brief-03.pptx"]
 
 
+def test_a_broken_first_brief_is_reported_and_the_rest_built_in_parallel(tmp_path):
+    """The first brief is built before the workers start (so what they share is loaded once): broken, it is
+    reported like any other and the workers still build the rest, each brief once."""
+    paths = write_briefs(tmp_path / "in", 3, broken=(0,))
+    summary = run_batch(paths, BuildOptions(out_dir=tmp_path / "out"), jobs=2)
+    assert [o.content for o in summary.outcomes] == paths
+    assert [o.content for o in summary.failed] == [paths[0]]
+    assert "stats[0].value" in summary.failed[0].problems[0]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "brief-01.pdf", "brief-01.pptx", "brief-02.pdf", "brief-02.pptx"]
+
+
 def test_parallel_and_sequential_builds_write_the_same_bytes(tmp_path):
     paths = write_briefs(tmp_path / "in", 3)
     serial = run_batch(paths, BuildOptions(out_dir=tmp_path / "one"), jobs=1)

@@ -172,7 +172,8 @@ def _run_parallel(contents: Sequence[Path], options: BuildOptions, jobs: int,
                   done: Callable[[Outcome], None]) -> None:
     forking = sys.platform == "linux"
     if forking:
-        _warm_up(contents[0], options)
+        done(_warm_up(contents[0], options))
+        contents = contents[1:]
     context = multiprocessing.get_context("fork" if forking else "spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(contents)), mp_context=context,
                              initializer=_worker_started) as pool:
@@ -188,21 +189,14 @@ def _run_parallel(contents: Sequence[Path], options: BuildOptions, jobs: int,
                         f"{futures[future]}: the build process failed: {type(exc).__name__}: {exc}",)))
 
 
-def _warm_up(first: Path, options: BuildOptions) -> None:
-    """Before the workers fork: arrange and render the first brief in memory (writing nothing), so that every
-    import, font table and template the builds share is loaded once and inherited, then freeze those objects out
-    of the garbage collector's reach (no scanning, no copy-on-write of the shared pages)."""
-    from hkbrief.build import arranged, render_output
-
-    try:
-        with arranged(first, options.layout, options.formats, options.language, options.paper, options.strict,
-                      options.allow_outside_images, template=options.template) as plans:
-            for output in options.formats:
-                render_output(plans, output)
-    except Exception:  # noqa: BLE001 - a broken first brief is reported by its own build
-        pass
+def _warm_up(first: Path, options: BuildOptions) -> Outcome:
+    """Before the workers fork: build the first brief here, so that every import, font table and template the
+    builds share is loaded once and inherited (and no brief is built twice for it), then freeze those objects
+    out of the garbage collector's reach (no scanning, no copy-on-write of the shared pages)."""
+    outcome = build_one(first, options)
     gc.collect()
     gc.freeze()
+    return outcome
 
 
 def _worker_started() -> None:
