@@ -436,8 +436,8 @@ def _text_lines(glyphs: list[Glyph]) -> list[Rect]:
 
 
 def _columns(glyphs: list[Glyph], rects: list[Rect]) -> list[str]:
-    """Body-text columns side by side (the most used font and size, outside cards and quotations) end within
-    one line."""
+    """Body-text columns side by side (the most used font's size, in any font, outside cards and quotations) end
+    within one line."""
     filled = [r for r in rects if r.w > 20 and r.h > 20]
     bars = [r for r in rects if r.w <= BAR_MAX_WIDTH and r.h >= BAR_MIN_HEIGHT]
 
@@ -449,9 +449,11 @@ def _columns(glyphs: list[Glyph], rects: list[Rect]) -> list[str]:
     body = _body_font(glyphs)
     if body is None:
         return []
-    # lines from every glyph (a Latin word in a Chinese line is in another font), kept when mostly body text
+    # lines from every glyph, kept when mostly at the body size: a Latin word in a Chinese line is in another font,
+    # and a bilingual page sets its Chinese body text in the East Asian font at the English body's size
     lines = [line for line in _text_lines(glyphs)
-             if 2 * sum(1 for g in _inside(glyphs, line, 0) if (g.font, g.size) == body) > len(_inside(glyphs, line, 0))]
+             if 2 * sum(1 for g in _inside(glyphs, line, 0) if abs(g.size - body[1]) < 0.05)
+             > len(_inside(glyphs, line, 0))]
     if not lines:
         return []
     # columns: lines starting at the same x (at least three of them)

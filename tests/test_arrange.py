@@ -320,13 +320,30 @@ def test_bilingual_onepager_frames_fit_inside_the_margins_without_overlapping(na
     assert not problems, "\n".join(problems[:20])
 
 
+@pytest.mark.parametrize("name", [n for n in LAYOUTS if load_layout(n).onepager.bilingual is BilingualPage.STACKED])
+def test_stacked_onepager_sets_each_heading_and_summary_with_its_chinese_under_it(name):
+    brief = sample_brief()
+    page = bilingual_page_of(brief, load_layout(name))
+    for section in brief.sections:
+        if f"section:{section.id}" in page.omitted:
+            continue
+        pieces = [f for f in page.frames if f.name.kind is Kind.SECTION and f.name.id == section.id]
+        paragraphs = [p for f in sorted(pieces, key=lambda f: f.name.piece) for p in f.paragraphs]
+        langs = [p.lang for p in paragraphs]
+        chinese = "".join(p.text for p in paragraphs if p.lang == "zh-HK")
+        assert section.heading.by_language[Language.ZH_HANT] in chinese, (name, section.id)
+        # the summary's Chinese may be split between columns, its lines joined with a space
+        assert section.summary.by_language[Language.ZH_HANT][:12] in chinese.replace(" ", ""), (name, section.id)
+        assert langs[:2] == ["en-GB", "zh-HK"] and langs[-1] == "zh-HK", (name, section.id, langs)
+
+
 def test_side_by_side_sections_start_level_each_in_its_own_language_and_font():
     brief = sample_brief()
     layout = load_layout(COLUMNS)
     page = bilingual_page_of(brief, layout)
     content = page_content(layout, page)
     pairs = language_pairs(page, brief)
-    assert len(pairs) == len(brief.sections) and not page.omitted
+    assert len(pairs) == len(brief.sections)  # every section kept (a full page may leave figures out)
     for (en, zh), section in zip(pairs, brief.sections):
         assert abs(en.box.y - zh.box.y) < EPS, section.id  # each pair starts level
         assert en.box.right + layout.onepager.gutter <= zh.box.x + EPS

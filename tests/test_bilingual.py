@@ -177,7 +177,7 @@ def chars_of(page, needle: str) -> list[dict]:
 def test_side_by_side_one_pager_sets_each_language_in_its_own_column(layout, built):
     pdfplumber = pytest.importorskip("pdfplumber")
     result, _, pdf_path = built[layout]
-    assert result.omitted == ()
+    assert not [item for item in result.omitted if item.startswith("section:")]  # figures may go, no section
     with pdfplumber.open(str(pdf_path)) as document:
         assert len(document.pages) == 1
         [page] = document.pages

@@ -581,9 +581,9 @@ def _shown_featured(case: Case) -> tuple[list[dict], list[dict]]:
     return shown_stats, shown_quotes
 
 
-# A stacked bilingual page carries every text twice: the single-language layouts may leave a row of figures out of
-# it (the build says so, and the stress cases check that what is left out is not printed); the stacked layout
-# shows fewer figures and leaves nothing out.
+# A bilingual page carries every section twice (stacked, or side by side): the single-language layouts may leave
+# figures out of it (the build says so, and the stress cases check that what is left out is not printed); the
+# stacked layout shows fewer figures and leaves nothing out.
 COMPLETE_CASES = [c for c in CONTENT_CASES if c.lang != "bilingual" or c.layout == "stacked"]
 
 

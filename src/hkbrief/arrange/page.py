@@ -18,7 +18,7 @@ from hkbrief import typography
 from hkbrief.arrange.bilingual import Versions, each_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
 from hkbrief.arrange.compose import column_breaks, even_groups
-from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size, too_long
+from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size, stacked, too_long
 from hkbrief.errors import FitError, Problem
 from hkbrief.geometry import A4, LETTER, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
@@ -346,6 +346,7 @@ class _Line:
     height: float  # the line's own height (its line pitch)
     space: float  # the space above it (dropped at the top of a column)
     breakable: bool  # a column may start here
+    under: bool = False  # the summary's first line: a short column spreads some of its spare height above it
 
 
 def sections_block(page: PageContext, y: float, scale: float, sections: tuple[Section, ...]) -> Placed:
@@ -362,9 +363,13 @@ def sections_block(page: PageContext, y: float, scale: float, sections: tuple[Se
         return language_sections_block(page, y, scale, sections)
     w = page.column_width
     spacing = page.lh(Role.BODY, scale) * SECTION_SPACING_LINES
-    settings = [[page.ts.set([para], w, scale).paragraphs[0] for para in page.section_paras(section)]
-                for section in sections]
-    lines = _section_lines(settings, spacing)
+    # each paragraph set alone (a stacked bilingual one as two: the Chinese under the English), so its lines can
+    # be dealt out to columns
+    paras_of = [stacked(page.section_paras(section)) for section in sections]
+    settings = [[page.ts.set([para], w, scale).paragraphs[0] for para in paras] for paras in paras_of]
+    heading = page.role(Role.HEADING)
+    lines = _section_lines(settings, paras_of, [sum(1 for p in paras if p.role is heading) for paras in paras_of],
+                           spacing)
     starts = column_breaks([ln.height for ln in lines], [ln.space for ln in lines],
                            [ln.breakable for ln in lines], page.spec.columns)
     columns_of = _columns_of(lines, starts)
@@ -430,26 +435,31 @@ def language_share(page: PageContext, sections: tuple[Section, ...], scale: floa
     return best[1]
 
 
-def _section_lines(settings: list[list], spacing: float) -> list[_Line]:
+def _section_lines(settings: list[list], paras_of: list[list[Para]], heads: list[int], spacing: float) -> list[_Line]:
     """Every line of every section's set paragraphs, in reading order, with the space above it and whether a
-    column may start there (at a heading, or inside the summary with :data:`KEEP_LINES` lines either side)."""
+    column may start there: at a heading, inside a summary with :data:`KEEP_LINES` lines either side, or (stacked)
+    between a summary and its translation when each has that many. ``heads`` counts each section's heading
+    paragraphs (two when the Chinese is stacked under the English)."""
     lines: list[_Line] = []
-    for si, paragraphs in enumerate(settings):
-        for pi, paragraph in enumerate(paragraphs):
+    for si, (paragraphs, paras, head) in enumerate(zip(settings, paras_of, heads)):
+        for pi, (paragraph, para) in enumerate(zip(paragraphs, paras)):
             count = len(paragraph.lines)
+            before = len(paragraphs[pi - 1].lines) if pi else 0
             for li in range(count):
-                breakable = (pi == 0 and li == 0) or (
-                    pi == len(paragraphs) - 1 and KEEP_LINES <= li <= count - KEEP_LINES)
+                breakable = (pi == 0 and li == 0) or (pi >= head and KEEP_LINES <= li <= count - KEEP_LINES) or (
+                    pi > head and li == 0 and before >= KEEP_LINES and count >= KEEP_LINES)
                 lines.append(_Line(si, pi, li, paragraph.style.line_height,
-                                   _line_space(si, pi, li, paragraph.style.size, spacing), breakable))
+                                   _line_space(si, pi, li, para.space_before_em * paragraph.style.size, spacing),
+                                   breakable, under=pi == head and li == 0))
     return lines
 
 
-def _line_space(si: int, pi: int, li: int, size: float, spacing: float) -> float:
+def _line_space(si: int, pi: int, li: int, before: float, spacing: float) -> float:
     """The space above line ``li`` of paragraph ``pi`` of section ``si``: only a paragraph's first line has one,
-    :data:`SUMMARY_SPACE_EM` under a heading, ``spacing`` between sections, none at the very top."""
+    the paragraph's own (``before``: :data:`SUMMARY_SPACE_EM` under a heading, less between a text and its
+    translation), ``spacing`` between sections, none at the very top."""
     if li == 0 and pi:
-        return SUMMARY_SPACE_EM * size
+        return before
     if li == 0 and si:
         return spacing
     return 0.0
@@ -481,7 +491,7 @@ def _feathering(column: list[list[_Line]], spare: float, line: float) -> tuple[f
     ``(under, feather)``, added under each heading and between sections, at most
     :data:`MAX_HEADING_FEATHER_LINES` and :data:`MAX_FEATHER_LINES` body lines (``line`` points each)."""
     between = len(column) - 1
-    inside = sum(len({ln.para for ln in piece}) - 1 for piece in column)
+    inside = sum(1 for piece in column for ln in piece if ln.under)
     # (a column holding one section has only the space under its heading to spread)
     most = MAX_HEADING_FEATHER_LINES if between else MAX_LONE_HEADING_FEATHER_LINES
     under = min(spare / (between + inside), line * most) if between + inside else 0.0
@@ -524,7 +534,7 @@ def _section_piece(page: PageContext, section: Section, paragraphs: list, piece:
         mine = [ln for ln in piece if ln.para == pi]
         paragraph = paragraphs[pi]
         if placed:
-            y += mine[0].space + feather
+            y += mine[0].space + (feather if mine[0].under else 0.0)
         # set alone, a paragraph's line k sits k line pitches under its first: move the piece's first line to y
         offset = y - mine[0].line * paragraph.style.line_height
         chosen = tuple(replace(line, baseline=line.baseline + offset)
