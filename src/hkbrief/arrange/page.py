@@ -422,7 +422,11 @@ def language_shares() -> list[float]:
 
 def language_share(page: PageContext, sections: tuple[Section, ...], scale: float) -> float:
     """The first language's share of the width at which the side-by-side sections are shortest (each pair as tall
-    as its taller side); of shares as short, the one nearest half."""
+    as its taller side); of shares as short, the one nearest half.
+
+    Every share is tried: stepping from half until the height rises missed the shortest in 62 of 1,200 cases
+    tried (each pair's height falls then rises with the share, but their sum need not), by up to a line.
+    """
     editions = page.editions()
     best: tuple[float, float] | None = None
     for share in language_shares():
