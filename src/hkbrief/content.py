@@ -653,15 +653,18 @@ def load_brief(path: Path | str) -> Brief:
 
 
 def load_meta(path: Path | str) -> Meta:
-    """Read a content file's ``meta`` alone (what names its outputs), checked as :func:`load_brief` checks it;
-    raises :class:`ContentError` if the file or its meta is broken. A batch names every brief's outputs before
-    building any, and reading the rest of each brief there would be done again by its build."""
+    """Read a content file's ``meta`` alone (what names its outputs), its fields checked as :func:`load_brief`
+    checks them; raises :class:`ContentError` if the file or its meta is broken. A batch names every brief's
+    outputs before building them, so this is kept quick: the file is parsed by ``json`` without the checks of
+    the whole file (nesting, duplicate keys, numbers), which the brief's own build makes and reports."""
     path = Path(path)
     where = str(path)
-    data = read_content_bytes(path)
+    try:
+        value = json.loads(decode_content(read_content_bytes(path), where))
+    except (ValueError, RecursionError):
+        raise ContentError("is not valid JSON", where) from None
     r = _Reader(where)
-    root = _root(r, parse_json(decode_content(data, where), where), where)
-    meta = _meta(r, root["meta"]) if "meta" in root else None
+    meta = _meta(r, value["meta"]) if isinstance(value, dict) and "meta" in value else None
     if r.problems or meta is None:
         if not r.problems:
             r.fail("meta", "invalid")
