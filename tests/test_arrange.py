@@ -29,10 +29,14 @@ from hkbrief.layoutspec import (
     Role,
     SlideKind,
     SlideSize,
+    FontStyle,
+    RoleStyle,
+    Weight,
     builtin_layout_names,
     contrast_ratio,
     load_layout,
 )
+from hkbrief.colour import Colour
 from hkbrief.model import FeatureKind, Language
 from hkbrief.plan import DeckPlan, Frame, FrameRole, Kind, Name, PagePlan, Span
 from hkbrief.textfit import load_metrics
@@ -855,3 +859,33 @@ def test_the_scale_searches_find_what_trying_every_step_would(layout_name, monke
     assert sum(1 for ours, _ in found["grow"] if ours[0] > 1.0) >= 3  # short briefs did grow
     assert sum(1 for ours, _ in found["fit"] if ours is None or ours[0] < 1.0) >= 3  # long ones shrank
     assert all(ours == theirs for kind in found for ours, theirs in found[kind])
+
+
+def _role(family) -> RoleStyle:
+    return RoleStyle(family, 12.0, 9.0, Weight.REGULAR, FontStyle.NORMAL, 1.25, Colour("#000000"), Colour("#FFFFFF"))
+
+
+def test_typesetters_share_line_breaks_in_the_bundled_fonts_and_keep_a_layout_s_own(monkeypatch):
+    """A later build in the same process (watch, batch) reuses the breaks an earlier one found in the bundled
+    fonts, which never change; breaks in a layout's own font files, which may change between builds, are not."""
+    from hkbrief.arrange import text as text_module
+    from hkbrief.arrange.text import Para
+    from hkbrief.textfit import FileFace, FileFamily, Style, find_family, load_metrics
+
+    monkeypatch.setattr(text_module, "_bundled_breaks", {})
+    broken = []
+    real = linebreak.break_lines
+    monkeypatch.setattr(linebreak, "break_lines", lambda *a, **k: broken.append(a[0]) or real(*a, **k))
+    words = "Hong Kong's innovation and technology ecosystem keeps growing, year after year."
+
+    first = Typesetter(FontBook("Microsoft JhengHei")).set([Para(words, _role("Arial"), Language.EN)], 120)
+    second = Typesetter(FontBook("Microsoft JhengHei")).set([Para(words, _role("Arial"), Language.EN)], 120)
+    assert broken == [words] and first == second
+    Typesetter(FontBook("Microsoft JhengHei")).set([Para(words, _role("Times New Roman"), Language.EN)], 120)
+    assert len(broken) == 2  # another font: its own breaks
+
+    sans = find_family("Arial")
+    own = FileFamily("Brand Sans", FileFace(sans.path(), 0, load_metrics(sans.file_name(Style.REGULAR)), "BrandSans"))
+    for _ in range(2):
+        Typesetter(FontBook("Microsoft JhengHei")).set([Para(words, _role(own), Language.EN)], 120)
+    assert len(broken) == 4  # each build measures a layout's own font afresh

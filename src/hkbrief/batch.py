@@ -1,10 +1,12 @@
 """Building many briefs at once: folders expanded, jobs run in parallel processes, every failure kept and named.
 
-Each brief is one :func:`hkbrief.build.build` call, so each keeps the single build's promise (all its outputs or
-none, the folder otherwise as it was); one broken brief does not stop the others. Processes rather than threads:
-arranging and rendering are pure Python and hold the GIL. On Linux the workers are forked from a parent that
-has already arranged and rendered the first brief in memory, so a worker starts with every import, font and
-template loaded instead of paying for them again; elsewhere they are spawned.
+Each brief is one :func:`hkbrief.build.build`, so each keeps the single build's promise (all its outputs or none,
+the folder otherwise as it was); one broken brief does not stop the others. Processes rather than threads:
+arranging and rendering are pure Python and hold the GIL. In parallel, the workers only arrange and render
+(:func:`~hkbrief.build.render_build`); the parent writes each brief's files as they come back, so no worker
+waits on the disk (every file is flushed to it) or on another's lock on the output folder. On Linux the
+workers are forked from a parent that has already built the first brief, so a worker starts with every import,
+font and template loaded instead of paying for them again; elsewhere they are spawned.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from hkbrief.build import BuildResult, OutputFormat, build, output_stem
+from hkbrief.build import BuildResult, OutputFormat, RenderedBuild, output_stem, render_build, write_rendered
 from hkbrief.errors import HkbriefError, OutputError
 from hkbrief.layoutspec import Paper
 from hkbrief.model import Language
@@ -98,17 +100,37 @@ def expand_inputs(paths: Iterable[Path]) -> list[Path]:
 def build_one(content: Path, options: BuildOptions) -> Outcome:
     """Build one brief, turning every error into lines that name it (a bug too: the others must go on)."""
     started = time.perf_counter()
+    rendered = render_one(content, options)
+    return rendered if isinstance(rendered, Outcome) else write_one(content, rendered, started)
+
+
+def render_one(content: Path, options: BuildOptions) -> RenderedBuild | Outcome:
+    """Arrange and render one brief to memory; an :class:`Outcome` naming the problems if that fails."""
+    started = time.perf_counter()
     try:
-        result = build(content, options.layout, options.out_dir, options.formats, options.language, options.paper,
-                       options.strict, options.allow_outside_images, options.require_translated, options.name,
-                       options.out_file, options.template)
-    except HkbriefError as exc:
-        problems = tuple(str(p) if str(content) in p.where else f"{content}: {p}" for p in exc.problems)
-        return Outcome(content, problems=problems, seconds=time.perf_counter() - started)
+        return render_build(content, options.layout, options.out_dir, options.formats, options.language,
+                            options.paper, options.strict, options.allow_outside_images, options.require_translated,
+                            options.name, options.out_file, options.template)
     except Exception as exc:  # noqa: BLE001 - a bug in hkbrief must not stop the other briefs
-        return Outcome(content, problems=(f"{content}: internal error: {type(exc).__name__}: {exc} (run it alone"
-                                          " with --debug and report it)",), seconds=time.perf_counter() - started)
+        return _failed(content, exc, started)
+
+
+def write_one(content: Path, rendered: RenderedBuild, started: float) -> Outcome:
+    """Write a rendered brief's files; its outcome, timed from ``started``."""
+    try:
+        result = write_rendered(rendered)
+    except Exception as exc:  # noqa: BLE001 - as in render_one
+        return _failed(content, exc, started)
     return Outcome(content, result, seconds=time.perf_counter() - started)
+
+
+def _failed(content: Path, exc: Exception, started: float) -> Outcome:
+    if isinstance(exc, HkbriefError):
+        problems = tuple(str(p) if str(content) in p.where else f"{content}: {p}" for p in exc.problems)
+    else:
+        problems = (f"{content}: internal error: {type(exc).__name__}: {exc} (run it alone with --debug and report"
+                    " it)",)
+    return Outcome(content, problems=problems, seconds=time.perf_counter() - started)
 
 
 def clashing_names(contents: Sequence[Path], options: BuildOptions) -> dict[Path, Path]:
@@ -177,16 +199,23 @@ def _run_parallel(contents: Sequence[Path], options: BuildOptions, jobs: int,
     context = multiprocessing.get_context("fork" if forking else "spawn")
     with ProcessPoolExecutor(max_workers=min(jobs, len(contents)), mp_context=context,
                              initializer=_worker_started) as pool:
-        futures: dict[Future, Path] = {pool.submit(build_one, c, options): c for c in contents}
+        futures: dict[Future, Path] = {pool.submit(render_one, c, options): c for c in contents}
         remaining = set(futures)
         while remaining:
             finished, remaining = wait(remaining, return_when=FIRST_COMPLETED)
             for future in finished:
+                content = futures[future]
                 try:
-                    done(future.result())
+                    rendered = future.result()
                 except Exception as exc:  # noqa: BLE001 - a worker that died (killed, out of memory)
-                    done(Outcome(futures[future], problems=(
-                        f"{futures[future]}: the build process failed: {type(exc).__name__}: {exc}",)))
+                    done(Outcome(content, problems=(
+                        f"{content}: the build process failed: {type(exc).__name__}: {exc}",)))
+                    continue
+                if isinstance(rendered, Outcome):
+                    done(rendered)
+                else:  # timed from when its worker started it, as a build alone is
+                    rendering = sum(seconds for _, seconds in rendered.result.stages)
+                    done(write_one(content, rendered, time.perf_counter() - rendering))
 
 
 def _warm_up(first: Path, options: BuildOptions) -> Outcome:

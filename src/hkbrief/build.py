@@ -15,10 +15,10 @@ import tempfile
 import time
 import unicodedata
 from collections.abc import Collection, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, assert_never
+from typing import TYPE_CHECKING, Any, assert_never
 
 from hkbrief import typography
 from hkbrief.content import load_brief
@@ -253,7 +253,22 @@ def render_output(plans: Arranged, output: OutputFormat) -> bytes:
             assert_never(output)
 
 
-def build(
+@dataclass(frozen=True, slots=True)
+class RenderedBuild:
+    """A build's outputs rendered to memory, not yet written: what :func:`write_rendered` needs to finish it."""
+
+    files: tuple[tuple[Path, bytes], ...]  # (target, bytes) in format order
+    out_dir: Path
+    result: BuildResult  # all but the notes that writing adds; ``stages`` so far
+
+
+def build(*args: Any, **kwargs: Any) -> BuildResult:
+    """Build the requested outputs, with :func:`render_build`'s arguments; raises :class:`HkbriefError` (and
+    writes nothing) on any problem."""
+    return write_rendered(render_build(*args, **kwargs))
+
+
+def render_build(
     content: Path | str = "content.json",
     layout: str = DEFAULT_LAYOUT,
     out_dir: Path | str = "dist",
@@ -266,13 +281,16 @@ def build(
     name: str | None = None,
     out_file: Path | None = None,
     template: Path | str | None = None,
-) -> BuildResult:
-    """Build the requested outputs; raises :class:`HkbriefError` (and writes nothing) on any problem.
+) -> RenderedBuild:
+    """The requested outputs rendered to memory; :func:`write_rendered` writes them (:func:`build` does both).
+    Raises :class:`HkbriefError` on any problem.
 
     ``language`` is one language or the languages of the edition (``BILINGUAL``); ``require_translated`` makes
     any field that would fall back to another language an error instead of a one-line note. Files are called
     ``<stem><suffix>`` in ``out_dir`` (see :func:`output_stem`, which ``name`` feeds); or, for a single format,
-    exactly ``out_file``. ``template`` builds the deck on a PowerPoint template (over the layout's own).
+    exactly ``out_file``. ``template`` builds the deck on a PowerPoint template (over the layout's own). A batch
+    renders in its workers and writes in one process, so no worker waits on the disk or on another's lock on
+    the output folder.
     """
     content = Path(content)
     formats = tuple(OutputFormat(f) for f in formats)  # callers may pass the plain names ("pptx")
@@ -288,17 +306,25 @@ def build(
             with clock.stage(f"render {output}"):
                 target = out_file if out_file is not None else out_dir / f"{plans.stem}{output.suffix}"
                 rendered.append((target, render_output(plans, output)))
-    with clock.stage("write"):
-        recovered = replace_files(rendered, out_dir)
-    return BuildResult(
+    return RenderedBuild(tuple(rendered), out_dir, BuildResult(
         tuple(path for path, _ in rendered),
         len(plans.deck.slides) if plans.deck else 0,
         plans.page.omitted if plans.page and OutputFormat.PDF in formats else (),
-        tuple(recovered) + plans.warnings,
+        plans.warnings,
         plans.fallbacks,
         tuple(clock.stages),
         tuple(formats),
-    )
+    ))
+
+
+def write_rendered(rendered: RenderedBuild) -> BuildResult:
+    """Write a rendered build's files (all replaced or none, see ``replace``); its result, with what recovering
+    an earlier interrupted build said first among the warnings."""
+    clock = Stopwatch()
+    with clock.stage("write"):
+        recovered = replace_files(list(rendered.files), rendered.out_dir)
+    result = rendered.result
+    return replace(result, warnings=tuple(recovered) + result.warnings, stages=result.stages + tuple(clock.stages))
 
 
 @dataclass(frozen=True, slots=True)

@@ -30,6 +30,11 @@ SHRINK_STEP = 0.5
 # Line breaks a typesetter remembers before it starts over: far more than a brief's paragraphs at a few sizes,
 # and a few MB at most.
 BREAKS_REMEMBERED = 20_000
+# Line breaks in the bundled fonts, shared by every typesetter in the process: a bundled font never changes, so
+# what one build found holds for the next (a watch session's rebuild after a one-word edit, a batch of briefs
+# that share their organisation, sources and boilerplate). A layout's own font files may change between builds,
+# so breaks in them stay with one build's typesetter.
+_bundled_breaks: dict[tuple, tuple[tuple, float, float]] = {}
 # A bullet's hanging indent, in multiples of the font size: room for the bullet and a space.
 BULLET_INDENT_EM = 1.1
 
@@ -161,6 +166,8 @@ class Typesetter:
         # and breaking is most of the time a build takes.
         self._breaks: dict[tuple, tuple[tuple, float, float]] = {}
         self._settings: dict[tuple, SetText] = {}  # whole settings, by (paragraphs, width, scale), likewise
+        east_asian = fonts.east_asian
+        self._bundled_east_asian = east_asian.name if isinstance(east_asian, textfit.FontFamily) else None
 
     def missing(self, text: str, role: RoleStyle) -> list[str]:
         """The characters of ``text`` that no font of the role's stack can draw."""
@@ -217,13 +224,17 @@ class Typesetter:
             """The width of ``s`` at this paragraph's size."""
             return stack.width(s, size)
 
-        key = (text, available, _style_key(para.role), size, para.balance)
-        setting = self._breaks.get(key)
+        remembered = self._breaks
+        if self._bundled_east_asian is not None and isinstance(para.role.family, str):  # bundled fonts alone
+            remembered = _bundled_breaks
+            key = (self._bundled_east_asian, *key)  # the whole stack: the East Asian font under the family
+        key = (text, available, key, size, para.balance)
+        setting = remembered.get(key)
         if setting is None:
             setting = self._set_lines(text, available, stack, faces, size, para.balance, measure)
-            if len(self._breaks) >= BREAKS_REMEMBERED:
-                self._breaks.clear()
-            self._breaks[key] = setting
+            if len(remembered) >= BREAKS_REMEMBERED:
+                remembered.clear()
+            remembered[key] = setting
         laid, ascent, descent = setting
         # never tighter than the fonts' own ascent + descent, so no glyph box reaches past its line
         # (Noto Sans TC needs 1.45 em; a title role's 1.1 would otherwise let lines overlap)
