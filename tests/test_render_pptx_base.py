@@ -232,3 +232,18 @@ def test_each_notes_master_gives_its_own_notes_slides_in_one_process(tmp_path):
     notes = notes_xml(render_deck(with_notes(plan_on(other))))
     assert b"Speaker notes" in notes and b'type="sldImg"' not in notes
     assert b'type="sldImg"' in notes_xml(render_deck(with_notes(plan_on(fixtures.stock(tmp_path / "again.pptx")))))
+
+
+def test_each_deck_gets_its_own_copy_of_the_package_and_an_edited_template_is_read_again(tmp_path):
+    """The opened package is kept for the process and copied per deck (watch, batch): what one deck adds must
+    not reach the next, and a template saved again with changes must be opened again."""
+    template = fixtures.stock(tmp_path / "brand.pptx")
+    first = render_deck(plan_on(template))
+    assert render_deck(plan_on(template)) == first  # the second copy starts as the first did
+
+    renamed = fixtures.rewrite_parts(template, tmp_path / "renamed.pptx", lambda name, data: data.replace(
+        b'name="Title Slide"', b'name="Harbour Opening"'))
+    template.write_bytes(renamed.read_bytes())
+    with zipfile.ZipFile(io.BytesIO(render_deck(plan_on(template)))) as package:
+        layouts = b"".join(package.read(n) for n in package.namelist() if n.startswith("ppt/slideLayouts/s"))
+    assert b'name="Harbour Opening"' in layouts and b'name="Title Slide"' not in layouts
