@@ -889,3 +889,57 @@ def test_typesetters_share_line_breaks_in_the_bundled_fonts_and_keep_a_layout_s_
     for _ in range(2):
         Typesetter(FontBook("Microsoft JhengHei")).set([Para(words, _role(own), Language.EN)], 120)
     assert len(broken) == 4  # each build measures a layout's own font afresh
+
+
+@pytest.mark.parametrize("layout_name", ["default", "compact"])
+def test_fitting_text_to_a_frame_finds_what_trying_every_size_would(layout_name, monkeypatch):
+    """Typesetter.fit searches from a guess; on every frame a deck and a one-pager fit (English, Chinese and
+    both, long and short briefs) its answer must be that of trying every size from the top."""
+    from hkbrief.arrange import text as text_module
+    from hkbrief.content import brief_from_json
+
+    def every_size(ts, paras, width, height, shrink=True):
+        paras = text_module.stacked(paras)
+        limit = height * text_module.HEIGHT_SAFETY
+        scale = 1.0
+        while True:
+            try:
+                result = ts.set(paras, width, scale)
+            except linebreak.CharacterTooWideError:
+                result = text_module.SetText((), float("inf"), scale)
+            if result.height <= limit:
+                return result
+            if not shrink or all(text_module.scaled_size(p.role, scale) <= p.role.min_size for p in paras):
+                return None
+            scale = max(scale - min(text_module.SHRINK_STEP / p.role.size for p in paras), 0.0)
+
+    searching = Typesetter.fit
+    found = []
+
+    def both(ts, *args, **kwargs):
+        answer = searching(ts, *args, **kwargs)
+        found.append((answer, every_size(ts, *args, **kwargs)))
+        return answer
+
+    monkeypatch.setattr(Typesetter, "fit", both)
+    layout = load_layout(layout_name)
+    stress = json.loads((CONTENT.parent / "tests" / "data" / "stress.json").read_text(encoding="utf-8"))
+    for data in (json.loads(CONTENT.read_text(encoding="utf-8")), stress):
+        for keep in (1, 3, len(data["sections"])):
+            brief = copy.deepcopy(data)
+            brief["sections"] = brief["sections"][:keep]
+            for section in brief["sections"]:
+                section.pop("image", None)
+            parsed = brief_from_json(brief, "brief.json")
+            for edition in (Edition(parsed, Language.EN), Edition(parsed, Language.ZH_HANT),
+                            Edition(parsed, Language.EN, "brief.json", Language.ZH_HANT)):
+                typesetter = Typesetter(FontBook(layout.theme.east_asian_family))
+                for arrange in (lambda: arrange_deck(edition, layout, typesetter),
+                                lambda: arrange_page(edition, layout, typesetter)):
+                    try:
+                        arrange()
+                    except FitError:
+                        pass  # what could not fit was still searched for
+    shrunk = [ours for ours, _ in found if ours is None or ours.scale < 1.0]
+    assert len(shrunk) >= 20  # frames that had to shrink (or could not fit) were searched
+    assert all(ours == theirs for ours, theirs in found)

@@ -10,7 +10,6 @@ Each block is one function, ``(page, y, scale, ...) -> (frames, height)``: ``pag
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
@@ -18,7 +17,8 @@ from hkbrief import typography
 from hkbrief.arrange.bilingual import Versions, each_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
 from hkbrief.arrange.compose import column_breaks, even_groups
-from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size, stacked, too_long
+from hkbrief.arrange.text import (HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size, stacked, too_long,
+                                  walk_to_largest)
 from hkbrief.errors import FitError, Problem
 from hkbrief.geometry import A4, LETTER, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
@@ -632,7 +632,7 @@ def fitting_scale(page: PageContext, content: _Content, min_scale: float) -> tup
     if fits(top):
         return ladder[top], heights[top]
     step = _step_for(ladder, _expected_scale(1.0, heights[top], page.content.h))
-    found = _walk_to_largest(fits, min(step, top - 1), top)
+    found = walk_to_largest(fits, min(step, top - 1), top)
     return None if found is None else (ladder[found], heights[found])
 
 
@@ -651,7 +651,7 @@ def growing_scale(page: PageContext, content: _Content, scale: float, height: fl
     if len(ladder) == 1:
         return scale, height
     step = max(1, _step_for(ladder, _expected_scale(scale, height, page.content.h)))
-    found = _walk_to_largest(fits, step, len(ladder) - 1)
+    found = walk_to_largest(fits, step, len(ladder) - 1)
     assert found is not None  # step 0 fits: the caller set it
     return ladder[found], heights[found]
 
@@ -677,22 +677,6 @@ def _step_for(ladder: list[float], scale: float) -> int:
     """The step of an ascending ladder of scales at or just below ``scale`` (0 if all are above it)."""
     below = [step for step, value in enumerate(ladder) if value <= scale + 1e-9]
     return below[-1] if below else 0
-
-
-def _walk_to_largest(fits: Callable[[int], bool], start: int, top: int) -> int | None:
-    """From ``start`` on a ladder of scales (steps 0 to ``top``, smallest first): up while the next step fits,
-    or down until one fits. The largest step that fits, if fitting only gets harder as the scale grows (as it
-    does, but for a line that happens to break better); None if no step down to 0 fits."""
-    step = start
-    if fits(step):
-        while step < top and fits(step + 1):
-            step += 1
-        return step
-    while step > 0:
-        step -= 1
-        if fits(step):
-            return step
-    return None
 
 
 def refuse_sections_too_long(page: PageContext, min_scale: float) -> None:
