@@ -898,7 +898,7 @@ def test_fitting_text_to_a_frame_finds_what_trying_every_size_would(layout_name,
     from hkbrief.arrange import text as text_module
     from hkbrief.content import brief_from_json
 
-    def every_size(ts, paras, width, height, shrink=True):
+    def every_size(ts, paras, width, height, shrink=True, least_scale=0.0):
         paras = text_module.stacked(paras)
         limit = height * text_module.HEIGHT_SAFETY
         scale = 1.0
@@ -912,6 +912,8 @@ def test_fitting_text_to_a_frame_finds_what_trying_every_size_would(layout_name,
             if not shrink or all(text_module.scaled_size(p.role, scale) <= p.role.min_size for p in paras):
                 return None
             scale = max(scale - min(text_module.SHRINK_STEP / p.role.size for p in paras), 0.0)
+            if scale < least_scale - 1e-9:
+                return None
 
     searching = Typesetter.fit
     found = []

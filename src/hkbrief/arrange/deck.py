@@ -812,8 +812,8 @@ def _section_chunks(deck: DeckContext, paras: list[Para], layout: _SectionPlan, 
         return [paras], 0
     # text takes about the square of its size in area: only text that could fit at CONTINUE_MIN_SCALE is tried
     if natural * CONTINUE_MIN_SCALE ** 2 <= box.h * HEIGHT_SAFETY * NEAR_FIT:
-        one = deck.ts.fit(paras, box.w, box.h)
-        if one is not None and one.scale >= CONTINUE_MIN_SCALE - 1e-9:
+        one = deck.ts.fit(paras, box.w, box.h, least_scale=CONTINUE_MIN_SCALE)
+        if one is not None:
             return [paras], 0
     full = deck.body_box
     if layout.band_quote is not None:

@@ -287,8 +287,10 @@ class Typesetter:
             return size
         return max(role.min_size, int(size * limit / natural * 2) / 2)
 
-    def fit(self, paras: list[Para], width: float, height: float, shrink: bool = True) -> SetText | None:
-        """The largest setting (from full size down to the roles' minimums) whose height fits, or None.
+    def fit(self, paras: list[Para], width: float, height: float, shrink: bool = True,
+            least_scale: float = 0.0) -> SetText | None:
+        """The largest setting (from full size down to the roles' minimums, and not under ``least_scale``) whose
+        height fits, or None.
 
         The sizes are tried in steps (:data:`SHRINK_STEP` on the smallest role); the search starts from a guess
         made from the height at full size (:data:`TEXT_HEIGHT_EXPONENT`) and walks from there, as the
@@ -301,7 +303,10 @@ class Typesetter:
         if shrink:
             smallest_step = min(SHRINK_STEP / p.role.size for p in paras)
             while not all(scaled_size(p.role, ladder[-1]) <= p.role.min_size for p in paras):
-                ladder.append(max(ladder[-1] - smallest_step, 0.0))
+                smaller = max(ladder[-1] - smallest_step, 0.0)
+                if smaller < least_scale - 1e-9:
+                    break
+                ladder.append(smaller)
         ladder.reverse()  # smallest first
         settings: dict[int, SetText] = {}
 
