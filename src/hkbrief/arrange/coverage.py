@@ -52,11 +52,26 @@ def _versions(value: str) -> tuple[str, ...]:
     return (str(value), value.second) if isinstance(value, Versions) else (value,)
 
 
+def _all_drawable(fields: list[tuple[str, Role, str]], typesetter: Typesetter, layout: Layout) -> bool:
+    """Whether every character of every field can be drawn in the roles that draw it, judged on the distinct
+    characters of all the fields at once (a brief has a few hundred, against thousands in its texts)."""
+    by_role: dict[Role, set[str]] = {}
+    for _, role, value in fields:
+        by_role.setdefault(role, set()).update(*_versions(value))
+    if any(unicodedata.bidirectional(ch) in ("R", "AL") for characters in by_role.values() for ch in characters):
+        return False
+    return not any(typesetter.missing("".join(sorted(characters)), spec)
+                   for role, characters in by_role.items()
+                   for spec in (layout.deck.roles[role], layout.onepager.roles[role]))
+
+
 def check_coverage(edition: Edition, typesetter: Typesetter, layout: Layout, where: str) -> None:
     """Raise one error listing every field with a character that neither output could draw."""
+    fields = [(path, role, edition.t(text)) for path, role, text in edition_texts(edition)]
+    if _all_drawable(fields, typesetter, layout):
+        return  # nearly every brief: the fields need not be read one by one
     problems = []
-    for path, role, text in edition_texts(edition):
-        value = edition.t(text)
+    for path, role, value in fields:
         rtl = next((i for i, ch in enumerate(value) if unicodedata.bidirectional(ch) in ("R", "AL")), None)
         if rtl is not None:
             problems.append(Problem(f"{where}: {path}", f"character U+{ord(value[rtl]):04X} at position {rtl + 1} is"
