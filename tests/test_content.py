@@ -249,3 +249,12 @@ def test_the_meta_alone_reads_as_the_whole_brief_reads_it(content_data, write_js
     with pytest.raises(ContentError) as caught:
         load_meta(write_json(content_data))
     assert "meta.date" in str(caught.value)
+
+
+@pytest.mark.parametrize("depth", [1, 31, 32, 33, 200])
+def test_the_quick_nesting_count_agrees_with_the_search_that_says_where(depth):
+    from hkbrief.content import nests_deeper, too_deep
+
+    for opening, closing in (("[", "]"), ('{"a": ', "}")):
+        text = '{"meta": {"title": "[[{{ not nesting }}]]"}, "x": ' + opening * depth + "1" + closing * depth + "}"
+        assert nests_deeper(text) == (too_deep(text) is not None), (opening, depth)
