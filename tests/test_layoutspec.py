@@ -443,3 +443,20 @@ def test_onepager_max_scale_is_a_growth_between_one_and_two(tmp_path, value):
 def test_builtin_layouts_let_a_short_brief_grow_to_fill_the_page():
     for name in builtin_layout_names():
         assert load_layout(name).onepager.max_scale > 1
+
+
+def test_a_layout_edited_between_builds_is_read_again_and_one_naming_files_is_checked_each_time(tmp_path):
+    """Layouts are validated once per process for the same text (watch, batch): an edit must show at once, and
+    a layout with its own logo, fonts or template, which can change without the layout, is checked every time."""
+    from hkbrief.layoutspec import load_layout
+
+    mine = tmp_path / "mine.toml"
+    mine.write_text('extends = "default"\n[theme.colors]\naccent = "#0B5563"\n', encoding="utf-8")
+    assert load_layout(str(mine)).theme.colors["accent"] == "#0B5563"
+    assert load_layout(str(mine)) is load_layout(str(mine))
+    mine.write_text('extends = "default"\n[theme.colors]\naccent = "#7A1F2B"\n', encoding="utf-8")
+    assert load_layout(str(mine)).theme.colors["accent"] == "#7A1F2B"
+
+    (tmp_path / "logo.png").write_bytes((CONTENT.parent / "docs" / "deck-default.png").read_bytes())
+    mine.write_text('extends = "default"\n[theme]\nlogo = "logo.png"\n', encoding="utf-8")
+    assert load_layout(str(mine)) is not load_layout(str(mine))

@@ -10,6 +10,7 @@ text, 3:1 for text of 18 pt and more) for every text role against the colour it 
 
 from __future__ import annotations
 
+import copy
 import re
 import tomllib
 import dataclasses
@@ -265,6 +266,9 @@ def builtin_layout_names() -> list[str]:
     return sorted(p.stem for p in builtin_layout_dir().glob("*.toml"))
 
 
+_parsed: dict[bytes, dict[str, Any]] = {}  # a layout file's bytes -> its TOML, parsed once per process
+
+
 def _read_toml(path: Path, where: str) -> dict[str, Any]:
     try:
         if not path.is_file():
@@ -274,14 +278,20 @@ def _read_toml(path: Path, where: str) -> dict[str, Any]:
         data = path.read_bytes()
     except OSError as exc:
         raise LayoutError(f"cannot read: {exc.strerror}", where) from None
-    try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise LayoutError("is not UTF-8; save it as UTF-8", where) from None
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise LayoutError(f"invalid TOML: {exc}", where) from None
+    parsed = _parsed.get(data)
+    if parsed is None:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            raise LayoutError("is not UTF-8; save it as UTF-8", where) from None
+        try:
+            parsed = tomllib.loads(text)
+        except tomllib.TOMLDecodeError as exc:
+            raise LayoutError(f"invalid TOML: {exc}", where) from None
+        if len(_parsed) >= _LAYOUTS_KEPT:
+            _parsed.clear()
+        _parsed[data] = parsed
+    return copy.deepcopy(parsed)  # the caller resolves paths and merges in place
 
 
 def _merge(base: dict[str, Any], override: dict[str, Any]) -> dict[str, Any]:
@@ -377,11 +387,34 @@ def _anchor_template(raw: dict[str, Any], folder: Path, where: str) -> None:
         value["_where"] = f"{where}: template"
 
 
+_LAYOUTS_KEPT = 16  # validated layouts remembered: the few a watch session or a batch uses
+_validated: dict[tuple[str, str, str], Layout] = {}
+
+
 def load_layout(name_or_path: str = "default") -> Layout:
-    """Load, merge (``extends``), validate and contrast-check a layout."""
+    """Load, merge (``extends``), validate and contrast-check a layout.
+
+    The files are read every time; a layout that names no other file (no fonts, logo or template, which may
+    change on their own) is validated once per process for the same merged text, so a batch or a ``watch``
+    session does not check the same layout for every build.
+    """
     raw, where = _load_raw(name_or_path, Path.cwd(), ())
     name = Path(where).stem
-    return _LayoutReader(where).layout(raw, name)
+    key = (where, name, repr(raw)) if not _names_files(raw) else None
+    if key is not None and key in _validated:
+        return _validated[key]
+    layout = _LayoutReader(where).layout(raw, name)
+    if key is not None:
+        if len(_validated) >= _LAYOUTS_KEPT:
+            _validated.clear()
+        _validated[key] = layout
+    return layout
+
+
+def _names_files(raw: dict[str, Any]) -> bool:
+    """Whether a merged layout names files of its own: fonts, a logo or a template."""
+    theme = raw.get("theme")
+    return "fonts" in raw or "template" in raw or (isinstance(theme, dict) and "logo" in theme)
 
 
 def relative_luminance(hex_color: str) -> float:
