@@ -289,3 +289,40 @@ def test_mending_the_last_line_never_adds_a_line_or_overflows(seed):
     assert len(mended) == len(plain)
     assert_fits(mended, width)
     assert_nothing_lost(text, mended)
+
+
+def _balanced_by_full_breaking(text: str, max_width: float, measure, tolerance: float = 0.01) -> list[str]:
+    """Balancing as it was first written: every trial width broken into lines in full."""
+    greedy = break_lines(text, max_width, measure)
+    if len(greedy) < 2:
+        return greedy
+    pieces, previous = [], 0
+    for item in [*find_breaks(text), Break(len(text), len(text))]:
+        pieces.append(text[previous:item.end])
+        previous = item.resume
+    low = min(max_width, max(measure(piece) for piece in pieces))
+    narrowest = break_lines(text, low, measure)
+    if len(narrowest) <= len(greedy):
+        return narrowest
+    high, best = max_width, greedy
+    while high - low > tolerance:
+        middle = (low + high) / 2
+        attempt = break_lines(text, middle, measure)
+        if len(attempt) <= len(greedy):
+            high, best = middle, attempt
+        else:
+            low = middle
+    return best
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_balancing_counts_lines_and_breaks_the_answer_once_with_the_same_result(seed):
+    """The search counts lines at each trial width (pieces measured once) and breaks only its answer in full;
+    the lines must be those of breaking every trial width in full."""
+    rng = random.Random(seed)
+    words = ["Hong", "Kong's", "innovation", "ecosystem", "start-ups", "I&T", "a", "global", "hub", "for",
+             "technology", "Greater", "Bay", "Area", "talent"]
+    for _ in range(20):
+        text = " ".join(rng.choice(words) for _ in range(rng.randint(2, 18)))
+        width = rng.uniform(60, 400)
+        assert break_lines_balanced(text, width, MEASURE) == _balanced_by_full_breaking(text, width, MEASURE), text

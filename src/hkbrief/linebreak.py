@@ -502,17 +502,28 @@ def _balance(text: str, max_width: float, measure: Measure, finder: BreakFinder,
         pieces.append(text[previous_resume : item.end])
         previous_resume = item.resume
     widest_piece = max(measure(piece) for piece in pieces)
+    widths: dict[str, float] = {}
+
+    def cached(piece: str) -> float:
+        width = widths.get(piece)
+        if width is None:
+            width = widths[piece] = measure(piece)
+        return width
+
+    def count(width: float) -> int:
+        """How many lines ``break_lines`` gives at ``width`` (mending a last line never changes how many),
+        with the breaks found and the pieces measured once for the whole search."""
+        return len(_fill(text, width, measure, cached, breaks))
+
     low = min(max_width, widest_piece)
-    narrowest = break_lines(text, low, measure, find_breaks=finder)
-    if len(narrowest) <= len(greedy):
-        return narrowest
+    if count(low) <= len(greedy):
+        return break_lines(text, low, measure, find_breaks=finder)
     high = max_width
-    best = greedy
+    narrowest_fitting = None
     while high - low > tolerance:
         middle = (low + high) / 2
-        attempt = break_lines(text, middle, measure, find_breaks=finder)
-        if len(attempt) <= len(greedy):
-            high, best = middle, attempt
+        if count(middle) <= len(greedy):
+            high = narrowest_fitting = middle
         else:
             low = middle
-    return best
+    return greedy if narrowest_fitting is None else break_lines(text, narrowest_fitting, measure, find_breaks=finder)
