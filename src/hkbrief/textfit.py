@@ -530,13 +530,14 @@ class FontStack:
     the current run when its font has them, so ``香港 中文`` is one Noto Sans TC run, not three.
     """
 
-    __slots__ = ("_first_font", "fonts")
+    __slots__ = ("_first_font", "_units", "fonts")
 
     def __init__(self, fonts: Iterable[FontMetrics]) -> None:
         self.fonts: tuple[FontMetrics, ...] = tuple(fonts)
         if not self.fonts:
             raise ValueError("a font stack needs at least one font")
         self._first_font: dict[str, int | None] = {}
+        self._units: dict[str, tuple[tuple[float, int], ...]] = {}  # text -> (units, per em) by font: :meth:`width`
 
     def __repr__(self) -> str:
         return f"FontStack({', '.join(font.postscript_name for font in self.fonts)})"
@@ -602,20 +603,34 @@ class FontStack:
         return [(piece, index) for piece, index in visible if piece]
 
     def width(self, text: str, size: float) -> float:
-        """Width of ``text`` at ``size`` points, each character in the font :meth:`segments` gives it, in points."""
+        """Width of ``text`` at ``size`` points, each character in the font :meth:`segments` gives it, in points.
+
+        A text's width is its units in each font, scaled: the units do not depend on the size, so they are
+        remembered by text (a paragraph is measured piece by piece at several sizes while it is fitted).
+        """
         primary = self.fonts[0]
         units = primary.covered_units(text)
         if units is not None:
             return units * size / primary.units_per_em
+        scales = self._units.get(text)
+        if scales is None:
+            scales = self._units_of(text)
+            if len(self._units) >= _MEASURED_LIMIT:
+                self._units.clear()
+            self._units[text] = scales
+        return sum(units * size / per_em for units, per_em in scales)
+
+    def _units_of(self, text: str) -> tuple[tuple[float, int], ...]:
+        """(units, units per em) of each font of the stack that sets part of ``text``."""
         first_fonts = set(map(self.font_index, text))
         if len(first_fonts) == 1:
             (only,) = first_fonts
             if only is not None:
-                return self.fonts[only].width(text, size)
+                return ((self.fonts[only].advance_units(text), self.fonts[only].units_per_em),)
         per_font = [0] * len(self.fonts)
         for ch, index in zip(text, self._choices(text)):
             per_font[index] += self.fonts[index].advance(ch)
-        return sum(units * size / font.units_per_em for units, font in zip(per_font, self.fonts) if units)
+        return tuple((units, font.units_per_em) for units, font in zip(per_font, self.fonts) if units)
 
     def measure(self, size: float) -> Callable[[str], float]:
         """A ``measure(text) -> points`` function at ``size``, the shape ``linebreak`` asks for."""
