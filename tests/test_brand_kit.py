@@ -15,7 +15,7 @@ from hkbrief.build import build
 from hkbrief.layoutspec import load_layout
 from hkbrief.model import Language
 
-from conftest import CONTENT, brand_kit, require_tool
+from conftest import CONTENT, brand_kit, brand_kit_folder, require_tool, system_font
 import fitcheck
 
 
@@ -141,3 +141,43 @@ def test_the_deck_keeps_the_dark_brand_colours(brand):
 
     deck = Presentation(str(brand.pptx[Language.EN]))
     assert {str(slide.background.fill.fore_color.rgb) for slide in deck.slides} == {"0F2530"}
+
+
+def _wider(font: bytes, extra_units: int) -> bytes:
+    """The font with every advance width in hmtx ``extra_units`` wider and the table's checksum updated, as a
+    font editor would save a new version of the same face."""
+    import struct
+
+    data = bytearray(font)
+    (count,) = struct.unpack_from(">H", data, 4)
+    for entry in range(12, 12 + 16 * count, 16):
+        tag, _, offset, length = struct.unpack_from(">4sLLL", data, entry)
+        if tag == b"hhea":
+            (metrics,) = struct.unpack_from(">H", data, offset + 34)
+        if tag == b"hmtx":
+            hmtx, hmtx_length, hmtx_entry = offset, length, entry
+    for glyph in range(metrics):
+        (advance,) = struct.unpack_from(">H", data, hmtx + 4 * glyph)
+        struct.pack_into(">H", data, hmtx + 4 * glyph, advance + extra_units)
+    table = bytes(data[hmtx:hmtx + hmtx_length]) + b"\0" * (-hmtx_length % 4)
+    checksum = sum(struct.unpack(f">{len(table) // 4}L", table)) & 0xFFFFFFFF
+    struct.pack_into(">L", data, hmtx_entry + 4, checksum)
+    return bytes(data)
+
+
+def test_a_font_file_saved_again_with_other_widths_gets_a_face_of_its_own(tmp_path):
+    """In one process (a watch session), a brand font saved again under the same name with other advance widths
+    is another face: it gets a new PDF name, so the PDF writer registers the new file instead of reusing the face
+    it registered before (whose name was made from the file's place alone)."""
+    layout = brand_kit_folder(tmp_path)
+    body = tmp_path / "fonts" / "DejaVuSans.ttf"
+    original = system_font("DejaVuSans.ttf").read_bytes()
+    body.unlink()
+    body.write_bytes(original)  # a file of its own, not a link
+    first = load_layout(str(layout)).fonts["DejaVu Sans"].regular
+    body.write_bytes(_wider(original, 100))
+    second = load_layout(str(layout)).fonts["DejaVu Sans"].regular
+    assert second.pdf_name != first.pdf_name
+    assert second.metrics.width("Hong Kong", 10) > first.metrics.width("Hong Kong", 10)
+    body.write_bytes(original)
+    assert load_layout(str(layout)).fonts["DejaVu Sans"].regular.pdf_name == first.pdf_name

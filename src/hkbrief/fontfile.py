@@ -18,6 +18,8 @@ any structural problem becomes :class:`FontFileError` with a one-line reason.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import os
 import stat as stat_module
 from dataclasses import dataclass
@@ -57,6 +59,9 @@ class FaceInfo:
     style: str
     postscript_name: str
     faces_in_file: int
+    # MD5 of the face's table directory, which holds every table's checksum, offset and length: it changes
+    # whenever the face does, so a font file replaced under the same name is not taken for the one it replaced
+    digest: str = ""
 
 
 def read_face(path: Path, index: int = 0) -> tuple[FaceInfo, dict]:
@@ -86,7 +91,10 @@ def read_face(path: Path, index: int = 0) -> tuple[FaceInfo, dict]:
         raise FontFileError("is not a TrueType font (.ttf or .ttc)")
     try:
         tables = _table_directory(data, start)
-        return _read_tables(path, index, faces_in_file, data, tables)
+        info, metrics = _read_tables(path, index, faces_in_file, data, tables)
+        (count,) = unpack_from(">H", data, start + 4)
+        directory = data[start:start + 12 + 16 * count]
+        return dataclasses.replace(info, digest=hashlib.md5(directory, usedforsecurity=False).hexdigest()), metrics
     except (StructError, KeyError, IndexError, ValueError, UnicodeDecodeError) as exc:
         reason = f" ({exc})" if isinstance(exc, ValueError) and str(exc) else ""
         raise FontFileError(f"is damaged or not a font hkbrief can read{reason}") from None

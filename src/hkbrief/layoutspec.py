@@ -561,7 +561,8 @@ class _LayoutReader:
         except fontfile.FontFileError as exc:
             self.fail(at, f"{shown(given)} {exc}")
             return None
-        tag = hashlib.md5(f"{path.resolve()}#{index}".encode(), usedforsecurity=False).hexdigest()[:6]
+        # the face's place and its content (a font replaced under the same name, in a watch session, is another)
+        tag = hashlib.md5(f"{path.resolve()}#{index}#{info.digest}".encode(), usedforsecurity=False).hexdigest()[:6]
         plain = re.sub(r"[^A-Za-z0-9-]", "", info.postscript_name)[:48] or "Font"
         metrics = textfit.FontMetrics.from_json(data, folder)
         return textfit.FileFace(path, index, metrics, f"{plain}-{tag}")
