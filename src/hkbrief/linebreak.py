@@ -332,6 +332,17 @@ def break_lines(
     """
     if not max_width > 0:
         raise ValueError(f"max_width must be a positive number of points, not {max_width!r}")
+    cached = _remembering(measure)
+    lines: list[str] = []
+    for hard_line in split_paragraph(text):
+        breaks = _breaks(hard_line, False) if find_breaks is _find_breaks else find_breaks(hard_line)
+        filled = _fill(hard_line, max_width, measure, cached, breaks)
+        lines.extend(_mend_last_line(hard_line, filled, breaks, max_width, measure) if mend_last_line else filled)
+    return lines
+
+
+def _remembering(measure: Measure) -> Measure:
+    """``measure``, remembering each piece's width for as long as one paragraph is being broken."""
     widths: dict[str, float] = {}
 
     def cached(piece: str) -> float:
@@ -340,12 +351,7 @@ def break_lines(
             width = widths[piece] = measure(piece)
         return width
 
-    lines: list[str] = []
-    for hard_line in split_paragraph(text):
-        breaks = _breaks(hard_line, False) if find_breaks is _find_breaks else find_breaks(hard_line)
-        filled = _fill(hard_line, max_width, measure, cached, breaks)
-        lines.extend(_mend_last_line(hard_line, filled, breaks, max_width, measure) if mend_last_line else filled)
-    return lines
+    return cached
 
 
 SHORT_WORD = 10  # characters: a last line of one word this short looks stranded at a slide's or column's measure
@@ -502,13 +508,7 @@ def _balance(text: str, max_width: float, measure: Measure, finder: BreakFinder,
         pieces.append(text[previous_resume : item.end])
         previous_resume = item.resume
     widest_piece = max(measure(piece) for piece in pieces)
-    widths: dict[str, float] = {}
-
-    def cached(piece: str) -> float:
-        width = widths.get(piece)
-        if width is None:
-            width = widths[piece] = measure(piece)
-        return width
+    cached = _remembering(measure)
 
     def count(width: float) -> int:
         """How many lines ``break_lines`` gives at ``width`` (mending a last line never changes how many),
