@@ -36,6 +36,29 @@ def write_json(tmp_path):
     return write
 
 
+def on_a_terminal(command: list[str], env: dict[str, str]) -> tuple[int, bytes]:
+    """Run ``command`` with its stdout and stderr a terminal (a pty); its exit code and everything it wrote."""
+    import os
+    import pty
+    import subprocess
+
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(command, stdout=follower, stderr=follower, env=env)
+    os.close(follower)
+    chunks = []
+    while True:
+        try:
+            chunk = os.read(leader, 4096)
+        except OSError:  # the other end closed: Linux reports it as EIO
+            break
+        if not chunk:
+            break
+        chunks.append(chunk)
+    code = process.wait()
+    os.close(leader)
+    return code, b"".join(chunks)
+
+
 def require_tool(name: str) -> str:
     """The path of an external tool, or skip with the reason (fail instead in CI, where it must be present)."""
     import os

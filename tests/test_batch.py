@@ -12,7 +12,7 @@ from click.testing import CliRunner
 from hkbrief.batch import BuildOptions, expand_inputs, run_batch
 from hkbrief.cli import main
 
-from conftest import CONTENT
+from conftest import CONTENT, on_a_terminal
 
 
 def write_briefs(folder, count: int, broken: tuple[int, ...] = ()) -> list:
@@ -95,20 +95,6 @@ def test_a_terminal_gets_a_progress_bar_and_a_pipe_does_not(tmp_path):
     piped = subprocess.run(command, capture_output=True, text=True)
     assert piped.returncode == 0, piped.stderr
     assert piped.stderr.strip().startswith("built 3 of 3 briefs (6 files)") and "building" not in piped.stderr
-    import pty
-
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(command, stdout=follower, stderr=follower,
-                               env={k: v for k, v in os.environ.items() if k != "NO_COLOR"})
-    os.close(follower)
-    seen = b""
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        seen += chunk
-    assert process.wait() == 0
+    code, seen = on_a_terminal(command, {k: v for k, v in os.environ.items() if k != "NO_COLOR"})
+    assert code == 0
     assert b"building" in seen and b"3/3" in seen and b"built 3 of 3 briefs" in seen

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from hkbrief.cli import main
 
-from conftest import CONTENT
+from conftest import CONTENT, on_a_terminal
 
 STEM = "hong-kong-a-global-hub-for-innovation-and-technology"
 
@@ -110,23 +110,7 @@ def _hkbrief(args: list[str], env_extra: dict, tty: bool) -> bytes:
     command = [sys.executable, "-m", "hkbrief", *args]
     if not tty:
         return subprocess.run(command, capture_output=True, env=env).stdout
-    import pty
-
-    leader, follower = pty.openpty()
-    process = subprocess.Popen(command, stdout=follower, stderr=follower, env=env)
-    os.close(follower)
-    chunks = []
-    while True:
-        try:
-            chunk = os.read(leader, 4096)
-        except OSError:
-            break
-        if not chunk:
-            break
-        chunks.append(chunk)
-    process.wait()
-    os.close(leader)
-    return b"".join(chunks)
+    return on_a_terminal(command, env)[1]
 
 
 def test_colour_only_on_a_terminal_and_never_under_no_color(tmp_path):
