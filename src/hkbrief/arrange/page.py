@@ -17,8 +17,8 @@ from hkbrief import typography
 from hkbrief.arrange.bilingual import Versions, each_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
 from hkbrief.arrange.compose import column_breaks, even_groups
-from hkbrief.arrange.text import (HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size, stacked, too_long,
-                                  walk_to_largest)
+from hkbrief.arrange.text import (HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, expected_scale, scaled_size,
+                                  stacked, step_at_or_below, too_long, walk_to_largest)
 from hkbrief.errors import FitError, Problem
 from hkbrief.geometry import A4, LETTER, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
@@ -631,7 +631,7 @@ def fitting_scale(page: PageContext, content: _Content, min_scale: float) -> tup
     top = len(ladder) - 1
     if fits(top):
         return ladder[top], heights[top]
-    step = _step_for(ladder, _expected_scale(1.0, heights[top], page.content.h))
+    step = step_at_or_below(ladder, expected_scale(1.0, heights[top], page.content.h, GROWTH_EXPONENT))
     found = walk_to_largest(fits, min(step, top - 1), top)
     return None if found is None else (ladder[found], heights[found])
 
@@ -650,7 +650,7 @@ def growing_scale(page: PageContext, content: _Content, scale: float, height: fl
     fits, heights = _trial(page, content, ladder, {0: height})
     if len(ladder) == 1:
         return scale, height
-    step = max(1, _step_for(ladder, _expected_scale(scale, height, page.content.h)))
+    step = max(1, step_at_or_below(ladder, expected_scale(scale, height, page.content.h, GROWTH_EXPONENT)))
     found = walk_to_largest(fits, step, len(ladder) - 1)
     assert found is not None  # step 0 fits: the caller set it
     return ladder[found], heights[found]
@@ -666,17 +666,6 @@ def _trial(page: PageContext, content: _Content, ladder: list[float], known: dic
         return heights[step] <= page.content.h
 
     return fits, heights
-
-
-def _expected_scale(scale: float, height: float, room: float) -> float:
-    """The scale at which a page ``height`` tall at ``scale`` would be ``room`` tall (:data:`GROWTH_EXPONENT`)."""
-    return scale * (room / height) ** (1 / GROWTH_EXPONENT) if height > 0 else float("inf")
-
-
-def _step_for(ladder: list[float], scale: float) -> int:
-    """The step of an ascending ladder of scales at or just below ``scale`` (0 if all are above it)."""
-    below = [step for step, value in enumerate(ladder) if value <= scale + 1e-9]
-    return below[-1] if below else 0
 
 
 def refuse_sections_too_long(page: PageContext, min_scale: float) -> None:

@@ -323,10 +323,8 @@ class Typesetter:
             return settings[top]
         if top == 0:
             return None
-        full = settings[top].height
-        expected = (limit / full) ** (1 / TEXT_HEIGHT_EXPONENT) if limit > 0 and 0 < full < float("inf") else 0.0
-        below = [step for step, scale in enumerate(ladder) if scale <= expected + 1e-9]
-        found = walk_to_largest(fits, min(below[-1] if below else 0, top - 1), top)
+        expected = expected_scale(1.0, settings[top].height, limit, TEXT_HEIGHT_EXPONENT)
+        found = walk_to_largest(fits, min(step_at_or_below(ladder, expected), top - 1), top)
         return None if found is None else settings[found]
 
     def frame(
@@ -444,6 +442,23 @@ class Typesetter:
 def scaled_size(role: RoleStyle, scale: float) -> float:
     """A role's size at ``scale``, rounded to the half point and never under its minimum: the one scaling rule."""
     return max(role.min_size, round(role.size * scale * 2) / 2)
+
+
+def expected_scale(scale: float, height: float, room: float, exponent: float) -> float:
+    """The scale at which something ``height`` tall at ``scale`` would be ``room`` tall, if its height grows as
+    the scale to ``exponent``: where a search of sizes starts. Nothing tall grows without end; something
+    immeasurable (a character too wide for any line), or no room, starts the search at the bottom."""
+    if height <= 0:
+        return float("inf")
+    if room <= 0 or height == float("inf"):
+        return 0.0
+    return scale * (room / height) ** (1 / exponent)
+
+
+def step_at_or_below(ladder: list[float], scale: float) -> int:
+    """The step of an ascending ladder of scales at or just below ``scale`` (0 if every step is above it)."""
+    below = [step for step, value in enumerate(ladder) if value <= scale + 1e-9]
+    return below[-1] if below else 0
 
 
 def walk_to_largest(fits: Callable[[int], bool], start: int, top: int) -> int | None:
