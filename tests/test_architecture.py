@@ -160,6 +160,7 @@ RULES: list[tuple[str, set[str]]] = [
     ("hkbrief.errors", set()),
     ("hkbrief.fontfile", set()),
     ("hkbrief.console", set()),
+    ("hkbrief.collector", set()),
     ("hkbrief.model", {"hkbrief.errors", "hkbrief.langtag"}),
     ("hkbrief.content", {"hkbrief.model", "hkbrief.errors"}),
     ("hkbrief.labels", {"hkbrief.model"}),
@@ -182,7 +183,7 @@ RULES: list[tuple[str, set[str]]] = [
                        "hkbrief.layoutspec", "hkbrief.template", "hkbrief.images", "hkbrief.translation",
                        "hkbrief.typography", "hkbrief.replace", "hkbrief.errors"}),
     ("hkbrief.batch", {"hkbrief.build", "hkbrief.arrange", "hkbrief.render", "hkbrief.content", "hkbrief.model",
-                       "hkbrief.layoutspec", "hkbrief.images", "hkbrief.errors"}),
+                       "hkbrief.layoutspec", "hkbrief.images", "hkbrief.collector", "hkbrief.errors"}),
     ("hkbrief.preview", {"hkbrief.build", "hkbrief.render", "hkbrief.layoutspec", "hkbrief.model",
                          "hkbrief.replace", "hkbrief.errors"}),
     ("hkbrief.watch", {"hkbrief.content", "hkbrief.layoutspec", "hkbrief.errors"}),
@@ -191,7 +192,7 @@ RULES: list[tuple[str, set[str]]] = [
     ("hkbrief.cli", {"hkbrief", "hkbrief.build", "hkbrief.batch", "hkbrief.preview", "hkbrief.watch",
                      "hkbrief.serve", "hkbrief.init", "hkbrief.content", "hkbrief.images", "hkbrief.layoutspec",
                      "hkbrief.template", "hkbrief.translation", "hkbrief.schema", "hkbrief.model",
-                     "hkbrief.console", "hkbrief.errors"}),
+                     "hkbrief.console", "hkbrief.collector", "hkbrief.errors"}),
     ("hkbrief.__main__", {"hkbrief.cli"}),
 ]
 ARCHITECTURE_DOC = Path(__file__).resolve().parents[1] / "docs" / "architecture.md"

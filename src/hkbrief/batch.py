@@ -22,11 +22,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hkbrief.build import BuildResult, OutputFormat, RenderedBuild, output_stem, render_build, write_rendered
+from hkbrief.collector import collect_rarely
 from hkbrief.errors import HkbriefError, OutputError
 from hkbrief.layoutspec import Paper
 from hkbrief.model import Language
 
-WORKER_GC_THRESHOLD = 20_000  # allocations between young-generation collections (Python's default is 700)
 SCHEMA_SUFFIX = ".schema.json"  # a schema copy beside the briefs (as `hkbrief init` writes) is not a brief
 
 
@@ -229,9 +229,8 @@ def _warm_up(first: Path, options: BuildOptions) -> Outcome:
 
 
 def _worker_started() -> None:
-    """Collect garbage less often in the workers: a build makes many short-lived objects and few cycles, and the
-    default thresholds spend ~10 % of a build scanning them."""
-    gc.set_threshold(WORKER_GC_THRESHOLD, 20, 20)
+    """Collect garbage rarely in the workers, as the ``hkbrief`` command does (see :mod:`hkbrief.collector`)."""
+    collect_rarely()
 
 
 def default_jobs() -> int:

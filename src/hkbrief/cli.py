@@ -12,6 +12,7 @@ from pathlib import Path
 import click
 
 from hkbrief import __version__
+from hkbrief.collector import collect_rarely
 from hkbrief.errors import HkbriefError
 
 EXAMPLES = """
@@ -69,6 +70,7 @@ class _Group(click.Group):
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
     """Make an editable briefing deck (.pptx) and a one-page PDF brief from one content file."""
+    collect_rarely()
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
 
