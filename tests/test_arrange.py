@@ -891,7 +891,31 @@ def test_typesetters_share_line_breaks_in_the_bundled_fonts_and_keep_a_layout_s_
     assert len(broken) == 4  # each build measures a layout's own font afresh
 
 
-@pytest.mark.parametrize("layout_name", ["default", "compact"])
+def test_walking_down_by_new_guesses_ends_where_stepping_down_would():
+    """A walk that jumps down by new guesses comes back up to the largest step that fits, on every ladder, every
+    start and every guess, over- or undershooting."""
+    from hkbrief.arrange.text import walk_to_largest
+
+    for top in range(6):
+        for largest in range(-1, top + 1):  # -1: nothing fits
+            for start in range(top + 1):
+                for jump in range(top + 1):
+                    tried = []
+
+                    def fits(step, largest=largest):
+                        return step <= largest
+
+                    def fits_once(step, largest=largest, tried=tried):
+                        tried.append(step)
+                        return step <= largest
+
+                    stepping = walk_to_largest(fits, start, top)
+                    guessing = walk_to_largest(fits_once, start, top, lambda step, jump=jump: step - jump)
+                    assert guessing == stepping == (largest if largest >= 0 else None)
+                    assert len(tried) == len(set(tried))  # no step is tried twice
+
+
+@pytest.mark.parametrize("layout_name", ["default", "compact", "stacked"])
 def test_fitting_text_to_a_frame_finds_what_trying_every_size_would(layout_name, monkeypatch):
     """Typesetter.fit searches from a guess; on every frame a deck and a one-pager fit (English, Chinese and
     both, long and short briefs) its answer must be that of trying every size from the top."""

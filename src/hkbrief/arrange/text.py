@@ -6,9 +6,9 @@ of the Office fonts the deck names), so the plan knows each frame's height befor
 
 from __future__ import annotations
 
-from collections.abc import Callable
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
 
@@ -32,6 +32,10 @@ SHRINK_STEP = 0.5
 # its first size from. Of 1.5, 2, 2.5 and 3, measured on 12,451 fits (the example, the stress brief and the
 # starter cut down at random, every built-in layout and edition), 1.5 needed the fewest settings.
 TEXT_HEIGHT_EXPONENT = 1.5
+# Once a guess does not fit, the next is made from how the height fell between the full size and that guess,
+# an exponent kept within this range: a title's one line per language falls as the size (1), a long
+# paragraph's faster, and two settings that break alike say too little to trust beyond it.
+HEIGHT_EXPONENT_RANGE = (0.75, 3.0)
 # Line breaks a typesetter remembers before it starts over: far more than a brief's paragraphs at a few sizes,
 # and a few MB at most.
 BREAKS_REMEMBERED = 20_000
@@ -324,7 +328,14 @@ class Typesetter:
         if top == 0:
             return None
         expected = expected_scale(1.0, settings[top].height, limit, TEXT_HEIGHT_EXPONENT)
-        found = walk_to_largest(fits, min(step_at_or_below(ladder, expected), top - 1), top)
+
+        def below(step: int) -> int:
+            """A new guess under a step that does not fit, from how much its height fell from the top's."""
+            return step_at_or_below(ladder, expected_scale(
+                ladder[step], settings[step].height, limit,
+                height_exponent(ladder[step], settings[step].height, 1.0, settings[top].height)))
+
+        found = walk_to_largest(fits, min(step_at_or_below(ladder, expected), top - 1), top, below)
         return None if found is None else settings[found]
 
     def frame(
@@ -455,25 +466,45 @@ def expected_scale(scale: float, height: float, room: float, exponent: float) ->
     return scale * (room / height) ** (1 / exponent)
 
 
+def height_exponent(scale: float, height: float, larger_scale: float, larger_height: float) -> float:
+    """How fast height grows with scale between two settings, as an exponent (within
+    :data:`HEIGHT_EXPONENT_RANGE`); :data:`TEXT_HEIGHT_EXPONENT` where the two say nothing (the same height,
+    or a height that cannot be measured)."""
+    if not (0 < height < larger_height < float("inf")) or not 0 < scale < larger_scale:
+        return TEXT_HEIGHT_EXPONENT
+    low, high = HEIGHT_EXPONENT_RANGE
+    return min(high, max(low, math.log(larger_height / height) / math.log(larger_scale / scale)))
+
+
 def step_at_or_below(ladder: list[float], scale: float) -> int:
     """The step of an ascending ladder of scales at or just below ``scale`` (0 if every step is above it)."""
     below = [step for step, value in enumerate(ladder) if value <= scale + 1e-9]
     return below[-1] if below else 0
 
 
-def walk_to_largest(fits: Callable[[int], bool], start: int, top: int) -> int | None:
+def walk_to_largest(fits: Callable[[int], bool], start: int, top: int,
+                    below: Callable[[int], int] | None = None) -> int | None:
     """From ``start`` on a ladder of sizes or scales (steps 0 to ``top``, smallest first): up while the next step
     fits, or down until one fits. The largest step that fits, if fitting only gets harder as the size grows (as
-    it does, but for a line that happens to break better); None if no step down to 0 fits."""
+    it does, but for a line that happens to break better); None if no step down to 0 fits.
+
+    ``below(step)``, for a step that does not fit, may name a step further down to try next (a new guess from
+    what that step measured); from a step that fits there, the walk goes back up until the step under the one
+    that did not fit, so the answer is the same as stepping down one at a time.
+    """
     step = start
     if fits(step):
         while step < top and fits(step + 1):
             step += 1
         return step
+    failed = step  # the smallest step known not to fit
     while step > 0:
-        step -= 1
+        step = step - 1 if below is None else max(0, min(step - 1, below(step)))
         if fits(step):
+            while step + 1 < failed and fits(step + 1):
+                step += 1
             return step
+        failed = step
     return None
 
 
