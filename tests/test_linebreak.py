@@ -132,6 +132,18 @@ def test_ellipsis_and_dash_pairs_stay_together():
     assert Break(4, 4) not in find_breaks("好好好——好")
 
 
+def test_a_run_of_ideographs_breaks_between_each_two_and_kinsoku_holds_at_its_ends():
+    """Ideographs are found a run at a time; what is found must be as if each were looked at alone: a break
+    between any two (supplementary-plane ones such as 𨋢 included), none before the closing punctuation after
+    the run or after the opening punctuation before it, and the usual rules where it meets other text."""
+    text = "「香港𨋢豈」，中文 and 㐀一-二"
+    found = [item.end for item in find_breaks(text) if item.end == item.resume]
+    # before 港 𨋢 豈 (not before 」 or ，), before 中 (after ，), 文, 一, before and after the hyphen
+    assert found == [2, 3, 4, 7, 8, 15, 16, 17]
+    assert [item for item in find_breaks(text) if item.end != item.resume] == [Break(9, 10), Break(13, 14)]
+    assert find_breaks("香港") == [Break(1, 1)] and find_breaks("香") == []
+
+
 @pytest.mark.parametrize("width", [40.0, 66.6, 90.0, 130.0, 210.0])
 def test_mixed_english_and_chinese(width):
     lines = break_lines(MIXED, width, MEASURE)

@@ -89,6 +89,10 @@ GLUE_CHARACTERS = frozenset("\u00a0\u2007\u2011\u202f\u2060\ufeff")
 BREAK_AFTER_CHARACTERS = frozenset("\u2010\u2012\u2013")  # ‐ ‒ –
 DASHES = frozenset("\u2014\u2015\u2e3a\u2e3b")  # — ― ⸺ ⸻
 
+# Ideographs (CJK unified, extension A, compatibility, and the supplementary ideographic planes): plain
+# characters of UAX #14's class ID, never punctuation, so a line may end between any two of them.
+IDEOGRAPH_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
+
 # Code point ranges whose characters may be broken before and after (ideographs, kana, bopomofo, CJK
 # punctuation and fullwidth forms), subject to kinsoku. Hangul is left out: Korean breaks at spaces.
 WIDE_RANGES = (
@@ -197,13 +201,15 @@ def _character_set(characters: Iterable[str], ranges: Iterable[tuple[int, int]] 
 
 @cache
 def _break_candidates() -> re.Pattern[str]:
-    """Runs of breakable space, or one character a break can sit next to without a space.
+    """Runs of breakable space, runs of ideographs, or one character a break can sit next to without a space.
 
-    The scan looks at nothing else, so a Latin word costs one regular expression step, not a step per letter.
+    The scan looks at nothing else, so a Latin word costs one regular expression step, not a step per letter,
+    and a run of Han characters one step, with a break between each two.
     Compiled on first use (~1 ms) so commands that never break lines do not pay for it.
     """
     return re.compile(
         f"({_character_set(BREAKABLE_SPACES)}+)"
+        f"|({_character_set((), IDEOGRAPH_RANGES)}{{2,}})"
         f"|{_character_set({'-', '/'} | BREAK_AFTER_CHARACTERS | DASHES, WIDE_RANGES)}"
     )
 
@@ -227,7 +233,7 @@ def _breaks(text: str, break_after_slash: bool) -> tuple[Break, ...]:
     checked = 0
     for match in _break_candidates().finditer(text):
         first, last = match.span()
-        if match.lastindex:  # a run of breakable space
+        if match.lastindex == 1:  # a run of breakable space
             if last == length or (first > 0 and _space_may_break(text[first - 1], text[last])):
                 breaks.append(Break(first, last))
             continue
@@ -238,6 +244,9 @@ def _breaks(text: str, break_after_slash: bool) -> tuple[Break, ...]:
                     text, boundary, break_after_slash
                 ):
                     breaks.append(Break(boundary, boundary))
+            if boundary == first and match.lastindex == 2:  # a line may end between any two ideographs
+                breaks.extend(Break(position, position) for position in range(first + 1, last))
+                checked = last - 1
     return tuple(breaks)
 
 

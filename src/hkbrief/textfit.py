@@ -618,6 +618,9 @@ class FontStack:
             if len(self._units) >= _MEASURED_LIMIT:
                 self._units.clear()
             self._units[text] = scales
+        if len(scales) == 1:  # one font sets it all (most pieces): the same sum, without a generator per call
+            units, per_em = scales[0]
+            return units * size / per_em
         return sum(units * size / per_em for units, per_em in scales)
 
     def _units_of(self, text: str) -> tuple[tuple[float, int], ...]:
