@@ -608,13 +608,11 @@ class FontStack:
         A text's width is its units in each font, scaled: the units do not depend on the size, so they are
         remembered by text (a paragraph is measured piece by piece at several sizes while it is fitted).
         """
-        primary = self.fonts[0]
-        units = primary.covered_units(text)
-        if units is not None:
-            return units * size / primary.units_per_em
         scales = self._units.get(text)
         if scales is None:
-            scales = self._units_of(text)
+            primary = self.fonts[0]
+            units = primary.covered_units(text)
+            scales = ((units, primary.units_per_em),) if units is not None else self._units_of(text)
             if len(self._units) >= _MEASURED_LIMIT:
                 self._units.clear()
             self._units[text] = scales
@@ -631,8 +629,13 @@ class FontStack:
             if only is not None:
                 return ((self.fonts[only].advance_units(text), self.fonts[only].units_per_em),)
         per_font = [0] * len(self.fonts)
-        for ch, index in zip(text, self._choices(text)):
-            per_font[index] += self.fonts[index].advance(ch)
+        choices = self._choices(text)
+        start = 0
+        for position in range(1, len(text) + 1):  # run by run: each run's advances summed at once
+            if position == len(text) or choices[position] != choices[start]:
+                index = choices[start]
+                per_font[index] += self.fonts[index].advance_units(text[start:position])
+                start = position
         return tuple((units, font.units_per_em) for units, font in zip(per_font, self.fonts) if units)
 
     def measure(self, size: float) -> Callable[[str], float]:
