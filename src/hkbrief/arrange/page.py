@@ -18,7 +18,7 @@ from hkbrief.arrange.bilingual import Versions, each_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
 from hkbrief.arrange.compose import column_breaks, even_groups
 from hkbrief.arrange.text import (HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, expected_scale, scaled_size,
-                                  stacked, step_at_or_below, too_long, walk_to_largest)
+                                  stacked, step_at_or_below, text_of_lines, too_long, walk_to_largest)
 from hkbrief.errors import FitError, Problem
 from hkbrief.geometry import A4, LETTER, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
@@ -543,7 +543,7 @@ def _section_piece(page: PageContext, section: Section, paragraphs: list, piece:
         offset = y - mine[0].line * paragraph.style.line_height
         chosen = tuple(replace(line, baseline=line.baseline + offset)
                        for line in paragraph.lines[mine[0].line:mine[-1].line + 1])
-        text = " ".join("".join(span.text for span in line.spans) for line in chosen)
+        text = text_of_lines(paragraph, mine[0].line, mine[-1].line)
         placed.append(replace(paragraph, text=text if len(chosen) < len(paragraph.lines) else paragraph.text,
                               lines=chosen, style=replace(paragraph.style, space_before=mine[0].space if y else 0.0)))
         y += sum(ln.height for ln in mine)

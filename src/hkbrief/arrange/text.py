@@ -433,21 +433,26 @@ class Typesetter:
     def _pieces(self, para: Para, width: float, limit: float) -> list[Para]:
         """A paragraph cut at line boundaries into pieces of as many lines as fit ``limit``."""
         planned = self.set([para], width).paragraphs[0]
-        drawn = planned.text
-        starts, position = [], 0
-        for line in planned.lines:
-            text = "".join(span.text for span in line.spans)
-            found = drawn.find(text, position)
-            starts.append(found if found >= 0 else position)
-            position = starts[-1] + len(text)
+        count = len(planned.lines)
         per_piece = max(1, int(limit // planned.style.line_height))
-        pieces = []
-        for first in range(0, len(starts), per_piece):
-            stop = starts[first + per_piece] if first + per_piece < len(starts) else len(drawn)
-            pieces.append(replace(para, text=drawn[starts[first]:stop].strip(),
-                                  bullet=para.bullet if first == 0 else None,
-                                  space_before_em=para.space_before_em if first == 0 else 0.0))
-        return pieces
+        return [replace(para, text=text_of_lines(planned, first, min(first + per_piece, count) - 1),
+                        bullet=para.bullet if first == 0 else None,
+                        space_before_em=para.space_before_em if first == 0 else 0.0)
+                for first in range(0, count, per_piece)]
+
+
+def text_of_lines(paragraph: Paragraph, first: int, last: int) -> str:
+    """The part of a planned paragraph's text that its lines ``first`` to ``last`` show, as it is written (no
+    space added where a Chinese line or a hyphenated word was broken; the spaces at the ends dropped)."""
+    drawn = paragraph.text
+    starts, position = [], 0
+    for line in paragraph.lines:
+        text = "".join(span.text for span in line.spans)
+        found = drawn.find(text, position)
+        starts.append(found if found >= 0 else position)
+        position = starts[-1] + len(text)
+    stop = starts[last + 1] if last + 1 < len(starts) else len(drawn)
+    return drawn[starts[first]:stop].strip()
 
 
 def scaled_size(role: RoleStyle, scale: float) -> float:
