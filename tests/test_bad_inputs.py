@@ -134,6 +134,15 @@ def check_pptx_and_pdf(out: Path, stem: str) -> None:
 # -- the corpus ---------------------------------------------------------------------------------------------------
 
 
+
+def test_the_corpus_is_what_its_script_writes(tmp_path):
+    """expected.toml and the case files are made by regenerate.py: edited by hand, the two drift apart."""
+    copy = tmp_path / "bad_inputs"
+    shutil.copytree(CORPUS, copy, ignore=shutil.ignore_patterns("__pycache__"))
+    subprocess.run([sys.executable, str(copy / "regenerate.py")], check=True, capture_output=True,
+                   timeout=SUBPROCESS_TIMEOUT)
+    assert snapshot(copy) == {name: data for name, data in snapshot(CORPUS).items() if "__pycache__" not in name}
+
 def test_every_corpus_file_has_a_case_and_every_case_a_file():
     listed = {spec["file"] for spec in CASES.values() if "file" in spec}
     listed |= {spec["content"] for spec in CASES.values() if "content" in spec}
