@@ -144,25 +144,94 @@ def test_the_deck_keeps_the_dark_brand_colours(brand):
 
 
 def _wider(font: bytes, extra_units: int) -> bytes:
-    """The font with every advance width in hmtx ``extra_units`` wider and the table's checksum updated, as a
-    font editor would save a new version of the same face."""
-    import struct
+    """The font with every advance width ``extra_units`` wider, saved by fontTools as a font editor saves a new
+    version of the same face (same names, new table checksums)."""
+    import io
 
-    data = bytearray(font)
-    (count,) = struct.unpack_from(">H", data, 4)
-    for entry in range(12, 12 + 16 * count, 16):
-        tag, _, offset, length = struct.unpack_from(">4sLLL", data, entry)
-        if tag == b"hhea":
-            (metrics,) = struct.unpack_from(">H", data, offset + 34)
-        if tag == b"hmtx":
-            hmtx, hmtx_length, hmtx_entry = offset, length, entry
-    for glyph in range(metrics):
-        (advance,) = struct.unpack_from(">H", data, hmtx + 4 * glyph)
-        struct.pack_into(">H", data, hmtx + 4 * glyph, advance + extra_units)
-    table = bytes(data[hmtx:hmtx + hmtx_length]) + b"\0" * (-hmtx_length % 4)
-    checksum = sum(struct.unpack(f">{len(table) // 4}L", table)) & 0xFFFFFFFF
-    struct.pack_into(">L", data, hmtx_entry + 4, checksum)
-    return bytes(data)
+    from fontTools.ttLib import TTFont
+
+    face = TTFont(io.BytesIO(font))
+    hmtx = face["hmtx"]
+    hmtx.metrics = {glyph: (advance + extra_units, bearing) for glyph, (advance, bearing) in hmtx.metrics.items()}
+    saved = io.BytesIO()
+    face.save(saved)
+    return saved.getvalue()
+
+
+@pytest.fixture(scope="module")
+def wider_dejavu_sans() -> bytes:
+    return _wider(system_font("DejaVuSans.ttf").read_bytes(), 300)
+
+
+def _body_text_as_drawn(pdf: Path, font: bytes) -> tuple[list[float], list[float]]:
+    """For the one-pager's characters in DejaVu Sans (the body text): how far each one's PDF width (its /Widths
+    entry) and its distance to the next character on its line (where it is drawn) are from the advance ``font``
+    gives it, in points; ``font`` is the font file the PDF should have been drawn with."""
+    import io
+
+    import pdfplumber
+    from fontTools.ttLib import TTFont
+
+    face = TTFont(io.BytesIO(font))
+    cmap, hmtx, units = face.getBestCmap(), face["hmtx"].metrics, face["head"].unitsPerEm
+    with pdfplumber.open(pdf) as document:
+        chars = [c for c in document.pages[0].chars if c["fontname"].split("+")[-1] == "DejaVuSans"]
+    widths, steps = [], []
+    for char, following in zip(chars, chars[1:] + [None]):
+        advance = hmtx[cmap[ord(char["text"])]][0] / units * char["size"]
+        widths.append(char["x1"] - char["x0"] - advance)
+        if following is not None and abs(following["top"] - char["top"]) < 0.01 and following["x0"] > char["x0"]:
+            steps.append(following["x0"] - char["x0"] - advance)
+    assert len(widths) > 200 and len(steps) > 200, (len(widths), len(steps))
+    return widths, steps
+
+
+def _build_pdf(layout: Path, out: Path) -> Path:
+    result = build(CONTENT, str(layout), out, formats=("pdf",), language=Language.EN)
+    return next(p for p in result.written if p.suffix == ".pdf")
+
+
+def _own_copy(layout: Path, name: str, data: bytes) -> Path:
+    """The layout's font file ``name`` as a file of its own (not a link) holding ``data``."""
+    font = layout.parent / "fonts" / name
+    font.unlink()
+    font.write_bytes(data)
+    return font
+
+
+def test_two_brand_kits_whose_fonts_share_a_name_each_embed_their_own(tmp_path, wider_dejavu_sans):
+    """A batch (or a watch session switching layouts) builds brand kits one after the other in one process. Kit A
+    brings a wider version of DejaVu Sans (the same PostScript name, DejaVuSans), kits B and C the installed one:
+    each PDF is drawn with its own kit's file. reportlab's registerFont would register B's font as the face of that
+    name registered first (A's): B's body text came out in A's widths, and C was refused ("already registered")."""
+    wide = brand_kit_folder(tmp_path / "a")
+    _own_copy(wide, "DejaVuSans.ttf", wider_dejavu_sans)
+    original = system_font("DejaVuSans.ttf").read_bytes()
+    for layout, font in ((wide, wider_dejavu_sans), (brand_kit_folder(tmp_path / "b"), original),
+                         (brand_kit_folder(tmp_path / "c"), original)):
+        widths, steps = _body_text_as_drawn(_build_pdf(layout, layout.parent / "out"), font)
+        assert max(map(abs, widths)) < 0.01, layout
+        assert max(map(abs, steps)) < 0.01, layout
+
+
+def test_a_brand_font_saved_again_in_one_process_is_drawn_with_its_new_widths(tmp_path, wider_dejavu_sans):
+    """A watch session that built another brand kit first: the designer saves the body font again, in place,
+    with wider advances; the next PDF's widths and the positions its characters are drawn at are the new file's."""
+    _build_pdf(brand_kit_folder(tmp_path / "other"), tmp_path / "other" / "out")
+    layout = brand_kit_folder(tmp_path / "kit")
+    original = system_font("DejaVuSans.ttf").read_bytes()
+    body = _own_copy(layout, "DejaVuSans.ttf", original)
+    before = _build_pdf(layout, tmp_path / "before")
+    with open(body, "r+b") as handle:  # in place: the same file (inode), as an editor saving over it
+        handle.write(wider_dejavu_sans)
+        handle.truncate()
+    after = _build_pdf(layout, tmp_path / "after")
+
+    widths, steps = _body_text_as_drawn(after, wider_dejavu_sans)
+    assert max(map(abs, widths)) < 0.01
+    assert max(map(abs, steps)) < 0.01
+    old_widths, _ = _body_text_as_drawn(before, original)
+    assert max(map(abs, old_widths)) < 0.01
 
 
 def test_a_font_file_saved_again_with_other_widths_gets_a_face_of_its_own(tmp_path):

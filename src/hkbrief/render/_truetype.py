@@ -6,9 +6,10 @@ Python dictionaries and lists of every glyph, one number at a time; for the bund
 same lookups from the mapped file, with reportlab's own rules, so subsets and PDF bytes are unchanged.
 
 It reaches into reportlab's internals (``TTFont`` built without ``__init__``, ``TTFontFace.readFile``,
-``extractInfo`` and ``get_table`` overridden, the face's private attributes): a reportlab release may change them,
-and a test compares every lookup and subset with reportlab's own reader for every bundled font. What would let us
-drop it: reportlab reading cmap/hmtx/loca lazily itself, or a supported way to hand it a face object.
+``extractInfo`` and ``get_table`` overridden, the face's private attributes, the registry ``pdfmetrics._fonts``):
+a reportlab release may change them, and a test compares every lookup and subset with reportlab's own reader for
+every bundled font. What would let us drop it: reportlab reading cmap/hmtx/loca lazily itself, a supported way to
+hand it a face object, and a ``registerFont`` that registers a font under its own name whatever its face is called.
 """
 
 from __future__ import annotations
@@ -21,12 +22,43 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from reportlab.pdfbase.ttfonts import TTFont
 
-__all__ = ["load_font"]
+__all__ = ["forget_font", "load_font", "register_font", "registered_font"]
 
 
-def load_font(name: str, path: str, index: int = 0) -> TTFont:
+def register_font(font: TTFont) -> None:
+    """Make ``font`` the one reportlab's canvas draws under ``font.fontName``, replacing any font of that name.
+
+    Not ``pdfmetrics.registerFont``: for a TrueType font it keeps the first font registered for each face name
+    (the PostScript name inside the file, ``DejaVuSans``) and registers any later font of that face as that first
+    font object. Two brand kits whose files carry the same PostScript name (two versions of one font, a copy and
+    the original, a font saved again in a watch session) would then draw the second kit's PDF with the first
+    kit's file: its widths and glyphs under the second kit's name, or a refusal when the names are checked.
+    """
+    from reportlab.pdfbase import pdfmetrics
+
+    pdfmetrics._fonts[font.fontName] = font  # noqa: SLF001 - see the module docstring
+
+
+def registered_font(name: str):  # noqa: ANN201 - a reportlab font or None
+    """The font reportlab draws under ``name``, or None (never a standard font made up on the spot, as
+    ``pdfmetrics.getFont`` does for a name it does not know)."""
+    from reportlab.pdfbase import pdfmetrics
+
+    return pdfmetrics._fonts.get(name)  # noqa: SLF001 - see the module docstring
+
+
+def forget_font(font: TTFont) -> None:
+    """Unregister ``font`` if reportlab still draws its name with it, so the memory it holds can be freed."""
+    from reportlab.pdfbase import pdfmetrics
+
+    if pdfmetrics._fonts.get(font.fontName) is font:  # noqa: SLF001 - see the module docstring
+        del pdfmetrics._fonts[font.fontName]  # noqa: SLF001
+
+
+def load_font(name: str, path: str, index: int = 0, data: bytes | None = None) -> TTFont:
     """reportlab's ``TTFont(name, path, subfontIndex=index)``, with the face's file mapped and its character tables
-    read on demand.
+    read on demand; or, given ``data`` (the file's bytes, read by the caller), with its tables read from those
+    bytes, so a file saved again while the font is in use cannot change what it draws.
 
     reportlab reads a whole TrueType file into memory and turns its cmap, hmtx and loca tables into dictionaries
     and lists of every glyph, one number at a time: for the two Noto Sans TC faces (20,950 glyphs, 7 MB each)
@@ -45,7 +77,7 @@ def load_font(name: str, path: str, index: int = 0) -> TTFont:
     # What TTFont.__init__ sets (reportlab 4 and 5), with the face from _face_class instead of TTFontFace.
     font = _font_class().__new__(_font_class())
     font.fontName = name
-    font.face = _face_class()(path, subfontIndex=index)
+    font.face = _face_class()(path if data is None else _Snapshot(path, data), subfontIndex=index)
     font.encoding = TTEncoding()
     font.state = WeakKeyDictionary()
     font._asciiReadable = rl_config.ttfAsciiReadable
@@ -84,7 +116,9 @@ def _face_class() -> type:
 
     class MappedTTFontFace(TTFontFace):
         def readFile(self, f) -> None:  # noqa: N802 - reportlab's name
-            if isinstance(f, str) and not hasattr(self, "_ttf_data"):
+            if isinstance(f, _Snapshot) and not hasattr(self, "_ttf_data"):
+                self.filename, self._ttf_data = f.path, f.data
+            elif isinstance(f, str) and not hasattr(self, "_ttf_data"):
                 self.filename = f
                 with open(f, "rb") as handle:
                     self._ttf_data = mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ)
@@ -109,6 +143,15 @@ def _face_class() -> type:
                 super().extractInfo(charInfo=1)  # a cmap format this reader does not know: reportlab reads it all
 
     return MappedTTFontFace
+
+
+class _Snapshot:
+    """A font file's bytes as they were read, with the path they were read from (reportlab names the face after it)."""
+
+    __slots__ = ("data", "path")
+
+    def __init__(self, path: str, data: bytes) -> None:
+        self.path, self.data = path, data
 
 
 class _Slices:

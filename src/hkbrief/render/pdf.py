@@ -22,7 +22,7 @@ from hkbrief.geometry import Box
 from hkbrief.plan import Colour, DocumentProperties, Face, Frame, FrameRole, PagePlan, Paragraph
 from hkbrief.render._reportlab_document import reserve_document_id, with_document_id
 from hkbrief.render._reportlab_tounicode import install_utf16_to_unicode
-from hkbrief.render._truetype import load_font
+from hkbrief.render._truetype import forget_font, load_font, register_font, registered_font
 from hkbrief.render.names import spell
 
 if TYPE_CHECKING:
@@ -31,7 +31,14 @@ if TYPE_CHECKING:
 
 __all__ = ["render_page"]
 
-_registered_fonts: dict[tuple[str, str, int], TTFont] = {}  # (pdf_name, pdf_file, pdf_index) -> the font registered
+# The fonts the package ships (``hkbrief/fonts``): files that never change while hkbrief runs.
+_SHIPPED_FONTS = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(__file__))), "fonts")
+# How many layouts' font files (each a private copy in memory) a process keeps registered: a watch session needs
+# its layout's few faces; a batch, those of a few brand kits; earlier versions of a file are dropped at once.
+MAX_BRAND_FONT_VERSIONS = 16
+# (pdf_name, real path, face index, stamp or None) -> the font registered, least recently used first
+_shipped_fonts: dict[tuple[str, str, int, None], TTFont] = {}
+_brand_fonts: dict[tuple[str, str, int, tuple[int, ...]], TTFont] = {}
 _registration_lock = threading.Lock()
 
 
@@ -81,37 +88,84 @@ def faces_in(frames: Iterable[Frame]) -> Iterator[Face]:
 
 
 def _registered_font(face: Face) -> TTFont:
-    """Register ``face.pdf_file`` under ``face.pdf_name`` once per process and return reportlab's font.
+    """The font reportlab draws ``face`` with, registered under ``face.pdf_name`` (once per file and version).
 
-    A name someone else registered (``textfit`` measures with the same TTFs) is reused only if it is the same file.
+    A font file shipped in the package never changes while hkbrief runs: it is mapped, once per process. Any
+    other file (a layout's brand font) can be saved again at any moment, in place or by a rename, while a watch
+    session or a batch keeps the process alive: it is read whole into a private copy, which nothing can change
+    under the registered face (a font mapped while a designer re-exports it would draw the new glyphs with the
+    widths it already read, or stop the process if the file shrank), and registered again whenever the file's
+    stamp (device, inode, size, modification and change times) differs from the copy's. A name someone else
+    registered (not this module) is reused only if it is the same file.
     """
-    from reportlab.pdfbase import pdfmetrics
-    from reportlab.pdfbase.ttfonts import TTFError, TTFont
-
     install_utf16_to_unicode()  # before any subset is written: characters outside the BMP extract as themselves
-    key = (face.pdf_name, face.pdf_file, face.pdf_index)
+    path = os.path.realpath(face.pdf_file)
+    shipped = os.path.commonpath([path, _SHIPPED_FONTS]) == _SHIPPED_FONTS
+    key = (face.pdf_name, path, face.pdf_index, None if shipped else _stamp(face, path))
+    known = _shipped_fonts if shipped else _brand_fonts
     with _registration_lock:
-        if key in _registered_fonts:
-            return _registered_fonts[key]
-        if face.pdf_name in pdfmetrics.getRegisteredFontNames():
-            font = pdfmetrics.getFont(face.pdf_name)
-            registered_file = getattr(getattr(font, "face", None), "filename", None)
-            if not isinstance(font, TTFont) or not _same_file(registered_file, face.pdf_file):
-                raise ValueError(
-                    f"font name {face.pdf_name!r} is already registered for another font than "
-                    f"{os.path.basename(face.pdf_file)!r}"
-                )
-            _registered_fonts[key] = font
-            return font
-        try:
-            font = load_font(face.pdf_name, face.pdf_file, face.pdf_index)
-        except (OSError, TTFError) as error:
-            raise ValueError(
-                f"font {face.pdf_name!r}: cannot embed {os.path.basename(face.pdf_file)!r}: {error}"
-            ) from error
-        pdfmetrics.registerFont(font)
-        _registered_fonts[key] = font
+        font = known.pop(key, None)
+        if font is None:
+            font = _reusable(face, shipped)
+        if font is None:
+            font = _loaded(face, path, key[3])
+            # the file's earlier versions can never be asked for again: their stamps are gone with them
+            for dead in [other for other in _brand_fonts if other[1:3] == key[1:3]]:
+                forget_font(_brand_fonts.pop(dead))
+        known[key] = font  # the most recently used last
+        while len(_brand_fonts) > MAX_BRAND_FONT_VERSIONS:
+            forget_font(_brand_fonts.pop(next(iter(_brand_fonts))))
+        if registered_font(face.pdf_name) is not font:
+            register_font(font)
         return font
+
+
+def _stamp(face: Face, path: str) -> tuple[int, ...]:
+    """What changes whenever a file is written or replaced: device, inode, size, modification and change times."""
+    try:
+        info = os.stat(path)
+    except OSError as error:
+        raise ValueError(f"font {face.pdf_name!r}: cannot read {os.path.basename(face.pdf_file)!r}: "
+                         f"{error.strerror}") from error
+    return info.st_dev, info.st_ino, info.st_size, info.st_mtime_ns, info.st_ctime_ns
+
+
+def _reusable(face: Face, shipped: bool) -> TTFont | None:
+    """The font already registered under ``face.pdf_name`` if it is ``face.pdf_file`` (``textfit`` or a test may
+    have registered it); None if the name is free, or if it holds a layout's font and ``face`` is one too (a
+    layout's face is named after its content: the same face kept elsewhere, or a version saved since, is read
+    anew); ``ValueError`` if the name stands for another font."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    font = registered_font(face.pdf_name)
+    if font is None or (not shipped and any(font is ours for ours in _brand_fonts.values())):
+        return None
+    registered_file = getattr(getattr(font, "face", None), "filename", None)
+    if not isinstance(font, TTFont) or not _same_file(registered_file, face.pdf_file):
+        raise ValueError(
+            f"font name {face.pdf_name!r} is already registered for another font than "
+            f"{os.path.basename(face.pdf_file)!r}"
+        )
+    return font
+
+
+def _loaded(face: Face, path: str, stamp: tuple[int, ...] | None) -> TTFont:
+    """reportlab's font for ``face``: mapped from a shipped file (``stamp`` None), else from a private copy of the
+    file, refused if the file changed while it was read."""
+    from reportlab.pdfbase.ttfonts import TTFError
+
+    name = os.path.basename(face.pdf_file)
+    try:
+        data = None
+        if stamp is not None:
+            with open(path, "rb") as handle:
+                data = handle.read()
+            if _stamp(face, path) != stamp:
+                raise ValueError(f"font {face.pdf_name!r}: {name!r} changed while it was read; build again once it"
+                                 " is saved")
+        return load_font(face.pdf_name, face.pdf_file, face.pdf_index, data)
+    except (OSError, TTFError) as error:
+        raise ValueError(f"font {face.pdf_name!r}: cannot embed {name!r}: {error}") from error
 
 
 def _same_file(registered: str | None, wanted: str) -> bool:
