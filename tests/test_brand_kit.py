@@ -250,3 +250,15 @@ def test_a_font_file_saved_again_with_other_widths_gets_a_face_of_its_own(tmp_pa
     assert second.metrics.width("Hong Kong", 10) > first.metrics.width("Hong Kong", 10)
     body.write_bytes(original)
     assert load_layout(str(layout)).fonts["DejaVu Sans"].regular.pdf_name == first.pdf_name
+
+
+def test_the_same_brand_kit_kept_in_another_folder_gives_the_same_pdf(tmp_path):
+    """A brand kit copied to another place (a colleague's machine, a shared drive) prints the same PDF, byte for
+    byte: its faces are named after their content, not after where their files are."""
+    pdfs = []
+    for place in ("mine", "a colleague's copy"):
+        layout = brand_kit_folder(tmp_path / place)
+        for link in (layout.parent / "fonts").glob("DejaVu*.ttf"):
+            _own_copy(layout, link.name, link.resolve().read_bytes())
+        pdfs.append(_build_pdf(layout, tmp_path / place / "out").read_bytes())
+    assert pdfs[0] == pdfs[1]

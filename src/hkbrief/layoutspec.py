@@ -561,8 +561,9 @@ class _LayoutReader:
         except fontfile.FontFileError as exc:
             self.fail(at, f"{shown(given)} {exc}")
             return None
-        # the face's place and its content (a font replaced under the same name, in a watch session, is another)
-        tag = hashlib.md5(f"{path.resolve()}#{index}#{info.digest}".encode(), usedforsecurity=False).hexdigest()[:6]
+        # named after its content alone: a font saved again under the same file name (in a watch session) is another
+        # face, and the same font kept in another folder gives the same PDF
+        tag = hashlib.md5(f"{index}#{info.digest}".encode(), usedforsecurity=False).hexdigest()[:6]
         plain = re.sub(r"[^A-Za-z0-9-]", "", info.postscript_name)[:48] or "Font"
         metrics = textfit.FontMetrics.from_json(data, folder)
         return textfit.FileFace(path, index, metrics, f"{plain}-{tag}")
