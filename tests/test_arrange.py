@@ -359,6 +359,34 @@ def test_a_summary_split_between_columns_keeps_its_text_as_written(language):
     assert split >= 2
 
 
+@pytest.mark.parametrize("layout_name", [n for n in LAYOUTS if load_layout(n).onepager.bilingual is BilingualPage.COLUMNS])
+def test_side_by_side_heights_by_share_are_those_of_setting_every_share(layout_name):
+    """language_share sets a section only where its height may change with the share; every height it fills in
+    must be the one setting the section at that share gives, on long and short summaries at every scale."""
+    from hkbrief.arrange import page as page_module
+    from hkbrief.content import brief_from_json
+
+    layout = load_layout(layout_name)
+    shares = sorted(page_module.language_shares())
+    stress = json.loads((CONTENT.parent / "tests" / "data" / "stress.json").read_text(encoding="utf-8"))
+    compared = 0
+    for data in (json.loads(CONTENT.read_text(encoding="utf-8")), stress):
+        brief = brief_from_json(data, "brief.json")
+        edition = Edition(brief, Language.EN, "brief.json", Language.ZH_HANT)
+        for scale in (1.0, 0.88, 0.76, 0.684, 1.2):
+            page = page_module.PageContext.of(edition, layout, typesetter(layout), None)
+            editions = page.editions()
+            for section in brief.sections:
+                found = page_module._heights_by_share(page, section, shares, scale, editions)
+                fresh = page_module.PageContext.of(edition, layout, typesetter(layout), None)
+                for index, language in enumerate(editions):
+                    every = [fresh.section_height(section, fresh.language_widths(share)[index], scale, language)
+                             for share in shares]
+                    assert found[index] == every, (section.id, scale, index)
+                    compared += len(shares)
+    assert compared >= 1_000
+
+
 def test_side_by_side_sections_start_level_each_in_its_own_language_and_font():
     brief = sample_brief()
     layout = load_layout(COLUMNS)
