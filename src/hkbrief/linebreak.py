@@ -370,6 +370,13 @@ SHORT_HAN = 2  # Han characters: a last line of this few (plus punctuation) look
 def is_stranded(line: str) -> bool:
     """Whether a paragraph's last line is too slight to stand alone: one word of at most ``SHORT_WORD``
     characters, or at most ``SHORT_HAN`` Han characters, not counting punctuation."""
+    stripped = line.strip()
+    if _has_space(stripped) and not _wide_characters().search(stripped):
+        # words on a line of their own (the common case, settled without classifying every character): stranded
+        # only if it holds nothing but punctuation
+        return not any(not ch.isspace() and not unicodedata.category(ch).startswith("P") for ch in stripped)
+    if len(_ideographs().findall(stripped, 0, 4 * SHORT_HAN + 8)) > SHORT_HAN:
+        return False  # more Han characters than a stranded line holds (ideographs are never punctuation)
     core = "".join(ch for ch in line if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
     if not core:
         return bool(line.strip())
@@ -377,6 +384,25 @@ def is_stranded(line: str) -> bool:
     if wide:
         return wide == len(core) and wide <= SHORT_HAN
     return not any(ch.isspace() for ch in line.strip()) and len(core) <= SHORT_WORD
+
+
+_SPACE = re.compile(r"\s")
+
+
+def _has_space(text: str) -> bool:
+    return _SPACE.search(text) is not None
+
+
+@cache
+def _ideographs() -> re.Pattern[str]:
+    """Any character of :data:`IDEOGRAPH_RANGES`."""
+    return re.compile(_character_set((), IDEOGRAPH_RANGES))
+
+
+@cache
+def _wide_characters() -> re.Pattern[str]:
+    """Any character of :data:`WIDE_RANGES`, as :func:`is_wide` says, found by one regular expression."""
+    return re.compile(_character_set((), WIDE_RANGES))
 
 
 def _mend_last_line(text: str, lines: list[str], breaks, max_width: float, measure: Measure) -> list[str]:
