@@ -517,11 +517,6 @@ def find_family(name: str | FileFamily, where: str = "") -> FontFamily | FileFam
     raise LayoutError(f"unknown font {name!r}; the fonts hkbrief can measure are {known}", where)
 
 
-def _is_neutral(ch: str) -> bool:
-    """Spaces and punctuation: characters that stay in the run around them rather than start a new one."""
-    return not ch.isalnum()
-
-
 class FontStack:
     """A primary font and its fallbacks, as a writer sets mixed text: each character in the first font that has it.
 
@@ -558,24 +553,38 @@ class FontStack:
         """Characters no font in the stack has, each once, in order; they would print as boxes."""
         return [ch for ch in dict.fromkeys(text) if ch not in HARD_BREAKS and self.font_index(ch) is None]
 
+    def _first_fonts(self, text: str) -> list[int | None]:
+        """:meth:`font_index` of each character of ``text``: looked up all at once where every one is known."""
+        try:
+            return list(map(self._first_font.__getitem__, text))
+        except KeyError:
+            return list(map(self.font_index, text))
+
     def _choices(self, text: str) -> list[int]:
         """The index of the font that sets each character of ``text`` (the rule is in :meth:`segments`)."""
-        indices = list(map(self.font_index, text))
-        current = next((index for ch, index in zip(text, indices) if index is not None and not _is_neutral(ch)), None)
+        indices = self._first_fonts(text)
+        current = next((index for ch, index in zip(text, indices) if index is not None and ch.isalnum()), None)
+        fonts = self.fonts
         choices: list[int] = []
         for ch, index in zip(text, indices):
             if index is None:
                 choices.append(0 if current is None else current)
-            elif not _is_neutral(ch):
+            elif ch.isalnum():  # a letter or digit starts a run; spaces and punctuation (neutral) stay in one
                 current = index
                 choices.append(index)
-            elif current is not None and self.fonts[current].covers(ch):
+            elif current is not None and fonts[current].covers(ch):
                 choices.append(current)
             else:
                 choices.append(index)
                 if current is None:
                     current = index
         return choices
+
+    def _runs(self, text: str) -> list[tuple[int, int, int]]:
+        """``(start, stop, font index)`` of each run of ``text`` one font sets, by :meth:`_choices`."""
+        choices = self._choices(text)
+        edges = [i for i in range(1, len(choices)) if choices[i] != choices[i - 1]]
+        return [(start, stop, choices[start]) for start, stop in zip([0, *edges], [*edges, len(text)])]
 
     def segments(self, text: str) -> list[tuple[str, int]]:
         """``text`` split into ``(substring, font index)`` runs by coverage, zero-width characters left out.
@@ -589,13 +598,7 @@ class FontStack:
         if self.fonts[0].covered_units(text) is not None:
             runs = [(text, 0)]
         else:
-            choices = self._choices(text)
-            runs = []
-            start = 0
-            for position in range(1, len(text) + 1):
-                if position == len(text) or choices[position] != choices[start]:
-                    runs.append((text[start:position], choices[start]))
-                    start = position
+            runs = [(text[start:stop], index) for start, stop, index in self._runs(text)]
         if ZERO_WIDTH.isdisjoint(text):
             return runs
         # zero-width characters take no room and are never drawn (see ZERO_WIDTH)
@@ -623,19 +626,14 @@ class FontStack:
 
     def _units_of(self, text: str) -> tuple[tuple[float, int], ...]:
         """(units, units per em) of each font of the stack that sets part of ``text``."""
-        first_fonts = set(map(self.font_index, text))
+        first_fonts = set(self._first_fonts(text))
         if len(first_fonts) == 1:
             (only,) = first_fonts
             if only is not None:
                 return ((self.fonts[only].advance_units(text), self.fonts[only].units_per_em),)
         per_font = [0] * len(self.fonts)
-        choices = self._choices(text)
-        start = 0
-        for position in range(1, len(text) + 1):  # run by run: each run's advances summed at once
-            if position == len(text) or choices[position] != choices[start]:
-                index = choices[start]
-                per_font[index] += self.fonts[index].advance_units(text[start:position])
-                start = position
+        for start, stop, index in self._runs(text):  # run by run: each run's advances summed at once
+            per_font[index] += self.fonts[index].advance_units(text[start:stop])
         return tuple((units, font.units_per_em) for units, font in zip(per_font, self.fonts) if units)
 
     def measure(self, size: float) -> Callable[[str], float]:
