@@ -93,6 +93,8 @@ DASHES = frozenset("\u2014\u2015\u2e3a\u2e3b")  # — ― ⸺ ⸻
 # characters of UAX #14's class ID, never punctuation, so a line may end between any two of them.
 IDEOGRAPH_RANGES = ((0x3400, 0x4DBF), (0x4E00, 0x9FFF), (0xF900, 0xFAFF), (0x20000, 0x3FFFF))
 
+FIRST_WIDE = "\u2e80"  # no character before it is wide (see WIDE_RANGES)
+
 # Code point ranges whose characters may be broken before and after (ideographs, kana, bopomofo, CJK
 # punctuation and fullwidth forms), subject to kinsoku. Hangul is left out: Korean breaks at spaces.
 WIDE_RANGES = (
@@ -371,11 +373,11 @@ def is_stranded(line: str) -> bool:
     """Whether a paragraph's last line is too slight to stand alone: one word of at most ``SHORT_WORD``
     characters, or at most ``SHORT_HAN`` Han characters, not counting punctuation."""
     stripped = line.strip()
-    if _has_space(stripped) and not _wide_characters().search(stripped):
+    if _has_space(stripped) and max(stripped) < FIRST_WIDE:
         # words on a line of their own (the common case, settled without classifying every character): stranded
         # only if it holds nothing but punctuation
         return not any(not ch.isspace() and not unicodedata.category(ch).startswith("P") for ch in stripped)
-    if len(_ideographs().findall(stripped, 0, 4 * SHORT_HAN + 8)) > SHORT_HAN:
+    if sum(1 for ch in stripped[:4 * SHORT_HAN + 8] if _is_ideograph(ch)) > SHORT_HAN:
         return False  # more Han characters than a stranded line holds (ideographs are never punctuation)
     core = "".join(ch for ch in line if not ch.isspace() and not unicodedata.category(ch).startswith("P"))
     if not core:
@@ -393,16 +395,9 @@ def _has_space(text: str) -> bool:
     return _SPACE.search(text) is not None
 
 
-@cache
-def _ideographs() -> re.Pattern[str]:
-    """Any character of :data:`IDEOGRAPH_RANGES`."""
-    return re.compile(_character_set((), IDEOGRAPH_RANGES))
-
-
-@cache
-def _wide_characters() -> re.Pattern[str]:
-    """Any character of :data:`WIDE_RANGES`, as :func:`is_wide` says, found by one regular expression."""
-    return re.compile(_character_set((), WIDE_RANGES))
+def _is_ideograph(ch: str) -> bool:
+    code_point = ord(ch)
+    return any(first <= code_point <= last for first, last in IDEOGRAPH_RANGES)
 
 
 def _mend_last_line(text: str, lines: list[str], breaks, max_width: float, measure: Measure) -> list[str]:
