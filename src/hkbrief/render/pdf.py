@@ -36,8 +36,9 @@ _SHIPPED_FONTS = os.path.join(os.path.dirname(os.path.dirname(os.path.realpath(_
 # How many layouts' font files (each a private copy in memory) a process keeps registered: a watch session needs
 # its layout's few faces; a batch, those of a few brand kits; earlier versions of a file are dropped at once.
 MAX_BRAND_FONT_VERSIONS = 16
-# (pdf_name, real path, face index, stamp or None) -> the font registered, least recently used first
-_shipped_fonts: dict[tuple[str, str, int, None], TTFont] = {}
+# (pdf_name, pdf_file as planned, face index) -> a shipped font registered
+_shipped_fonts: dict[tuple[str, str, int], TTFont] = {}
+# (pdf_name, real path, face index, the file's stamp) -> a layout's font registered, least recently used first
 _brand_fonts: dict[tuple[str, str, int, tuple[int, ...]], TTFont] = {}
 _registration_lock = threading.Lock()
 
@@ -99,22 +100,30 @@ def _registered_font(face: Face) -> TTFont:
     registered (not this module) is reused only if it is the same file.
     """
     install_utf16_to_unicode()  # before any subset is written: characters outside the BMP extract as themselves
+    planned = (face.pdf_name, face.pdf_file, face.pdf_index)
+    with _registration_lock:
+        font = _shipped_fonts.get(planned)
+        if font is not None and registered_font(face.pdf_name) is font:
+            return font  # the common case, without a look at the disk
     path = os.path.realpath(face.pdf_file)
     shipped = os.path.commonpath([path, _SHIPPED_FONTS]) == _SHIPPED_FONTS
-    key = (face.pdf_name, path, face.pdf_index, None if shipped else _stamp(face, path))
-    known = _shipped_fonts if shipped else _brand_fonts
+    stamp = None if shipped else _stamp(face, path)
+    brand_key = (face.pdf_name, path, face.pdf_index, stamp)
     with _registration_lock:
-        font = known.pop(key, None)
+        font = _shipped_fonts.pop(planned, None) if shipped else _brand_fonts.pop(brand_key, None)
         if font is None:
             font = _reusable(face, shipped)
         if font is None:
-            font = _loaded(face, path, key[3])
+            font = _loaded(face, path, stamp)
             # the file's earlier versions can never be asked for again: their stamps are gone with them
-            for dead in [other for other in _brand_fonts if other[1:3] == key[1:3]]:
+            for dead in [other for other in _brand_fonts if other[1:3] == brand_key[1:3]]:
                 forget_font(_brand_fonts.pop(dead))
-        known[key] = font  # the most recently used last
-        while len(_brand_fonts) > MAX_BRAND_FONT_VERSIONS:
-            forget_font(_brand_fonts.pop(next(iter(_brand_fonts))))
+        if shipped:
+            _shipped_fonts[planned] = font
+        else:
+            _brand_fonts[brand_key] = font  # the most recently used last
+            while len(_brand_fonts) > MAX_BRAND_FONT_VERSIONS:
+                forget_font(_brand_fonts.pop(next(iter(_brand_fonts))))
         if registered_font(face.pdf_name) is not font:
             register_font(font)
         return font
