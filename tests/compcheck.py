@@ -9,7 +9,10 @@ each slide and the characters and rectangles of the one-pager PDF (pdfplumber), 
 - an **empty grid slot**: stat cards (``.../card`` shapes, or filled rectangles holding text on the one-pager) in
   rows of unequal counts, or a row that does not span the width the widest row spans;
 - a **hollow card**: a card whose text sits off its middle, leaving more than ``HOLLOW_SHARE`` of the card's height
-  more blank below the text than above it (or the reverse);
+  more blank below the text than above it (or the reverse); cards of one height side by side in a row are judged
+  together, by the text of the whole row (their values start level, so a shorter label leaves blank under it);
+- **values out of line**: cards of one row whose values (their largest text, font by font) start more than
+  ``LEVEL_TOLERANCE`` apart;
 - a **quote bar** (``quote:*/bar`` on a slide, a thin vertical rectangle beside text on the one-pager) that runs
   more than ``BAR_TOLERANCE`` past the first or last line of the quote beside it;
 - a **blank band**: a full-width strip of the one-pager, between the first and the last thing drawn, with
@@ -38,6 +41,7 @@ HOLLOW_SHARE = 0.20  # blank below the text minus blank above it, as a share of 
 BAR_TOLERANCE = 3.0  # points a quote bar may run past its quote's glyph boxes, above or below
 BLANK_BAND_SHARE = 0.08  # of the page height
 ROW_TOLERANCE = 2.0  # points: cards whose tops are this close are in one row
+LEVEL_TOLERANCE = 1.0  # points: the values of one row start within this of each other
 SPAN_TOLERANCE = 0.05  # a row may be this share of the widest row's span short before it counts as a hole
 RULE_MAX_HEIGHT = 3.5  # points: a filled rectangle at most this tall and ...
 RULE_MIN_WIDTH = 40.0  # ... at least this wide is a rule
@@ -176,7 +180,11 @@ def check_deck(pptx_path: Path | str, pdf_path: Path | str) -> list[str]:
         title = next((s.box for s in shapes if s.name.endswith("/title")), None)
         findings += _grid_holes(f"slide {number}", [s.box for s in cards if s.name.startswith("stat:")],
                                 (title.x0, title.x1) if title else None)
+        stat_cards = [(f"slide {number}, {s.name}", s.box) for s in cards if s.name.startswith("stat:")]
+        findings += _card_text(stat_cards, glyphs)
         for card in cards:
+            if card.name.startswith("stat:"):
+                continue
             finding = _hollow(f"slide {number}, {card.name}", card.box, _inside(glyphs, card.box))
             if finding:
                 findings.append(finding)
@@ -299,6 +307,44 @@ def _grid_holes(where: str, cards: list[Rect], width: tuple[float, float] | None
     return findings
 
 
+def _card_text(cards: list[tuple[str, Rect]], glyphs: list[Glyph]) -> list[str]:
+    """Hollow cards and values out of line: cards of one top and height in a row are judged together (the
+    text of the row as one block, and each card's value level with its neighbours'); a card alone,
+    or one spanning rows, by its own text."""
+    rows: dict[tuple[int, int], list[tuple[str, Rect]]] = defaultdict(list)
+    for where, box in cards:
+        rows[(round(box.top / ROW_TOLERANCE), round(box.h / ROW_TOLERANCE))].append((where, box))
+    findings = []
+    for row in rows.values():
+        inside = [_inside(glyphs, box) for _, box in row]
+        if len(row) == 1:
+            finding = _hollow(row[0][0], row[0][1], inside[0])
+        else:
+            finding = _hollow(" and ".join(where for where, _ in row), row[0][1], [g for i in inside for g in i])
+            findings += _out_of_line([where for where, _ in row], inside)
+        if finding:
+            findings.append(finding)
+    return findings
+
+
+def _out_of_line(wheres: list[str], inside: list[list[Glyph]]) -> list[str]:
+    """The values of a row (each card's largest text) start level: compared font by font (a Chinese font's
+    box stands higher or lower than a Latin one's on the same baseline)."""
+    tops: dict[str, list[tuple[str, float]]] = defaultdict(list)
+    for where, glyphs in zip(wheres, inside):
+        if not glyphs:
+            continue
+        size = max(g.size for g in glyphs)
+        value = [g for g in glyphs if g.size == size]
+        for font in {g.font for g in value}:
+            tops[font].append((where, min(g.top for g in value if g.font == font)))
+    findings = []
+    for found in tops.values():
+        if len(found) > 1 and max(t for _, t in found) - min(t for _, t in found) > LEVEL_TOLERANCE:
+            findings.append("values out of line: " + ", ".join(f"{where} at y = {top:.1f}" for where, top in found))
+    return findings
+
+
 def _hollow(where: str, card: Rect, inside: list[Glyph]) -> str | None:
     if not inside or card.h < 20:
         return None
@@ -356,10 +402,7 @@ def check_onepager(pdf_path: Path | str) -> list[str]:
     rules = [r for r, _ in rects if r.h <= RULE_MAX_HEIGHT and r.w >= RULE_MIN_WIDTH]
     widest = max(rules, key=lambda r: r.w, default=None)
     findings += _grid_holes("one-pager stats", cards, (widest.x0, widest.x1) if widest else None)
-    for card in cards:
-        finding = _hollow(f"one-pager, card at ({card.x0:.0f}, {card.top:.0f})", card, _inside(glyphs, card))
-        if finding:
-            findings.append(finding)
+    findings += _card_text([(f"one-pager, card at ({card.x0:.0f}, {card.top:.0f})", card) for card in cards], glyphs)
     lines = _text_lines(glyphs)
     for bar in (r for r, _ in rects if r.w <= BAR_MAX_WIDTH and r.h >= BAR_MIN_HEIGHT):
         block = _block_beside(bar, lines)

@@ -611,6 +611,41 @@ def test_stat_values_on_one_slide_share_one_size(name, language):
     assert len(page_sizes) <= 1, f"one-pager value sizes {page_sizes}"
 
 
+def first_baselines(frame: Frame) -> tuple[float, float]:
+    """Where a stat card's value and its label start on the slide or page: their first baselines."""
+    top = frame.box.y + frame.insets.top
+    return top + frame.paragraphs[0].lines[0].baseline, top + frame.paragraphs[1].lines[0].baseline
+
+
+def rows_of(frames: list[Frame]) -> list[list[Frame]]:
+    """Stat text frames grouped by the top of their card: one list per row."""
+    rows: dict[float, list[Frame]] = {}
+    for frame in frames:
+        rows.setdefault(round(frame.box.y, 1), []).append(frame)
+    return list(rows.values())
+
+
+@pytest.mark.parametrize("language", [*LANGUAGES, "bilingual"])
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_stat_values_and_labels_of_a_row_start_level_on_the_stats_slides(name, language):
+    """Labels of different lengths no longer move their values: every row's values share one baseline, and
+    its labels start at one height under them, in cards of one height."""
+    if language == "bilingual":
+        deck = arrange_deck(Edition(sample_brief(), Language.EN, second=Language.ZH_HANT), load_layout(name),
+                            typesetter(load_layout(name)))
+    else:
+        deck = sample_deck(name, language)
+    rows = [row for slide in deck.slides if slide_kind(slide.name) is SlideKind.STATS
+            for row in rows_of(stat_frames(slide.frames))]
+    assert any(len(row) > 1 for row in rows)
+    for row in rows:
+        values = {round(first_baselines(frame)[0], 2) for frame in row}
+        labels = {round(first_baselines(frame)[1], 2) for frame in row}
+        heights = {round(frame.box.h, 2) for frame in row}
+        assert len(values) == 1 and len(labels) == 1 and len(heights) == 1, (
+            [str(f.name) for f in row], values, labels, heights)
+
+
 def test_one_long_value_shrinks_its_neighbours_on_the_same_slide(tmp_path, content_data):
     data = copy.deepcopy(content_data)
     data["stats"][1]["value"] = "HK$12,345,678,900"

@@ -1019,11 +1019,14 @@ def stat_paras(deck: DeckContext, stat: Stat, value_cap: float | None = None) ->
 
 def stat_card(deck: DeckContext, stat: Stat, box: Box, number: int, natural: bool = False,
               scale: float | None = None, valign: VAlign = VAlign.TOP,
-              value_cap: float | None = None) -> tuple[list[Frame], float] | None:
+              value_cap: float | None = None, block: float | None = None) -> tuple[list[Frame], float] | None:
     """A stat callout: a surface card with an accent edge, the value large, the label and a source line.
 
     ``natural`` sizes the card to its text at full size (None if that is taller than ``box``); otherwise the card
-    fills ``box`` and its text is set at ``scale``, or as large as fits. Returns the frames and the card's height.
+    fills ``box`` and its text is set at ``scale``, or as large as fits. ``block``, the height of the tallest
+    text among the cards it stands with, sets the text at the top of that block centred in the card (instead of
+    ``valign``): every card's value then starts on one line and its label at one height, whatever the label's
+    length. Returns the frames and the card's height.
     """
     paras = stat_paras(deck, stat, value_cap)
     inner_w = box.w - CARD_INSETS.left - CARD_INSETS.right - STAT_EDGE
@@ -1038,12 +1041,16 @@ def stat_card(deck: DeckContext, stat: Stat, box: Box, number: int, natural: boo
         Frame(name.of("card"), FrameRole.SHAPE, box, fill=deck.role(Role.STAT_VALUE).on),
         Frame(name.of("edge"), FrameRole.SHAPE, Box(box.x, box.y, STAT_EDGE, box.h), fill=deck.colors["accent"]),
     ]
-    inner = text_box.inset(CARD_INSETS)
+    insets = CARD_INSETS
+    if block is not None:
+        insets = replace(insets, top=insets.top + max(0.0, (text_box.h - insets.top - insets.bottom - block) / 2))
+        valign = VAlign.TOP
+    inner = text_box.inset(insets)
     setting = deck.ts.set(paras, inner.w, scale) if scale is not None else deck.ts.fit(paras, inner.w, inner.h)
     if setting is None or setting.height > inner.h:
         if deck.spec.fit[FitTarget.STAT] is FitPolicy.FAIL or setting is None:
             raise stat_too_big(deck, stat, inner.w, number)
-    frames.append(_set_frame(name, setting, text_box, CARD_INSETS, valign))
+    frames.append(_set_frame(name, setting, text_box, insets, valign))
     return frames, box.h
 
 
@@ -1070,9 +1077,12 @@ def stat_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
                              cont=part > 0)
         boxes = card_boxes(deck, len(group), per)
         cap, scale = _shared_stat_size(deck, group, boxes, n)
+        # every card's text starts where the tallest one's, centred, does: the values on one line, the labels
+        # starting level under them, however long each label is
+        block = max(deck.ts.set(stat_paras(deck, stat, cap), _card_inner(box).w, scale).height
+                    for stat, box in zip(group, boxes))
         for stat, box in zip(group, boxes):
-            # the text centred in its card: cards share a row's height, their texts do not
-            card = stat_card(deck, stat, box, n, scale=scale, valign=VAlign.MIDDLE, value_cap=cap)
+            card = stat_card(deck, stat, box, n, scale=scale, value_cap=cap, block=block)
             frames += card[0]
         shown = shown.with_stats(*(stat.id for stat in group))
         frames += deck.footer(name, n)
@@ -1098,12 +1108,17 @@ def _shared_stat_size(deck: DeckContext, group: list[Stat], boxes: list[Box], nu
     cap = min(deck.ts.one_line_size(deck.e.t(s.value), value_role, value_role.size, inner_w) for s in group)
     scales = []
     for stat, box in zip(group, boxes):
-        inner = Box(box.x + STAT_EDGE, box.y, box.w - STAT_EDGE, box.h).inset(CARD_INSETS)
+        inner = _card_inner(box)
         setting = deck.ts.fit(stat_paras(deck, stat, cap), inner.w, inner.h)
         if setting is None:
             raise stat_too_big(deck, stat, inner.w, number)
         scales.append(setting.scale)
     return cap, min(scales)
+
+
+def _card_inner(box: Box) -> Box:
+    """The room for a stat card's text in ``box``: right of the accent edge, inside the card's insets."""
+    return Box(box.x + STAT_EDGE, box.y, box.w - STAT_EDGE, box.h).inset(CARD_INSETS)
 
 
 def card_boxes(deck: DeckContext, count: int, per: int) -> list[Box]:
