@@ -267,7 +267,7 @@ def header_block(page: PageContext, y: float, scale: float) -> Placed:
 def stats_block(page: PageContext, y: float, scale: float, stats: tuple[Stat, ...],
                 markers: dict[str, int]) -> Placed:
     """Stat callouts in rows of at most four, as even as possible (7 -> 4 + 3), each row across the full width,
-    one value size for all, every card's text centred in the row's height."""
+    one value size for all, every card's text from the top of a row as tall as its tallest."""
     if not stats:
         return [], 0.0
     c = page.content
@@ -303,8 +303,10 @@ def stats_block(page: PageContext, y: float, scale: float, stats: tuple[Stat, ..
             frames.append(Frame(name.of("card"), FrameRole.SHAPE, box, fill=value_role.on))
             frames.append(Frame(name.of("edge"), FrameRole.SHAPE, Box(box.x, top, w, STAT_EDGE),
                                 fill=page.colors["accent"]))
-            frames.append(Frame(name, FrameRole.TEXT, text_box, aligned(setting, inner_h, VAlign.MIDDLE), CARD,
-                                VAlign.MIDDLE))
+            # each text from the card's top: the row is as tall as its tallest text, so the values share one
+            # line and the labels start level under them
+            frames.append(Frame(name, FrameRole.TEXT, text_box, aligned(setting, inner_h, VAlign.TOP), CARD,
+                                VAlign.TOP))
         top += height + gap
     return frames, top - gap - y
 
