@@ -912,8 +912,8 @@ def test_the_scale_searches_find_what_trying_every_step_would(layout_name, monke
     found = {"fit": [], "grow": []}
 
     def compared(kind, searching, trying):
-        def both(*args):
-            answer = searching(*args)
+        def both(*args, **options):  # options change how a search goes, never its answer
+            answer = searching(*args, **options)
             found[kind].append((answer, trying(*args)))
             return answer
         return both

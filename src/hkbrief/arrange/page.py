@@ -657,14 +657,21 @@ def attempt(page: PageContext, content: _Content, scale: float, extra_gap: float
     return frames, y - page.content.y
 
 
-def fitting_scale(page: PageContext, content: _Content, min_scale: float) -> tuple[float, float] | None:
+def fitting_scale(page: PageContext, content: _Content, min_scale: float,
+                  smallest_first: bool = False) -> tuple[float, float] | None:
     """The largest scale (from 1 down in :data:`SCALE_STEP`, to ``min_scale``) at which ``content`` fits, and its
-    height; or None. Searched as :func:`growing_scale` searches, from a guess made from the height at 1."""
+    height; or None. Searched as :func:`growing_scale` searches, from a guess made from the height at 1.
+
+    ``smallest_first`` tries ``min_scale`` before anything else, when the page is probably hopeless (it did not
+    fit with one more item): then one setting says so, instead of the search's three or four.
+    """
     ladder = [1.0]
     while ladder[-1] > min_scale:
         ladder.append(max(min_scale, ladder[-1] - SCALE_STEP))
     ladder.reverse()  # smallest first
     fits, heights = _trial(page, content, ladder)
+    if smallest_first and not fits(0):
+        return None
     top = len(ladder) - 1
     if fits(top):
         return ladder[top], heights[top]
@@ -845,7 +852,7 @@ def arrange_page(edition: Edition, layout: Layout, typesetter: Typesetter, paper
     for dropped in range(first, len(drop_order) + 1):
         gone = drop_order[:dropped]
         content = _kept(page, gone)
-        fitted = fitting_scale(page, content, min_scale)
+        fitted = fitting_scale(page, content, min_scale, smallest_first=dropped > first)
         if fitted is None:
             continue
         scale, height = fitted
