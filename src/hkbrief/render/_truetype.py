@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import fnmatch
 import functools
+import sys
+from array import array
+from bisect import bisect_left
 from struct import unpack_from
 from typing import TYPE_CHECKING
 
@@ -196,16 +199,22 @@ class _Cmap:
         elif nbsp is not None:
             self._known[0x20] = nbsp
 
+    @functools.cached_property
+    def _group_ends(self) -> array:
+        """Format 12: every group's last code, read in one go (5,611 groups in Noto Sans TC: 0.1 ms), so that a
+        lookup is one bisection in C rather than a dozen reads of the file."""
+        ends = array("L")
+        if ends.itemsize != 4:
+            ends = array("I")
+        ends.frombytes(bytes(self._data[self._start + 16 : self._start + 16 + 12 * self._groups]))
+        if sys.byteorder == "little":
+            ends.byteswap()
+        return ends[1::3]
+
     def _lookup(self, code: int) -> int | None:
         data = self._data
         if self._format == 12:
-            low, high = 0, self._groups
-            while low < high:  # the first group whose last code is >= code
-                middle = (low + high) // 2
-                if unpack_from(">L", data, self._start + 16 + 12 * middle + 4)[0] < code:
-                    low = middle + 1
-                else:
-                    high = middle
+            low = bisect_left(self._group_ends, code)  # the first group whose last code is >= code
             if low == self._groups:
                 return None
             first, _last, first_glyph = unpack_from(">3L", data, self._start + 16 + 12 * low)
