@@ -281,15 +281,17 @@ def _rewrapped_height(glyphs: list[Glyph], width: float) -> float:
 
 def _grid_holes(where: str, cards: list[Rect], width: tuple[float, float] | None = None) -> list[str]:
     """Rows of stat cards: every row holds as many cards as the fullest one and spans as wide as the widest
-    (and as ``width``, the content's left and right edges, when given)."""
+    (and as ``width``, the content's left and right edges, when given); a card as tall as several rows counts
+    in each."""
     if len(cards) < 2:
         return []
-    rows: list[list[Rect]] = []
-    for card in sorted(cards, key=lambda c: (c.top, c.x0)):
-        if rows and abs(rows[-1][0].top - card.top) <= ROW_TOLERANCE:
-            rows[-1].append(card)
-        else:
-            rows.append([card])
+    tops: list[float] = []
+    for card in sorted(cards, key=lambda c: c.top):
+        if not tops or card.top - tops[-1] > ROW_TOLERANCE:
+            tops.append(card.top)
+    # a row holds the cards starting at its top and those above spanning down through it (a lead figure)
+    rows = [sorted((c for c in cards if c.top <= top + ROW_TOLERANCE and c.bottom > top + ROW_TOLERANCE),
+                   key=lambda c: c.x0) for top in tops]
     if all(len(row) == 1 for row in rows):
         return []  # a stack of cards in a sidebar, not a grid
     findings = []

@@ -6,7 +6,8 @@ import random
 
 import pytest
 
-from hkbrief.arrange.compose import Run, SlideRoom, column_breaks, even_groups, grid_rows, run_height, spread
+from hkbrief.arrange.compose import (CardGrid, Run, SlideRoom, card_grid, column_breaks, even_groups, grid_rows,
+                                     run_height, spread)
 
 
 def test_a_section_spreads_so_the_least_full_slide_is_as_full_as_it_can_be():
@@ -73,3 +74,12 @@ def test_columns_end_within_the_tallest_line(seed):
     edges = [0, *breaks, n]
     tallest = [sum(heights[a:b]) for a, b in zip(edges, edges[1:])]
     assert max(tallest) - min(tallest) <= 2 * max(heights)
+
+
+def test_card_grid_fills_every_slot():
+    assert [card_grid(n, 4) for n in (1, 4, 6, 8, 9)] == [CardGrid(1, 1), CardGrid(1, 4), CardGrid(2, 3),
+                                                         CardGrid(2, 4), CardGrid(3, 3)]
+    # no count divides: a lead figure beside full rows
+    assert card_grid(5, 4) == CardGrid(2, 3, lead=True) and card_grid(5, 4).rows_of(4) == [2, 2]
+    assert card_grid(7, 4) == CardGrid(2, 4, lead=True) and card_grid(7, 4).rows_of(6) == [3, 3]
+    assert card_grid(11, 4) is None and card_grid(0, 4) is None

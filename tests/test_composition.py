@@ -112,6 +112,24 @@ def test_bilingual_onepager_is_composed(layout, tmp_path):
     compcheck.assert_composed(compcheck.check_onepager(result.written[0]), f"{layout} bilingual one-pager")
 
 
+@pytest.mark.parametrize("paper", ["a4", "letter"])
+@pytest.mark.parametrize("count", range(1, 9))
+def test_every_count_of_figures_makes_a_onepager_grid_without_a_hole(count, paper, tmp_path):
+    """5 and 7 figures had left a row one card short (3 + 2, 4 + 3): now a lead figure stands beside full rows."""
+    layout = tmp_path / "figures.toml"
+    layout.write_text(f'extends = "default"\n[onepager]\nmax_stats = {count}\npaper = "{paper}"\n',
+                      encoding="utf-8")
+    result = build(CONTENT, str(layout), tmp_path / "out", (OutputFormat.PDF,), language=Language.EN)
+    findings = compcheck.check_onepager(result.written[0])
+    compcheck.assert_composed(findings, f"{count} figures on {paper}")
+    import pdfplumber
+    with pdfplumber.open(str(result.written[0])) as pdf:
+        assert len(pdf.pages) == 1
+        text = pdf.pages[0].extract_text()
+    values = ["HK$10 billion", "14,200", "15,500", "HK$1 billion", "4,694", "1,800", "Over 87 million", "5"]
+    assert all(value in text for value in values[:count]), (count, text[:400])
+
+
 # -- the judge itself -------------------------------------------------------------------------------------------
 
 

@@ -154,6 +154,38 @@ def grid_rows(count: int, per_slide: int, columns: int) -> list[int]:
     return [base + (1 if r < extra else 0) for r in range(rows)]
 
 
+@dataclass(frozen=True, slots=True)
+class CardGrid:
+    """Stat cards in ``rows`` rows of ``columns`` equal columns with every slot taken; with ``lead``, the first
+    card is a lead figure taking the first column of every row, and the others fill the columns beside it."""
+
+    rows: int
+    columns: int
+    lead: bool = False
+
+    def rows_of(self, count: int) -> list[int]:
+        """Cards per row, the lead figure not counted (it stands beside them all)."""
+        per = self.columns - (1 if self.lead else 0)
+        return [per] * self.rows if count else []
+
+
+def card_grid(count: int, most: int) -> CardGrid | None:
+    """The grid with the fewest rows (at most ``most`` columns) that ``count`` cards fill without a hole: rows
+    of one count (6 -> 3 + 3), or a lead figure beside rows of one count when none divides (5 -> 1 + 2 x 2,
+    7 -> 1 + 2 x 3). None when neither exists in a few rows (11 cards in columns of at most four): the caller keeps even rows.
+    Each card of such a grid has the same width, so every value sits in the same measure."""
+    if count <= 0:
+        return None
+    # no more rows than cards in rows one narrower than the most would need: past that the grid is a column
+    for rows in range(1, -(-count // max(1, most - 1)) + 1):
+        if count % rows == 0 and count // rows <= most:
+            return CardGrid(rows, count // rows)
+        rest = count - 1
+        if rows >= 2 and rest % rows == 0 and rest // rows + 1 <= most:
+            return CardGrid(rows, rest // rows + 1, lead=True)
+    return None
+
+
 def even_groups(count: int, per: int) -> list[int]:
     """Sizes of the fewest groups of at most ``per``, as even as possible (13 by 4 -> 4, 3, 3, 3)."""
     if count <= 0:

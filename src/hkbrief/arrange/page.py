@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from hkbrief import typography
 from hkbrief.arrange.bilingual import Versions, each_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
-from hkbrief.arrange.compose import column_breaks, even_groups
+from hkbrief.arrange.compose import card_grid, column_breaks, even_groups
 from hkbrief.arrange.text import (HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, expected_scale,
                                   height_exponent, scaled_size, stacked, step_at_or_below, text_of_lines, too_long,
                                   walk_to_largest)
@@ -266,49 +266,73 @@ def header_block(page: PageContext, y: float, scale: float) -> Placed:
 
 def stats_block(page: PageContext, y: float, scale: float, stats: tuple[Stat, ...],
                 markers: dict[str, int]) -> Placed:
-    """Stat callouts in rows of at most four, as even as possible (7 -> 4 + 3), each row across the full width,
-    one value size for all, every card's text from the top of a row as tall as its tallest."""
+    """Stat callouts in a grid of at most four columns with no hole (:func:`~hkbrief.arrange.compose.card_grid`):
+    full rows of one count (6 -> 3 + 3), or the first figure as a lead card as tall as the rows beside it
+    (5 -> 1 + 2 x 2, 7 -> 1 + 2 x 3); rows as even as possible only where no such grid exists. One value size
+    for all; every card's text from the top of a row as tall as its tallest, the lead's centred in its height."""
     if not stats:
         return [], 0.0
     c = page.content
     gap = page.spec.gutter * STAT_GAP_SHARE
-    rows = even_groups(len(stats), STATS_PER_ROW)
-    narrowest = (c.w - gap * (max(rows) - 1)) / max(rows)
+    grid = card_grid(len(stats), STATS_PER_ROW)
+    lead = stats[0] if grid is not None and grid.lead else None
+    rest = stats[1:] if lead is not None else stats
+    rows = grid.rows_of(len(rest)) if grid is not None else even_groups(len(stats), STATS_PER_ROW)
+    columns = grid.columns if grid is not None else max(rows)
+    narrowest = (c.w - gap * (columns - 1)) / columns
     e = page.e
     value_role = page.role(Role.STAT_VALUE)
     cap = min(page.ts.one_line_size(e.t(s.value), value_role, scaled_size(value_role, scale),
                                     narrowest - CARD.left - CARD.right) for s in stats)
+
+    def setting_of(stat: Stat, w: float) -> SetText:
+        marker = f" [{markers[stat.source]}]"
+        # the figure once, in the first language (a bilingual card stacks its label, not its value)
+        paras = [Para(str(e.t(stat.value)), value_role, e.lang(stat.value), one_line=True, size_cap=cap),
+                 Para(each_version(e.t(stat.label), lambda text: text + marker), page.role(Role.STAT_LABEL),
+                      e.lang(stat.label), space_before_em=STAT_LABEL_SPACE_EM)]
+        return page.ts.set(paras, w - CARD.left - CARD.right, scale)
+
+    def card_height(setting: SetText) -> float:
+        return setting.height / HEIGHT_SAFETY + CARD.top + CARD.bottom + STAT_EDGE
+
+    placed = []  # each row: its cards' (stat, setting, x, w) and its height
+    start = 0
+    left = c.x + (narrowest + gap if lead is not None else 0.0)
+    for count in rows:
+        group = stats[len(stats) - len(rest):][start:start + count]
+        start += count
+        w = narrowest if grid is not None else (c.w - gap * (count - 1)) / count
+        cards = [(stat, setting_of(stat, w), left + i * (w + gap), w) for i, stat in enumerate(group)]
+        placed.append((cards, max(card_height(setting) for _, setting, _, _ in cards)))
+    lead_setting = setting_of(lead, narrowest) if lead is not None else None
+    if lead_setting is not None:
+        # a lead text taller than the rows beside it makes every row taller by a share of the difference
+        short = card_height(lead_setting) - (sum(h for _, h in placed) + gap * (len(placed) - 1))
+        if short > 0:
+            placed = [(cards, h + short / len(placed)) for cards, h in placed]
     frames: list[Frame] = []
     top = y
-    start = 0
-    for count in rows:
-        group = stats[start:start + count]
-        start += count
-        w = (c.w - gap * (count - 1)) / count
-        settings = []
-        for stat in group:
-            marker = f" [{markers[stat.source]}]"
-            # the figure once, in the first language (a bilingual card stacks its label, not its value)
-            paras = [Para(str(e.t(stat.value)), value_role, e.lang(stat.value), one_line=True, size_cap=cap),
-                     Para(each_version(e.t(stat.label), lambda text: text + marker), page.role(Role.STAT_LABEL),
-                          e.lang(stat.label),
-                          space_before_em=STAT_LABEL_SPACE_EM)]
-            settings.append(page.ts.set(paras, w - CARD.left - CARD.right, scale))
-        height = max(st.height for st in settings) / HEIGHT_SAFETY + CARD.top + CARD.bottom + STAT_EDGE
-        for i, (setting, stat) in enumerate(zip(settings, group)):
-            box = Box(c.x + i * (w + gap), top, w, height)
-            name = Name(Kind.STAT, stat.id)
-            text_box = Box(box.x, top + STAT_EDGE, w, height - STAT_EDGE)
-            inner_h = text_box.h - CARD.top - CARD.bottom
-            frames.append(Frame(name.of("card"), FrameRole.SHAPE, box, fill=value_role.on))
-            frames.append(Frame(name.of("edge"), FrameRole.SHAPE, Box(box.x, top, w, STAT_EDGE),
-                                fill=page.colors["accent"]))
+    for cards, height in placed:
+        for stat, setting, x, w in cards:
             # each text from the card's top: the row is as tall as its tallest text, so the values share one
             # line and the labels start level under them
-            frames.append(Frame(name, FrameRole.TEXT, text_box, aligned(setting, inner_h, VAlign.TOP), CARD,
-                                VAlign.TOP))
+            frames += _stat_frames(page, stat, setting, Box(x, top, w, height), VAlign.TOP)
         top += height + gap
-    return frames, top - gap - y
+    total = top - gap - y
+    if lead is not None and lead_setting is not None:
+        frames = _stat_frames(page, lead, lead_setting, Box(c.x, y, narrowest, total), VAlign.MIDDLE) + frames
+    return frames, total
+
+
+def _stat_frames(page: PageContext, stat: Stat, setting: SetText, box: Box, valign: VAlign) -> list[Frame]:
+    """One stat card: its surface, the accent edge across its top and its text, anchored ``valign``."""
+    name = Name(Kind.STAT, stat.id)
+    text_box = Box(box.x, box.y + STAT_EDGE, box.w, box.h - STAT_EDGE)
+    inner_h = text_box.h - CARD.top - CARD.bottom
+    return [Frame(name.of("card"), FrameRole.SHAPE, box, fill=page.role(Role.STAT_VALUE).on),
+            Frame(name.of("edge"), FrameRole.SHAPE, Box(box.x, box.y, box.w, STAT_EDGE), fill=page.colors["accent"]),
+            Frame(name, FrameRole.TEXT, text_box, aligned(setting, inner_h, valign), CARD, valign)]
 
 
 def quotes_block(page: PageContext, y: float, scale: float, quotes: tuple[Quote, ...],
