@@ -130,6 +130,22 @@ def test_every_count_of_figures_makes_a_onepager_grid_without_a_hole(count, pape
     assert all(value in text for value in values[:count]), (count, text[:400])
 
 
+def test_five_cards_on_a_slide_of_six_lead_beside_full_rows(tmp_path):
+    """A layout of six cards a slide puts 13 figures 5 + 4 + 4: the five had been 3 + 2, a row short."""
+    soffice = require_tool("soffice")
+    layout = tmp_path / "six.toml"
+    layout.write_text('extends = "default"\n[deck]\nstats = "grid"\nstats_per_slide = 6\n', encoding="utf-8")
+    result = build(CONTENT, str(layout), tmp_path / "out", (OutputFormat.PPTX,), language=Language.EN)
+    [pdf] = fitcheck.convert_with_libreoffice(soffice, [result.written[0]], tmp_path / "pdf")
+    compcheck.assert_composed(compcheck.check_deck(result.written[0], pdf), "six a slide")
+    assert fitcheck.check_deck(result.written[0], pdf) == []
+    first = next(shapes for shapes in compcheck.deck_shapes(result.written[0])
+                 if sum(s.name.endswith("/card") for s in shapes) == 5)
+    cards = sorted((s.box for s in first if s.name.endswith("/card")), key=lambda b: (b.x0, b.top))
+    assert cards[0].h > 1.9 * cards[1].h  # the lead, as tall as the two rows beside it
+    assert len({round(b.w, 1) for b in cards}) == 1
+
+
 # -- the judge itself -------------------------------------------------------------------------------------------
 
 

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING
 
 from hkbrief.arrange.bilingual import Versions, each_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
-from hkbrief.arrange.compose import FILL_TOLERANCE, MAX_BALANCED_UNITS, Run, SlideRoom, grid_rows, spread
+from hkbrief.arrange.compose import (FILL_TOLERANCE, MAX_BALANCED_UNITS, Run, SlideRoom, card_grid, grid_rows,
+                                     spread)
 from hkbrief.arrange.templated import placeholder_role
 from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size
 from hkbrief.errors import FitError
@@ -1024,7 +1025,7 @@ def stat_card(deck: DeckContext, stat: Stat, box: Box, number: int, natural: boo
 
     ``natural`` sizes the card to its text at full size (None if that is taller than ``box``); otherwise the card
     fills ``box`` and its text is set at ``scale``, or as large as fits. ``block``, the height of the tallest
-    text among the cards it stands with, sets the text at the top of that block centred in the card (instead of
+    text among the cards of its row, sets the text at the top of that block centred in the card (instead of
     ``valign``): every card's value then starts on one line and its label at one height, whatever the label's
     length. Returns the frames and the card's height.
     """
@@ -1077,12 +1078,15 @@ def stat_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
                              cont=part > 0)
         boxes = card_boxes(deck, len(group), per)
         cap, scale = _shared_stat_size(deck, group, boxes, n)
-        # every card's text starts where the tallest one's, centred, does: the values on one line, the labels
-        # starting level under them, however long each label is
-        block = max(deck.ts.set(stat_paras(deck, stat, cap), _card_inner(box).w, scale).height
-                    for stat, box in zip(group, boxes))
+        # every card's text starts where the tallest one's of its row, centred, does: the values of a row on one
+        # line, the labels starting level under them, however long each label is (a lead card, taller than the
+        # rows beside it, centres its own)
+        blocks: dict[tuple[float, float], float] = {}
         for stat, box in zip(group, boxes):
-            card = stat_card(deck, stat, box, n, scale=scale, value_cap=cap, block=block)
+            height = deck.ts.set(stat_paras(deck, stat, cap), _card_inner(box).w, scale).height
+            blocks[box.y, box.h] = max(blocks.get((box.y, box.h), 0.0), height)
+        for stat, box in zip(group, boxes):
+            card = stat_card(deck, stat, box, n, scale=scale, value_cap=cap, block=blocks[box.y, box.h])
             frames += card[0]
         shown = shown.with_stats(*(stat.id for stat in group))
         frames += deck.footer(name, n)
@@ -1125,7 +1129,8 @@ def card_boxes(deck: DeckContext, count: int, per: int) -> list[Box]:
     """Boxes for ``count`` cards on a slide holding ``per``: one large, a row, or rows of the grid.
 
     The rows come from the count (:func:`~hkbrief.arrange.compose.grid_rows`): every row spans the body's width
-    and no slot is left empty, so three cards in a 2 x 2 grid become a row of three.
+    and no slot is left empty, so three cards in a 2 x 2 grid become a row of three; where the rows would hold
+    unequal counts, the first card leads beside full rows (:func:`~hkbrief.arrange.compose.card_grid`).
     """
     body = deck.body_box
     g = deck.grid
@@ -1142,6 +1147,15 @@ def card_boxes(deck: DeckContext, count: int, per: int) -> list[Box]:
     card_h = (body.h - (len(rows) - 1) * g.gutter) / len(rows)
     if len(rows) == 1:
         card_h = min(card_h, body.h * SINGLE_ROW_HEIGHT)
+    grid = card_grid(count, columns) if len(set(rows)) > 1 else None
+    if grid is not None and grid.lead and grid.rows == len(rows):
+        # rows of unequal counts (5 -> 3 + 2): the first card leads, as tall as the full rows beside it
+        card_w = (body.w - (grid.columns - 1) * g.gutter) / grid.columns
+        boxes = [Box(body.x, body.y, card_w, body.h)]
+        for r, in_row in enumerate(grid.rows_of(count - 1)):
+            y = body.y + r * (card_h + g.gutter)
+            boxes += [Box(body.x + (c + 1) * (card_w + g.gutter), y, card_w, card_h) for c in range(in_row)]
+        return boxes
     boxes = []
     for r, in_row in enumerate(rows):
         card_w = (body.w - (in_row - 1) * g.gutter) / in_row
