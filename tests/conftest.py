@@ -213,9 +213,15 @@ AUDIT = ooxmlcheck.DeckAudit()
 
 
 def pytest_configure(config) -> None:
+    import signal
+
     import hkbrief.render.pptx
 
     hkbrief.render.pptx.render_deck = AUDIT.wrap(hkbrief.render.pptx.render_deck)
+    # A shell starts a background job (`pytest &`) with Ctrl-C ignored, and every process it starts inherits
+    # that: the tests that interrupt a build or stop a watch with SIGINT would see it ignored and fail.
+    if signal.getsignal(signal.SIGINT) is signal.SIG_IGN:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 @pytest.fixture(autouse=True)
