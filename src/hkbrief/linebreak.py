@@ -120,8 +120,10 @@ WIDE_RANGES = (
 
 def is_wide(ch: str) -> bool:
     """Whether ``ch`` is a CJK character that allows a line break on either side of it."""
+    if ch < FIRST_WIDE:
+        return False
     code_point = ord(ch)
-    return code_point >= 0x2E80 and any(first <= code_point <= last for first, last in WIDE_RANGES)
+    return any(first <= code_point <= last for first, last in WIDE_RANGES)
 
 
 _PROPERTIES: dict[str, tuple[CharClass, bool]] = {}

@@ -17,9 +17,8 @@ from hkbrief import typography
 from hkbrief.arrange.bilingual import Versions, each_version
 from hkbrief.arrange.common import Edition, document_properties, format_date
 from hkbrief.arrange.compose import card_grid, column_breaks, even_groups
-from hkbrief.arrange.text import (HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, expected_scale,
-                                  height_exponent, scaled_size, stacked, step_at_or_below, text_of_lines, too_long,
-                                  walk_to_largest)
+from hkbrief.arrange.text import (HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, expected_scale, guess_below,
+                                  scaled_size, stacked, step_at_or_below, text_of_lines, too_long, walk_to_largest)
 from hkbrief.errors import FitError, Problem
 from hkbrief.geometry import A4, LETTER, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
@@ -701,14 +700,9 @@ def fitting_scale(page: PageContext, content: _Content, min_scale: float,
         return ladder[top], heights[top]
     room = page.content.h
     step = step_at_or_below(ladder, expected_scale(1.0, heights[top], room, GROWTH_EXPONENT))
-
-    def below(step: int) -> int:
-        """A new guess under a scale that does not fit, from how much the page's height fell from the top's
-        (slowly, once the roles reach their minimum sizes: then the guess goes straight to the bottom)."""
-        return step_at_or_below(ladder, expected_scale(
-            ladder[step], heights[step], room, height_exponent(ladder[step], heights[step], 1.0, heights[top])))
-
-    found = walk_to_largest(fits, min(step, top - 1), top, below)
+    # a new guess under each scale that does not fit; once the roles reach their minimum sizes the height falls
+    # slowly, and the guess goes straight to the bottom
+    found = walk_to_largest(fits, min(step, top - 1), top, guess_below(ladder, heights.__getitem__, top, room))
     return None if found is None else (ladder[found], heights[found])
 
 

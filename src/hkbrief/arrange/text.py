@@ -329,12 +329,7 @@ class Typesetter:
             return None
         expected = expected_scale(1.0, settings[top].height, limit, TEXT_HEIGHT_EXPONENT)
 
-        def below(step: int) -> int:
-            """A new guess under a step that does not fit, from how much its height fell from the top's."""
-            return step_at_or_below(ladder, expected_scale(
-                ladder[step], settings[step].height, limit,
-                height_exponent(ladder[step], settings[step].height, 1.0, settings[top].height)))
-
+        below = guess_below(ladder, lambda step: settings[step].height, top, limit)
         found = walk_to_largest(fits, min(step_at_or_below(ladder, expected), top - 1), top, below)
         return None if found is None else settings[found]
 
@@ -479,6 +474,19 @@ def height_exponent(scale: float, height: float, larger_scale: float, larger_hei
         return TEXT_HEIGHT_EXPONENT
     low, high = HEIGHT_EXPONENT_RANGE
     return min(high, max(low, math.log(larger_height / height) / math.log(larger_scale / scale)))
+
+
+def guess_below(ladder: list[float], height_at: Callable[[int], float], top: int,
+                room: float) -> Callable[[int], int]:
+    """``below`` for :func:`walk_to_largest`: under a step that does not fit, the step where the height would be
+    ``room`` if it kept falling as it fell from the top step to that one (:func:`height_exponent`)."""
+
+    def below(step: int) -> int:
+        height = height_at(step)
+        exponent = height_exponent(ladder[step], height, ladder[top], height_at(top))
+        return step_at_or_below(ladder, expected_scale(ladder[step], height, room, exponent))
+
+    return below
 
 
 def step_at_or_below(ladder: list[float], scale: float) -> int:
