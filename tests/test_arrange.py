@@ -954,9 +954,11 @@ def test_typesetters_share_line_breaks_in_the_bundled_fonts_and_keep_a_layout_s_
     from hkbrief.textfit import FileFace, FileFamily, Style, find_family, load_metrics
 
     monkeypatch.setattr(text_module, "_bundled_breaks", {})
+    monkeypatch.setattr(text_module, "_bundled_measured", {})
     broken = []
-    real = linebreak.break_lines
-    monkeypatch.setattr(linebreak, "break_lines", lambda *a, **k: broken.append(a[0]) or real(*a, **k))
+    real = linebreak.MeasuredParagraph.break_lines
+    monkeypatch.setattr(linebreak.MeasuredParagraph, "break_lines",
+                        lambda self, *a, **k: broken.append(self.text) or real(self, *a, **k))
     words = "Hong Kong's innovation and technology ecosystem keeps growing, year after year."
 
     first = Typesetter(FontBook("Microsoft JhengHei")).set([Para(words, _role("Arial"), Language.EN)], 120)
@@ -1050,3 +1052,29 @@ def test_fitting_text_to_a_frame_finds_what_trying_every_size_would(layout_name,
     shrunk = [ours for ours, _ in found if ours is None or ours.scale < 1.0]
     assert len(shrunk) >= 20  # frames that had to shrink (or could not fit) were searched
     assert all(ours == theirs for ours, theirs in found)
+
+
+def test_a_paragraphs_height_alone_is_the_height_its_setting_takes():
+    """Typesetter.height (what the one-pager's column-share search asks at every share) agrees with set() to
+    the last bit: every section of the example, in both languages, headings and summaries, at the widths and
+    scales a page tries, a title balanced and a bullet hung."""
+    from hkbrief.arrange.text import Para
+
+    brief = sample_brief()
+    roles = load_layout("default").onepager.roles
+    heading, body, title = roles[Role.HEADING], roles[Role.BODY], roles[Role.TITLE]
+    paragraphs = []
+    for section in brief.sections:
+        for language in (Language.EN, Language.ZH_HANT):
+            edition = Edition(brief, language, "content.json")
+            paragraphs.append([Para(edition.t(section.heading), heading, language),
+                               Para(edition.t(section.summary), body, language, space_before_em=0.3)])
+            paragraphs.append([Para(edition.t(section.heading), title, language, balance=True),
+                               Para(edition.t(section.summary), body, language, bullet="•", hang=True)])
+    typesetter = Typesetter(FontBook("Noto Sans TC"))
+    for paras in paragraphs:
+        for width in (96.0, 187.3, 233.9, 251.0, 301.7, 520.0):
+            for scale in (1.0, 0.88, 0.684):
+                height = typesetter.height(paras, width, scale)
+                assert height == Typesetter(FontBook("Noto Sans TC")).set(paras, width, scale).height
+                assert height == typesetter.set(paras, width, scale).height  # and once set, from it

@@ -338,3 +338,20 @@ def test_balancing_counts_lines_and_breaks_the_answer_once_with_the_same_result(
         text = " ".join(rng.choice(words) for _ in range(rng.randint(2, 18)))
         width = rng.uniform(60, 400)
         assert break_lines_balanced(text, width, MEASURE) == _balanced_by_full_breaking(text, width, MEASURE), text
+
+
+@pytest.mark.parametrize("text", [ENGLISH, CHINESE, MIXED, ENGLISH + "\n" + CHINESE])
+def test_a_paragraph_measured_once_breaks_at_every_width_and_size_as_break_lines_does(text):
+    """One MeasuredParagraph, measured at 1 pt, set at many sizes and widths (as the one-pager's column-share
+    search and a frame's shrinking set it): the same lines, and as many, as breaking it afresh each time."""
+    stack = textfit.font_stack("Arial")
+    measured = linebreak.MeasuredParagraph(text, stack.measure(1.0))
+    rng = random.Random(7)
+    for _ in range(120):
+        size = rng.choice([7.5, 9, 10.5, 12, 13.6, 18])
+        width = rng.uniform(40, 420)
+        at_size = stack.measure(size)
+        expected = break_lines(text, width, at_size)
+        assert measured.break_lines(width, at_size, size) == expected
+        assert measured.line_count(width, at_size, size) == len(expected)
+        assert measured.break_lines_balanced(width, at_size, size) == break_lines_balanced(text, width, at_size)

@@ -323,3 +323,17 @@ def test_measuring_needs_neither_fonttools_nor_reportlab():
         env={**os.environ, "PYTHONPATH": str(ROOT / "src")},
     )
     assert result.stdout.strip() == "", f"measuring imported {result.stdout.strip()}"
+
+
+def test_the_fonts_setting_a_text_include_every_font_any_of_its_lines_is_set_in():
+    """A paragraph's line height comes from fonts_setting, however it breaks: every line's runs (segments) are
+    in those fonts, wherever the line starts (a line that opens with punctuation, a digit or a space)."""
+    text = "香港（Hong Kong）2024年：「創科」100億港元，逾8,700萬 — 第二大 (second) …%"
+    stack = textfit.font_stack("Calibri")
+    fonts = stack.fonts_setting(text)
+    assert fonts == {0, 1}  # Latin for the English and digits, Noto Sans TC for the Han
+    for start in range(len(text)):
+        for stop in range(start + 1, len(text) + 1):
+            assert {index for _, index in stack.segments(text[start:stop])} <= fonts
+    assert stack.fonts_setting("Hong Kong") == {0}
+    assert stack.fonts_setting("香港創科") == {1}

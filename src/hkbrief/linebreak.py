@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from enum import StrEnum
 from functools import cache, lru_cache
@@ -342,16 +343,148 @@ def break_lines(
 
     Unless ``mend_last_line`` is false, a stranded last line (see :func:`is_stranded`) takes words from the line
     before when that line can spare them (:func:`_mend_last_line`); the number of lines stays the same.
+
+    To break one paragraph at several widths, measure it once: :class:`MeasuredParagraph`.
     """
+    return MeasuredParagraph(text, measure, find_breaks=find_breaks).break_lines(max_width,
+                                                                                  mend_last_line=mend_last_line)
+
+
+class MeasuredParagraph:
+    """A paragraph's hard lines, their break opportunities and the widths of the pieces between them: all that
+    greedy filling needs which does not depend on the width or the size, found once.
+
+    Arranging breaks the same paragraph at many widths and sizes (the one-pager's column shares and scales, a
+    title's balancing search, a frame's shrinking), and measuring every piece again each time was most of what
+    breaking cost. The pieces are measured at one size; set at ``scale`` times it, their widths are that many
+    times larger (advance widths are), and each line's furthest candidate break is found by bisecting their
+    running widths, not by stepping through every break (every character, in Chinese). Only the line chosen is
+    measured whole, at the size it is set.
+    """
+
+    __slots__ = ("text", "measure", "_lines")
+
+    def __init__(self, text: str, measure: Measure, *, find_breaks: BreakFinder = find_breaks) -> None:
+        """``text`` measured with ``measure`` (at one size), its breaks found by ``find_breaks``."""
+        self.text = text
+        self.measure = measure
+        cached = _remembering(measure)  # while measuring: a piece that recurs ("the", "，") is measured once
+        self._lines = [_HardLine(hard_line, cached,
+                                 _breaks(hard_line, False) if find_breaks is _find_breaks else find_breaks(hard_line))
+                       for hard_line in split_paragraph(text)]
+
+    def break_lines(self, max_width: float, measure: Measure | None = None, scale: float = 1.0, *,
+                    mend_last_line: bool = True) -> list[str]:
+        """:func:`break_lines` of the paragraph at ``max_width``, set at ``scale`` times the size it was measured
+        at, where ``measure`` gives widths (by default, at the size it was measured at)."""
+        _check_width(max_width)
+        at = _Scaled(self.measure, measure or self.measure, scale)
+        lines: list[str] = []
+        for hard in self._lines:
+            filled = hard.fill(max_width, at)
+            lines.extend(_mend_last_line(hard.text, filled, hard.breaks, max_width, at.measure)
+                         if mend_last_line else filled)
+        return lines
+
+    def line_count(self, max_width: float, measure: Measure | None = None, scale: float = 1.0) -> int:
+        """How many lines :meth:`break_lines` gives (mending a last line never changes how many)."""
+        _check_width(max_width)
+        at = _Scaled(self.measure, measure or self.measure, scale)
+        return sum(len(hard.fill(max_width, at)) for hard in self._lines)
+
+    def break_lines_balanced(self, max_width: float, measure: Measure | None = None, scale: float = 1.0, *,
+                             tolerance: float = 0.01) -> list[str]:
+        """:func:`break_lines_balanced` of the paragraph at ``max_width`` (``measure`` and ``scale`` as for
+        :meth:`break_lines`)."""
+        if math.isinf(max_width):
+            raise ValueError(f"max_width must be a positive, finite number of points, not {max_width!r}")
+        _check_width(max_width)
+        at = _Scaled(self.measure, measure or self.measure, scale)
+        lines: list[str] = []
+        for hard in self._lines:
+            lines.extend(_balance(hard, max_width, at, tolerance))
+        return lines
+
+
+def _check_width(max_width: float) -> None:
     if not max_width > 0:
         raise ValueError(f"max_width must be a positive number of points, not {max_width!r}")
-    cached = _remembering(measure)
-    lines: list[str] = []
-    for hard_line in split_paragraph(text):
-        breaks = _breaks(hard_line, False) if find_breaks is _find_breaks else find_breaks(hard_line)
-        filled = _fill(hard_line, max_width, measure, cached, breaks)
-        lines.extend(_mend_last_line(hard_line, filled, breaks, max_width, measure) if mend_last_line else filled)
-    return lines
+
+
+class _Scaled(NamedTuple):
+    """How a :class:`MeasuredParagraph` is being set: ``measure`` at the size set, which is ``scale`` times the
+    size its pieces were measured at with ``reference``."""
+
+    reference: Measure
+    measure: Measure
+    scale: float
+
+
+class _HardLine:
+    """One hard line of a :class:`MeasuredParagraph`: its breaks (with one at its end) and running widths.
+
+    ``ends[k]`` is the width from the line's start to ``breaks[k].end``, the white space at earlier breaks
+    included, so a line from break ``first`` to break ``k`` is estimated as its first piece's width plus
+    ``ends[k] - ends[first]``.
+    """
+
+    __slots__ = ("text", "breaks", "pieces", "_all", "_ends")
+
+    def __init__(self, text: str, cached: Measure, breaks: list[Break] | tuple[Break, ...]) -> None:
+        self.text = text
+        self.breaks = breaks
+        if not breaks or breaks[-1].resume != len(text):
+            breaks = [*breaks, Break(len(text), len(text))]
+        self._all = breaks
+        pieces = []
+        ends = []
+        running = 0.0
+        previous_resume = 0
+        for item in breaks:
+            piece = cached(text[previous_resume : item.end])
+            pieces.append(piece)
+            running += piece
+            ends.append(running)
+            if item.resume > item.end:
+                running += cached(text[item.end : item.resume])
+            previous_resume = item.resume
+        self.pieces = pieces  # the width of each piece between breaks, at the size measured
+        self._ends = ends
+
+    def piece_texts(self) -> list[str]:
+        """The text of each piece between breaks."""
+        starts = [0, *(item.resume for item in self._all[:-1])]
+        return [self.text[start : item.end] for start, item in zip(starts, self._all)]
+
+    def fill(self, max_width: float, at: _Scaled) -> list[str]:
+        """Greedy first fit at ``max_width``."""
+        text = self.text
+        breaks = self._all
+        ends = self._ends
+        measure = at.measure
+        limit = max_width / at.scale  # the width in the units the pieces were measured in
+        count = len(breaks)
+        lines: list[str] = []
+        start = 0
+        first = 0
+        resumed = True  # the line starts where break ``first - 1`` resumes, not inside a cut word
+        while first < count:
+            head = self.pieces[first] if resumed else at.reference(text[start : breaks[first].end])
+            # the furthest break whose estimate fits, then back from it to the first whose whole line does
+            furthest = bisect_right(ends, limit - head + ends[first], first) - 1
+            chosen = next((index for index in range(furthest, first - 1, -1)
+                           if measure(text[start : breaks[index].end]) <= max_width), None)
+            if chosen is None:
+                cut = _cut_word(text, start, breaks[first].end, max_width, measure)
+                lines.append(text[start : cut.end])
+                start = cut.resume
+                resumed = False
+                continue
+            lines.append(text[start : breaks[chosen].end])
+            start = breaks[chosen].resume
+            first = chosen + 1
+            resumed = True
+        return lines
 
 
 def _remembering(measure: Measure) -> Measure:
@@ -432,46 +565,6 @@ def _mend_last_line(text: str, lines: list[str], breaks, max_width: float, measu
     return lines
 
 
-def _fill(
-    text: str, max_width: float, measure: Measure, cached: Measure, breaks: list[Break] | tuple[Break, ...]
-) -> list[str]:
-    """Greedy first fit of one hard line."""
-    if not breaks or breaks[-1].resume != len(text):
-        breaks = [*breaks, Break(len(text), len(text))]
-    piece_widths = []
-    gap_widths = []
-    previous_resume = 0
-    for item in breaks:
-        piece_widths.append(cached(text[previous_resume : item.end]))
-        gap_widths.append(cached(text[item.end : item.resume]) if item.resume > item.end else 0.0)
-        previous_resume = item.resume
-    lines: list[str] = []
-    start = 0
-    first = 0
-    while first < len(breaks):
-        estimate = cached(text[start : breaks[first].end])
-        fitting: list[int] = []
-        candidate = first
-        while estimate <= max_width:
-            fitting.append(candidate)
-            if candidate + 1 == len(breaks):
-                break
-            estimate += gap_widths[candidate] + piece_widths[candidate + 1]
-            candidate += 1
-        chosen = next(
-            (index for index in reversed(fitting) if measure(text[start : breaks[index].end]) <= max_width), None
-        )
-        if chosen is None:
-            cut = _cut_word(text, start, breaks[first].end, max_width, measure)
-            lines.append(text[start : cut.end])
-            start = cut.resume
-            continue
-        lines.append(text[start : breaks[chosen].end])
-        start = breaks[chosen].resume
-        first = chosen + 1
-    return lines
-
-
 def _cut_word(text: str, start: int, stop: int, max_width: float, measure: Measure) -> Break:
     """Where to cut ``text[start:stop]``, a piece too wide for a line: the furthest cluster boundary that fits,
     moved back where possible so that kinsoku holds. A cut that lands on white space (which kinsoku had kept
@@ -521,35 +614,28 @@ def break_lines_balanced(
     ``tolerance`` points, never below the widest unbreakable piece (so balancing never cuts a word that greedy
     filling would have kept whole).
     """
-    if not max_width > 0 or math.isinf(max_width):
-        raise ValueError(f"max_width must be a positive, finite number of points, not {max_width!r}")
-    lines: list[str] = []
-    for hard_line in split_paragraph(text):
-        lines.extend(_balance(hard_line, max_width, measure, find_breaks, tolerance))
-    return lines
+    return MeasuredParagraph(text, measure, find_breaks=find_breaks).break_lines_balanced(max_width,
+                                                                                           tolerance=tolerance)
 
 
-def _balance(text: str, max_width: float, measure: Measure, finder: BreakFinder, tolerance: float) -> list[str]:
-    greedy = break_lines(text, max_width, measure, find_breaks=finder)
+def _balance(hard: _HardLine, max_width: float, at: _Scaled, tolerance: float) -> list[str]:
+    measure = at.measure
+
+    def lines_at(width: float) -> list[str]:
+        return _mend_last_line(hard.text, hard.fill(width, at), hard.breaks, width, measure)
+
+    greedy = lines_at(max_width)
     if len(greedy) < 2:
         return greedy
-    breaks = _breaks(text, False) if finder is _find_breaks else finder(text)
-    pieces = []
-    previous_resume = 0
-    for item in [*breaks, Break(len(text), len(text))]:
-        pieces.append(text[previous_resume : item.end])
-        previous_resume = item.resume
-    widest_piece = max(measure(piece) for piece in pieces)
-    cached = _remembering(measure)
+    widest_piece = max(measure(piece) for piece in hard.piece_texts())
 
     def count(width: float) -> int:
-        """How many lines ``break_lines`` gives at ``width`` (mending a last line never changes how many),
-        with the breaks found and the pieces measured once for the whole search."""
-        return len(_fill(text, width, measure, cached, breaks))
+        """How many lines greedy filling gives at ``width`` (mending a last line never changes how many)."""
+        return len(hard.fill(width, at))
 
     low = min(max_width, widest_piece)
     if count(low) <= len(greedy):
-        return break_lines(text, low, measure, find_breaks=finder)
+        return lines_at(low)
     high = max_width
     narrowest_fitting = None
     while high - low > tolerance:
@@ -558,4 +644,4 @@ def _balance(text: str, max_width: float, measure: Measure, finder: BreakFinder,
             high = narrowest_fitting = middle
         else:
             low = middle
-    return greedy if narrowest_fitting is None else break_lines(text, narrowest_fitting, measure, find_breaks=finder)
+    return greedy if narrowest_fitting is None else lines_at(narrowest_fitting)

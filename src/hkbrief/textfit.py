@@ -605,6 +605,27 @@ class FontStack:
         visible = [("".join(ch for ch in piece if ch not in ZERO_WIDTH), index) for piece, index in runs]
         return [(piece, index) for piece, index in visible if piece]
 
+    def fonts_setting(self, text: str) -> set[int]:
+        """The fonts that may set part of ``text``, however it is broken into lines: every font that
+        :meth:`segments` gives some line of it is among these.
+
+        A character is set in the first font that has it, or in the font of the run it is in (a font that
+        sets a letter or digit of ``text``), or, where no font has it, in the stack's first: so the first font of
+        every character, and the stack's first where one has none. A paragraph's line height is taken from
+        these, so it does not depend on where its lines break.
+        """
+        if self.fonts[0].covered_units(text) is not None:
+            return {0}
+        if ZERO_WIDTH.isdisjoint(text) and HARD_BREAKS.isdisjoint(text):
+            found = set(self._first_fonts(text))
+        else:
+            found = {index for ch, index in zip(text, self._first_fonts(text))
+                     if ch not in ZERO_WIDTH and ch not in HARD_BREAKS}
+        if None in found:
+            found.discard(None)
+            found.add(0)
+        return found or {0}
+
     def width(self, text: str, size: float) -> float:
         """Width of ``text`` at ``size`` points, each character in the font :meth:`segments` gives it, in points.
 

@@ -181,7 +181,7 @@ class PageContext:
         key = (section.id, e.languages, w, scale)
         height = self.heights.get(key)
         if height is None:
-            height = self.ts.set(self.section_paras(section, edition), w, scale).height / HEIGHT_SAFETY
+            height = self.ts.height(self.section_paras(section, edition), w, scale) / HEIGHT_SAFETY
             self.heights[key] = height
         return height
 

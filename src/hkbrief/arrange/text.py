@@ -11,6 +11,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import lru_cache
+from typing import NamedTuple
 
 from hkbrief import linebreak, textfit
 from hkbrief.arrange.bilingual import Versions
@@ -43,7 +44,11 @@ BREAKS_REMEMBERED = 20_000
 # what one build found holds for the next (a watch session's rebuild after a one-word edit, a batch of briefs
 # that share their organisation, sources and boilerplate). A layout's own font files may change between builds,
 # so breaks in them stay with one build's typesetter.
-_bundled_breaks: dict[tuple, tuple[tuple, float, float]] = {}
+_bundled_breaks: dict[tuple, tuple] = {}
+_bundled_measured: dict[tuple, _Measured] = {}  # paragraphs measured in them, likewise
+# The size paragraphs are measured at for breaking (:class:`linebreak.MeasuredParagraph`): set at any other, its
+# pieces are that many times wider. One point, so a size is its own scale.
+MEASURED_SIZE = 1.0
 # A bullet's hanging indent, in multiples of the font size: room for the bullet and a space.
 BULLET_INDENT_EM = 1.1
 
@@ -164,6 +169,59 @@ def _style_key(role: RoleStyle) -> tuple[str, bool, bool]:
     return role.family, role.weight is Weight.BOLD, role.style is FontStyle.ITALIC
 
 
+class _Measured(NamedTuple):
+    """A paragraph measured at :data:`MEASURED_SIZE` for breaking at any width and size, and the fonts that may
+    set it (:meth:`textfit.FontStack.fonts_setting`), whose ascent and descent give it one line height however it
+    breaks."""
+
+    paragraph: linebreak.MeasuredParagraph
+    fonts: tuple[textfit.FontMetrics, ...]
+
+
+class _Prepared(NamedTuple):
+    """One paragraph at one size and width, before it is broken: its fonts, its indent and measure, the
+    measured paragraph, and where its lines are remembered (``remembered[key]``)."""
+
+    stack: textfit.FontStack
+    faces: tuple[Face, ...]
+    size: float
+    indent: float
+    available: float
+    measured: _Measured
+    remembered: dict[tuple, tuple]
+    key: tuple
+
+    def measure(self, text: str) -> float:
+        """The width of ``text`` at the paragraph's size."""
+        return self.stack.width(text, self.size)
+
+    @property
+    def ascent(self) -> float:
+        return max(font.ascender(self.size) for font in self.measured.fonts)
+
+    @property
+    def descent(self) -> float:
+        return max(font.descender(self.size) for font in self.measured.fonts)
+
+    def line_height(self, role: RoleStyle) -> float:
+        """The role's line spacing, but never tighter than the fonts' own ascent + descent, so no glyph box
+        reaches past its line (Noto Sans TC needs 1.45 em; a title role's 1.1 would otherwise let lines
+        overlap)."""
+        return max(self.size * role.line_spacing, self.ascent + self.descent)
+
+    def lines(self, balance: bool) -> list[str]:
+        """The paragraph broken into lines (balanced, for a title)."""
+        paragraph = self.measured.paragraph
+        scale = self.size / MEASURED_SIZE
+        if balance:
+            return paragraph.break_lines_balanced(self.available, self.measure, scale)
+        return paragraph.break_lines(self.available, self.measure, scale)
+
+    def line_count(self) -> int:
+        """How many lines the paragraph takes (balancing a title never changes how many)."""
+        return self.measured.paragraph.line_count(self.available, self.measure, self.size / MEASURED_SIZE)
+
+
 class Typesetter:
     """Breaks, measures and places paragraphs; knows nothing of slides or pages."""
 
@@ -173,7 +231,8 @@ class Typesetter:
         # Line breaks already found, by (text, measure, style, size, balanced): fitting tries the same paragraphs
         # at the same few sizes many times (the one-pager's scales and omissions, continuation's trial chunks),
         # and breaking is most of the time a build takes.
-        self._breaks: dict[tuple, tuple[tuple, float, float]] = {}
+        self._breaks: dict[tuple, tuple] = {}
+        self._measured: dict[tuple, _Measured] = {}  # by (text, style): any width, any size
         self._settings: dict[tuple, SetText] = {}  # whole settings, by (paragraphs, width, scale), likewise
         east_asian = fonts.east_asian
         self._bundled_east_asian = east_asian.name if isinstance(east_asian, textfit.FontFamily) else None
@@ -217,9 +276,32 @@ class Typesetter:
             size = self.one_line_size(text, para.role, size, width)
         return size
 
-    def _paragraph(self, para: Para, text: str, size: float, before: float, width: float,
-                   y: float) -> tuple[Paragraph, float]:
-        """Break one paragraph into lines from ``y`` down; returns the planned paragraph and the ``y`` under it."""
+    def height(self, paras: list[Para], width: float, scale: float = 1.0) -> float:
+        """The height :meth:`set` gives the paragraphs, found from how many lines each takes and nothing else.
+
+        The one-pager's column-share search asks it of every section at up to a dozen widths per scale, and
+        keeps one; building the lines' spans for all the others was most of what that search cost.
+        """
+        paras = stacked(paras)
+        known = self._settings.get((tuple(paras), width, scale))
+        if known is not None:
+            return known.height
+        y = 0.0
+        for index, para in enumerate(paras):
+            text = para.text.upper() if para.role.uppercase else para.text
+            size = self._size(para, text, width, scale)
+            y += para.space_before_em * size if index else 0.0
+            prepared = self._prepared(para, text, size, width)
+            laid = prepared.remembered.get(prepared.key)
+            # mending a last line and balancing a title never change how many lines there are
+            count = len(laid) if laid is not None else prepared.line_count()
+            line_height = prepared.line_height(para.role)
+            for _ in range(count):
+                y += line_height  # added line by line, as set() does, so the two agree to the last bit
+        return y
+
+    def _prepared(self, para: Para, text: str, size: float, width: float) -> _Prepared:
+        """What setting one paragraph at ``size`` into ``width`` starts from (see :class:`_Prepared`)."""
         key = _style_key(para.role)
         if para.lang is Language.ZH_HANT:
             # Chinese has no italic: a slanted Han font is a faux italic, so an italic role is set upright
@@ -228,60 +310,63 @@ class Typesetter:
         faces = self.fonts.faces(*key)
         indent = size * BULLET_INDENT_EM if para.bullet or para.hang else 0.0
         available = max(1.0, (width - indent) * WRAP_SAFETY)
-
-        def measure(s: str) -> float:
-            """The width of ``s`` at this paragraph's size."""
-            return stack.width(s, size)
-
-        remembered = self._breaks
+        remembered, measured = self._breaks, self._measured
         if self._bundled_east_asian is not None and isinstance(para.role.family, str):  # bundled fonts alone
-            remembered = _bundled_breaks
+            remembered, measured = _bundled_breaks, _bundled_measured
             key = (self._bundled_east_asian, *key)  # the whole stack: the East Asian font under the family
-        key = (text, available, key, size, para.balance)
-        setting = remembered.get(key)
-        if setting is None:
-            setting = self._set_lines(text, available, stack, faces, size, para.balance, measure)
-            if len(remembered) >= BREAKS_REMEMBERED:
-                remembered.clear()
-            remembered[key] = setting
-        laid, ascent, descent = setting
-        # never tighter than the fonts' own ascent + descent, so no glyph box reaches past its line
-        # (Noto Sans TC needs 1.45 em; a title role's 1.1 would otherwise let lines overlap)
-        line_height = max(size * para.role.line_spacing, ascent + descent)
-        half_leading = (line_height - (ascent + descent)) / 2
+        found = measured.get((text, key))
+        if found is None:
+
+            def measure(s: str) -> float:
+                """The width of ``s`` at the size the paragraph is measured at."""
+                return stack.width(s, MEASURED_SIZE)
+
+            found = _Measured(linebreak.MeasuredParagraph(text, measure),
+                              tuple(stack.fonts[i] for i in sorted(stack.fonts_setting(text))))
+            if len(measured) >= BREAKS_REMEMBERED:
+                measured.clear()
+            measured[(text, key)] = found
+        return _Prepared(stack, faces, size, indent, available, found, remembered,
+                         (text, available, key, size, para.balance))
+
+    def _paragraph(self, para: Para, text: str, size: float, before: float, width: float,
+                   y: float) -> tuple[Paragraph, float]:
+        """Break one paragraph into lines from ``y`` down; returns the planned paragraph and the ``y`` under it."""
+        prepared = self._prepared(para, text, size, width)
+        laid = prepared.remembered.get(prepared.key)
+        if laid is None:
+            laid = self._set_lines(prepared, para.balance)
+            if len(prepared.remembered) >= BREAKS_REMEMBERED:
+                prepared.remembered.clear()
+            prepared.remembered[prepared.key] = laid
+        ascent = prepared.ascent
+        line_height = prepared.line_height(para.role)
+        half_leading = (line_height - (ascent + prepared.descent)) / 2
         lines = []
         for spans, line_width in laid:
-            x = _line_start(para.align, indent, width, line_width)
+            x = _line_start(para.align, prepared.indent, width, line_width)
             lines.append(Line(spans, x, y + half_leading + ascent, line_width))
             y += line_height
-        style = TextStyle(face=faces[0], size=size, color=para.role.color, line_height=line_height,
+        style = TextStyle(face=prepared.faces[0], size=size, color=para.role.color, line_height=line_height,
                           align=para.align, space_before=before)
         return Paragraph(para.text if not para.role.uppercase else text, tuple(lines), style,
-                         language_tag(text, para.lang), para.bullet, indent, para.field), y
+                         language_tag(text, para.lang), para.bullet, prepared.indent, para.field), y
 
     @staticmethod
-    def _set_lines(text: str, available: float, stack: textfit.FontStack, faces: tuple[Face, ...], size: float,
-                   balance: bool, measure: Callable[[str], float]) -> tuple[tuple, float, float]:
-        """A paragraph broken into lines of spans (each in the face that draws it) with their widths, and the
-        ascent and descent of the fonts it uses: everything about its lines that does not depend on where."""
-        if balance:
-            broken = linebreak.break_lines_balanced(text, available, measure)
-        else:
-            broken = linebreak.break_lines(text, available, measure)
+    def _set_lines(prepared: _Prepared, balance: bool) -> tuple:
+        """A paragraph broken into lines of spans (each in the face that draws it) with their widths: everything
+        about its lines that does not depend on where."""
+        stack, faces, size, measure = prepared.stack, prepared.faces, prepared.size, prepared.measure
+        broken = prepared.lines(balance)
         laid = []
-        used = set()
         for raw in broken:
             spans = []
             offset = 0.0
             for piece, font_index in stack.segments(raw):
-                used.add(font_index)
                 spans.append(Span(piece, faces[font_index], offset))
                 offset += stack.fonts[font_index].width(piece, size)
             laid.append((tuple(spans), measure(raw)))
-        used = used or {0}
-        ascent = max(stack.fonts[i].ascender(size) for i in used)
-        descent = max(stack.fonts[i].descender(size) for i in used)
-        return tuple(laid), ascent, descent
+        return tuple(laid)
 
     def one_line_size(self, text: str, role: RoleStyle, size: float, width: float) -> float:
         """The largest size up to ``size`` (and not under the role's minimum) that keeps ``text`` on one line."""
