@@ -63,8 +63,10 @@ def require_tool(name: str) -> str:
     """The path of an external tool, or skip with the reason (fail instead in CI, where it must be present)."""
     import os
     import shutil
+    import sys
 
-    found = shutil.which(name)
+    # a tool pip installed sits beside the interpreter, which need not be on PATH (venv/bin/python -m pytest)
+    found = shutil.which(name) or shutil.which(name, path=os.path.dirname(sys.executable))
     if found:
         return found
     reason = f"{name} is not installed (apt-get install libreoffice-impress poppler-utils)"
