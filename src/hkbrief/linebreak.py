@@ -472,9 +472,10 @@ class _HardLine:
             head = self.pieces[first] if resumed else at.reference(text[start : breaks[first].end])
             # the furthest break whose estimate fits, then back from it to the first whose whole line does
             furthest = bisect_right(ends, limit - head + ends[first], first) - 1
-            chosen = next((index for index in range(furthest, first - 1, -1)
-                           if measure(text[start : breaks[index].end]) <= max_width), None)
-            if chosen is None:
+            chosen = furthest
+            while chosen >= first and measure(text[start : breaks[chosen].end]) > max_width:
+                chosen -= 1
+            if chosen < first:
                 cut = _cut_word(text, start, breaks[first].end, max_width, measure)
                 lines.append(text[start : cut.end])
                 start = cut.resume

@@ -18,6 +18,7 @@ Knows only strings and languages; nothing here measures or places text.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from hkbrief.model import Brief, Language
 
@@ -51,6 +52,13 @@ def typeset(text: str) -> str:
     """Typewriter apostrophes as ’ (the only change made to text as written)."""
     if "'" not in text:
         return text
+    return _apostrophes_curled(text)
+
+
+@lru_cache(maxsize=4096)
+def _apostrophes_curled(text: str) -> str:
+    """:func:`typeset` of a text with an apostrophe, remembered: arranging asks for the same texts at every size
+    and attempt it tries."""
     return _WORD_APOSTROPHE.sub(APOSTROPHE, text)
 
 

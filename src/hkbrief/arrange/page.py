@@ -104,7 +104,7 @@ class PageContext:
     """What every block reads and nothing changes: the edition, the one-pager spec, the typesetter, the page.
 
     ``heights`` only memoises section heights (the same section is measured at the same width and scale in many
-    attempts); it never changes a result.
+    attempts), and ``paragraphs`` their paragraphs; neither ever changes a result.
     """
 
     e: Edition
@@ -114,6 +114,7 @@ class PageContext:
     size: Size
     content: Box
     heights: dict[tuple[str, tuple[Language, ...], float, float], float] = field(default_factory=dict)
+    paragraphs: dict[tuple[str, tuple[Language, ...]], list[Para]] = field(default_factory=dict)
     logo: PreparedImage | None = None  # in the header, when the layout puts it there
     logo_alt: str = ""
     side_by_side: bool = False  # the sections in a column per language (see :func:`wants_side_by_side`)
@@ -171,9 +172,14 @@ class PageContext:
     def section_paras(self, section: Section, edition: Edition | None = None) -> list[Para]:
         """A section's heading and summary, as the sections block sets them (in ``edition``, or the page's)."""
         e = edition or self.e
-        return [Para(e.t(section.heading), self.role(Role.HEADING), e.lang(section.heading)),
+        key = (section.id, e.languages)
+        paras = self.paragraphs.get(key)
+        if paras is None:
+            paras = self.paragraphs[key] = [
+                Para(e.t(section.heading), self.role(Role.HEADING), e.lang(section.heading)),
                 Para(e.t(section.summary), self.role(Role.BODY), e.lang(section.summary),
                      space_before_em=SUMMARY_SPACE_EM)]
+        return list(paras)
 
     def section_height(self, section: Section, w: float, scale: float, edition: Edition | None = None) -> float:
         """A section's height at width ``w`` and ``scale``, in ``edition`` or the page's (memoised)."""

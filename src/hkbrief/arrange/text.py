@@ -176,6 +176,15 @@ class _Measured(NamedTuple):
 
     paragraph: linebreak.MeasuredParagraph
     fonts: tuple[textfit.FontMetrics, ...]
+    extents: dict[float, tuple[float, float]]  # by size: the fonts' largest ascent and descent, once worked out
+
+    def ascent_descent(self, size: float) -> tuple[float, float]:
+        """The largest ascent and the largest descent of the paragraph's fonts at ``size``."""
+        found = self.extents.get(size)
+        if found is None:
+            found = self.extents[size] = (max(font.ascender(size) for font in self.fonts),
+                                          max(font.descender(size) for font in self.fonts))
+        return found
 
 
 class _Prepared(NamedTuple):
@@ -195,19 +204,12 @@ class _Prepared(NamedTuple):
         """The width of ``text`` at the paragraph's size."""
         return self.stack.width(text, self.size)
 
-    @property
-    def ascent(self) -> float:
-        return max(font.ascender(self.size) for font in self.measured.fonts)
-
-    @property
-    def descent(self) -> float:
-        return max(font.descender(self.size) for font in self.measured.fonts)
-
     def line_height(self, role: RoleStyle) -> float:
         """The role's line spacing, but never tighter than the fonts' own ascent + descent, so no glyph box
         reaches past its line (Noto Sans TC needs 1.45 em; a title role's 1.1 would otherwise let lines
         overlap)."""
-        return max(self.size * role.line_spacing, self.ascent + self.descent)
+        ascent, descent = self.measured.ascent_descent(self.size)
+        return max(self.size * role.line_spacing, ascent + descent)
 
     def lines(self, balance: bool) -> list[str]:
         """The paragraph broken into lines (balanced, for a title)."""
@@ -322,7 +324,7 @@ class Typesetter:
                 return stack.width(s, MEASURED_SIZE)
 
             found = _Measured(linebreak.MeasuredParagraph(text, measure),
-                              tuple(stack.fonts[i] for i in sorted(stack.fonts_setting(text))))
+                              tuple(stack.fonts[i] for i in sorted(stack.fonts_setting(text))), {})
             if len(measured) >= BREAKS_REMEMBERED:
                 measured.clear()
             measured[(text, key)] = found
@@ -339,9 +341,9 @@ class Typesetter:
             if len(prepared.remembered) >= BREAKS_REMEMBERED:
                 prepared.remembered.clear()
             prepared.remembered[prepared.key] = laid
-        ascent = prepared.ascent
+        ascent, descent = prepared.measured.ascent_descent(size)
         line_height = prepared.line_height(para.role)
-        half_leading = (line_height - (ascent + prepared.descent)) / 2
+        half_leading = (line_height - (ascent + descent)) / 2
         lines = []
         for spans, line_width in laid:
             x = _line_start(para.align, prepared.indent, width, line_width)
