@@ -28,6 +28,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from array import array
 from bisect import bisect_right
 from collections.abc import Callable, Iterable
 from enum import StrEnum
@@ -382,8 +383,9 @@ class MeasuredParagraph:
         lines: list[str] = []
         for hard in self._lines:
             filled = hard.fill(max_width, at)
-            lines.extend(_mend_last_line(hard.text, filled, hard.breaks, max_width, at.measure)
-                         if mend_last_line else filled)
+            if mend_last_line and len(filled) > 1 and is_stranded(filled[-1]):
+                filled = _mend_last_line(hard.text, filled, hard.breaks, max_width, at.measure)
+            lines.extend(filled)
         return lines
 
     def line_count(self, max_width: float, measure: Measure | None = None, scale: float = 1.0) -> int:
@@ -421,23 +423,25 @@ class _Scaled(NamedTuple):
 
 
 class _HardLine:
-    """One hard line of a :class:`MeasuredParagraph`: its breaks (with one at its end) and running widths.
+    """One hard line of a :class:`MeasuredParagraph`: where its breaks end and resume (with one at its end) and
+    its running widths, kept unboxed (a long brief keeps thousands of paragraphs measured).
 
-    ``ends[k]`` is the width from the line's start to ``breaks[k].end``, the white space at earlier breaks
+    ``ends[k]`` is the width from the line's start to break ``k``'s end, the white space at earlier breaks
     included, so a line from break ``first`` to break ``k`` is estimated as its first piece's width plus
     ``ends[k] - ends[first]``.
     """
 
-    __slots__ = ("text", "breaks", "pieces", "_all", "_ends")
+    __slots__ = ("text", "pieces", "_stops", "_resumes", "_ends", "_count")
 
     def __init__(self, text: str, cached: Measure, breaks: list[Break] | tuple[Break, ...]) -> None:
         self.text = text
-        self.breaks = breaks
+        self._count = len(breaks)  # the finder's own, before the one added at the end
         if not breaks or breaks[-1].resume != len(text):
             breaks = [*breaks, Break(len(text), len(text))]
-        self._all = breaks
-        pieces = []
-        ends = []
+        self._stops = array("q", [item.end for item in breaks])
+        self._resumes = array("q", [item.resume for item in breaks])
+        pieces = array("d")
+        ends = array("d")
         running = 0.0
         previous_resume = 0
         for item in breaks:
@@ -451,38 +455,43 @@ class _HardLine:
         self.pieces = pieces  # the width of each piece between breaks, at the size measured
         self._ends = ends
 
+    @property
+    def breaks(self) -> list[Break]:
+        """The break opportunities the finder gave."""
+        return [Break(end, resume) for end, resume in zip(self._stops[: self._count], self._resumes)]
+
     def piece_texts(self) -> list[str]:
         """The text of each piece between breaks."""
-        starts = [0, *(item.resume for item in self._all[:-1])]
-        return [self.text[start : item.end] for start, item in zip(starts, self._all)]
+        starts = [0, *self._resumes[:-1]]
+        return [self.text[start:stop] for start, stop in zip(starts, self._stops)]
 
     def fill(self, max_width: float, at: _Scaled) -> list[str]:
         """Greedy first fit at ``max_width``."""
         text = self.text
-        breaks = self._all
+        stops, resumes = self._stops, self._resumes
         ends = self._ends
         measure = at.measure
         limit = max_width / at.scale  # the width in the units the pieces were measured in
-        count = len(breaks)
+        count = len(stops)
         lines: list[str] = []
         start = 0
         first = 0
         resumed = True  # the line starts where break ``first - 1`` resumes, not inside a cut word
         while first < count:
-            head = self.pieces[first] if resumed else at.reference(text[start : breaks[first].end])
+            head = self.pieces[first] if resumed else at.reference(text[start : stops[first]])
             # the furthest break whose estimate fits, then back from it to the first whose whole line does
             furthest = bisect_right(ends, limit - head + ends[first], first) - 1
             chosen = furthest
-            while chosen >= first and measure(text[start : breaks[chosen].end]) > max_width:
+            while chosen >= first and measure(text[start : stops[chosen]]) > max_width:
                 chosen -= 1
             if chosen < first:
-                cut = _cut_word(text, start, breaks[first].end, max_width, measure)
+                cut = _cut_word(text, start, stops[first], max_width, measure)
                 lines.append(text[start : cut.end])
                 start = cut.resume
                 resumed = False
                 continue
-            lines.append(text[start : breaks[chosen].end])
-            start = breaks[chosen].resume
+            lines.append(text[start : stops[chosen]])
+            start = resumes[chosen]
             first = chosen + 1
             resumed = True
         return lines
@@ -623,7 +632,10 @@ def _balance(hard: _HardLine, max_width: float, at: _Scaled, tolerance: float) -
     measure = at.measure
 
     def lines_at(width: float) -> list[str]:
-        return _mend_last_line(hard.text, hard.fill(width, at), hard.breaks, width, measure)
+        filled = hard.fill(width, at)
+        if len(filled) > 1 and is_stranded(filled[-1]):
+            filled = _mend_last_line(hard.text, filled, hard.breaks, width, measure)
+        return filled
 
     greedy = lines_at(max_width)
     if len(greedy) < 2:

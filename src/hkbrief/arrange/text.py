@@ -46,6 +46,10 @@ BREAKS_REMEMBERED = 20_000
 # so breaks in them stay with one build's typesetter.
 _bundled_breaks: dict[tuple, tuple] = {}
 _bundled_measured: dict[tuple, _Measured] = {}  # paragraphs measured in them, likewise
+# Paragraphs measured for breaking that a typesetter (and the bundled fonts' cache) keeps before starting over:
+# a paragraph is broken at its many widths and sizes within a few slides' or one page's fitting, and each one
+# kept costs about 2 KB (a 1,000-slide brief measures 8,000).
+MEASURED_REMEMBERED = 4_096
 # The size paragraphs are measured at for breaking (:class:`linebreak.MeasuredParagraph`): set at any other, its
 # pieces are that many times wider. One point, so a size is its own scale.
 MEASURED_SIZE = 1.0
@@ -176,15 +180,20 @@ class _Measured(NamedTuple):
 
     paragraph: linebreak.MeasuredParagraph
     fonts: tuple[textfit.FontMetrics, ...]
-    extents: dict[float, tuple[float, float]]  # by size: the fonts' largest ascent and descent, once worked out
 
     def ascent_descent(self, size: float) -> tuple[float, float]:
         """The largest ascent and the largest descent of the paragraph's fonts at ``size``."""
-        found = self.extents.get(size)
+        key = (self.fonts, size)
+        found = _extents.get(key)
         if found is None:
-            found = self.extents[size] = (max(font.ascender(size) for font in self.fonts),
-                                          max(font.descender(size) for font in self.fonts))
+            found = _extents[key] = (max(font.ascender(size) for font in self.fonts),
+                                     max(font.descender(size) for font in self.fonts))
         return found
+
+
+# The largest ascent and descent of a set of fonts at a size (:meth:`_Measured.ascent_descent`): a handful of
+# font sets at a few dozen sizes in a build, asked of every paragraph set.
+_extents: dict[tuple[tuple[textfit.FontMetrics, ...], float], tuple[float, float]] = {}
 
 
 class _Prepared(NamedTuple):
@@ -235,6 +244,7 @@ class Typesetter:
         # and breaking is most of the time a build takes.
         self._breaks: dict[tuple, tuple] = {}
         self._measured: dict[tuple, _Measured] = {}  # by (text, style): any width, any size
+        self._measure_of: dict[int, Callable[[str], float]] = {}  # by the id of a stack, which the book keeps
         self._settings: dict[tuple, SetText] = {}  # whole settings, by (paragraphs, width, scale), likewise
         east_asian = fonts.east_asian
         self._bundled_east_asian = east_asian.name if isinstance(east_asian, textfit.FontFamily) else None
@@ -318,18 +328,20 @@ class Typesetter:
             key = (self._bundled_east_asian, *key)  # the whole stack: the East Asian font under the family
         found = measured.get((text, key))
         if found is None:
-
-            def measure(s: str) -> float:
-                """The width of ``s`` at the size the paragraph is measured at."""
-                return stack.width(s, MEASURED_SIZE)
-
-            found = _Measured(linebreak.MeasuredParagraph(text, measure),
-                              tuple(stack.fonts[i] for i in sorted(stack.fonts_setting(text))), {})
-            if len(measured) >= BREAKS_REMEMBERED:
+            fonts = tuple(stack.fonts[i] for i in sorted(stack.fonts_setting(text)))
+            found = _Measured(linebreak.MeasuredParagraph(text, self._measures(stack)), fonts)
+            if len(measured) >= MEASURED_REMEMBERED:
                 measured.clear()
             measured[(text, key)] = found
         return _Prepared(stack, faces, size, indent, available, found, remembered,
                          (text, available, key, size, para.balance))
+
+    def _measures(self, stack: textfit.FontStack) -> Callable[[str], float]:
+        """``stack``'s widths at :data:`MEASURED_SIZE`: one function per stack, however many paragraphs keep it."""
+        found = self._measure_of.get(id(stack))
+        if found is None:
+            found = self._measure_of[id(stack)] = stack.measure(MEASURED_SIZE)
+        return found
 
     def _paragraph(self, para: Para, text: str, size: float, before: float, width: float,
                    y: float) -> tuple[Paragraph, float]:
