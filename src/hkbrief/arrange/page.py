@@ -104,7 +104,8 @@ class PageContext:
     """What every block reads and nothing changes: the edition, the one-pager spec, the typesetter, the page.
 
     ``heights`` only memoises section heights (the same section is measured at the same width and scale in many
-    attempts), and ``paragraphs`` their paragraphs; neither ever changes a result.
+    attempts), ``paragraphs`` their paragraphs and ``shares`` the column shares found for them; none ever changes
+    a result.
     """
 
     e: Edition
@@ -115,6 +116,7 @@ class PageContext:
     content: Box
     heights: dict[tuple[str, tuple[Language, ...], float, float], float] = field(default_factory=dict)
     paragraphs: dict[tuple[str, tuple[Language, ...]], list[Para]] = field(default_factory=dict)
+    shares: dict[tuple[tuple[str, ...], float], float] = field(default_factory=dict)  # language_share's, by call
     logo: PreparedImage | None = None  # in the header, when the layout puts it there
     logo_alt: str = ""
     side_by_side: bool = False  # the sections in a column per language (see :func:`wants_side_by_side`)
@@ -461,6 +463,10 @@ def language_share(page: PageContext, sections: tuple[Section, ...], scale: floa
     section is not set at every share, though: its height in one language only falls as its column widens, so
     where two shares give it the same height every share between them does too (:func:`_heights_by_share`).
     """
+    key = (tuple(section.id for section in sections), scale)
+    known = page.shares.get(key)
+    if known is not None:
+        return known
     editions = page.editions()
     shares = sorted(language_shares())
     columns = [_heights_by_share(page, section, shares, scale, editions) for section in sections]
@@ -471,6 +477,7 @@ def language_share(page: PageContext, sections: tuple[Section, ...], scale: floa
         if best is None or height < best[0] - BALANCE_TOLERANCE:
             best = (height, share)
     assert best is not None
+    page.shares[key] = best[1]
     return best[1]
 
 
