@@ -186,6 +186,8 @@ class _Measured(NamedTuple):
         key = (self.fonts, size)
         found = _extents.get(key)
         if found is None:
+            if len(_extents) >= EXTENTS_REMEMBERED:
+                _extents.clear()  # a long watch session with a layout's own fonts, which are read again each build
             found = _extents[key] = (max(font.ascender(size) for font in self.fonts),
                                      max(font.descender(size) for font in self.fonts))
         return found
@@ -194,6 +196,7 @@ class _Measured(NamedTuple):
 # The largest ascent and descent of a set of fonts at a size (:meth:`_Measured.ascent_descent`): a handful of
 # font sets at a few dozen sizes in a build, asked of every paragraph set.
 _extents: dict[tuple[tuple[textfit.FontMetrics, ...], float], tuple[float, float]] = {}
+EXTENTS_REMEMBERED = 1_024
 
 
 class _Prepared(NamedTuple):
@@ -244,7 +247,7 @@ class Typesetter:
         # and breaking is most of the time a build takes.
         self._breaks: dict[tuple, tuple] = {}
         self._measured: dict[tuple, _Measured] = {}  # by (text, style): any width, any size
-        self._measure_of: dict[int, Callable[[str], float]] = {}  # by the id of a stack, which the book keeps
+        self._measure_of: dict[textfit.FontStack, Callable[[str], float]] = {}  # by stack (each is its own)
         self._settings: dict[tuple, SetText] = {}  # whole settings, by (paragraphs, width, scale), likewise
         east_asian = fonts.east_asian
         self._bundled_east_asian = east_asian.name if isinstance(east_asian, textfit.FontFamily) else None
@@ -338,9 +341,9 @@ class Typesetter:
 
     def _measures(self, stack: textfit.FontStack) -> Callable[[str], float]:
         """``stack``'s widths at :data:`MEASURED_SIZE`: one function per stack, however many paragraphs keep it."""
-        found = self._measure_of.get(id(stack))
+        found = self._measure_of.get(stack)
         if found is None:
-            found = self._measure_of[id(stack)] = stack.measure(MEASURED_SIZE)
+            found = self._measure_of[stack] = stack.measure(MEASURED_SIZE)
         return found
 
     def _paragraph(self, para: Para, text: str, size: float, before: float, width: float,
