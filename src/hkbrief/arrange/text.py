@@ -236,6 +236,24 @@ class _Prepared(NamedTuple):
         return self.measured.paragraph.line_count(self.available, self.measure, self.size / MEASURED_SIZE)
 
 
+# One measure function per bundled font stack for the whole process (:func:`_measure_of`), however many builds'
+# typesetters measured the paragraphs that keep it.
+_bundled_measures: dict[tuple, Callable[[str], float]] = {}
+
+
+def _measure_of(stack: textfit.FontStack, key: tuple, measures: dict[tuple, Callable[[str], float]]
+                ) -> Callable[[str], float]:
+    """``stack``'s widths at :data:`MEASURED_SIZE`, the function kept in ``measures`` under the stack's ``key``.
+
+    Every paragraph measured keeps its measure function, and with it a font stack and all the widths that stack
+    remembers: one function per key means one stack, not one per build of a watch session.
+    """
+    found = measures.get(key)
+    if found is None:
+        found = measures[key] = stack.measure(MEASURED_SIZE)
+    return found
+
+
 class Typesetter:
     """Breaks, measures and places paragraphs; knows nothing of slides or pages."""
 
@@ -247,7 +265,7 @@ class Typesetter:
         # and breaking is most of the time a build takes.
         self._breaks: dict[tuple, tuple] = {}
         self._measured: dict[tuple, _Measured] = {}  # by (text, style): any width, any size
-        self._measure_of: dict[textfit.FontStack, Callable[[str], float]] = {}  # by stack (each is its own)
+        self._measure_of: dict[tuple, Callable[[str], float]] = {}  # by the stack's key: see _measure_of()
         self._settings: dict[tuple, SetText] = {}  # whole settings, by (paragraphs, width, scale), likewise
         east_asian = fonts.east_asian
         self._bundled_east_asian = east_asian.name if isinstance(east_asian, textfit.FontFamily) else None
@@ -332,19 +350,13 @@ class Typesetter:
         found = measured.get((text, key))
         if found is None:
             fonts = tuple(stack.fonts[i] for i in sorted(stack.fonts_setting(text)))
-            found = _Measured(linebreak.MeasuredParagraph(text, self._measures(stack)), fonts)
+            measures = _bundled_measures if measured is _bundled_measured else self._measure_of
+            found = _Measured(linebreak.MeasuredParagraph(text, _measure_of(stack, key, measures)), fonts)
             if len(measured) >= MEASURED_REMEMBERED:
                 measured.clear()
             measured[(text, key)] = found
         return _Prepared(stack, faces, size, indent, available, found, remembered,
                          (text, available, key, size, para.balance))
-
-    def _measures(self, stack: textfit.FontStack) -> Callable[[str], float]:
-        """``stack``'s widths at :data:`MEASURED_SIZE`: one function per stack, however many paragraphs keep it."""
-        found = self._measure_of.get(stack)
-        if found is None:
-            found = self._measure_of[stack] = stack.measure(MEASURED_SIZE)
-        return found
 
     def _paragraph(self, para: Para, text: str, size: float, before: float, width: float,
                    y: float) -> tuple[Paragraph, float]:
