@@ -382,10 +382,7 @@ class MeasuredParagraph:
         at = _Scaled(self.measure, measure or self.measure, scale)
         lines: list[str] = []
         for hard in self._lines:
-            filled = hard.fill(max_width, at)
-            if mend_last_line and len(filled) > 1 and is_stranded(filled[-1]):
-                filled = _mend_last_line(hard.text, filled, hard.breaks, max_width, at.measure)
-            lines.extend(filled)
+            lines.extend(hard.mended(max_width, at) if mend_last_line else hard.fill(max_width, at))
         return lines
 
     def line_count(self, max_width: float, measure: Measure | None = None, scale: float = 1.0) -> int:
@@ -464,6 +461,14 @@ class _HardLine:
         """The text of each piece between breaks."""
         starts = [0, *self._resumes[:-1]]
         return [self.text[start:stop] for start, stop in zip(starts, self._stops)]
+
+    def mended(self, max_width: float, at: _Scaled) -> list[str]:
+        """Greedy first fit at ``max_width``, a stranded last line mended (:func:`_mend_last_line`; the breaks
+        are only looked at when the last line is stranded)."""
+        filled = self.fill(max_width, at)
+        if len(filled) > 1 and is_stranded(filled[-1]):
+            filled = _mend_last_line(self.text, filled, self.breaks, max_width, at.measure)
+        return filled
 
     def fill(self, max_width: float, at: _Scaled) -> list[str]:
         """Greedy first fit at ``max_width``."""
@@ -629,18 +634,10 @@ def break_lines_balanced(
 
 
 def _balance(hard: _HardLine, max_width: float, at: _Scaled, tolerance: float) -> list[str]:
-    measure = at.measure
-
-    def lines_at(width: float) -> list[str]:
-        filled = hard.fill(width, at)
-        if len(filled) > 1 and is_stranded(filled[-1]):
-            filled = _mend_last_line(hard.text, filled, hard.breaks, width, measure)
-        return filled
-
-    greedy = lines_at(max_width)
+    greedy = hard.mended(max_width, at)
     if len(greedy) < 2:
         return greedy
-    widest_piece = max(measure(piece) for piece in hard.piece_texts())
+    widest_piece = max(at.measure(piece) for piece in hard.piece_texts())
 
     def count(width: float) -> int:
         """How many lines greedy filling gives at ``width`` (mending a last line never changes how many)."""
@@ -648,7 +645,7 @@ def _balance(hard: _HardLine, max_width: float, at: _Scaled, tolerance: float) -
 
     low = min(max_width, widest_piece)
     if count(low) <= len(greedy):
-        return lines_at(low)
+        return hard.mended(low, at)
     high = max_width
     narrowest_fitting = None
     while high - low > tolerance:
@@ -657,4 +654,4 @@ def _balance(hard: _HardLine, max_width: float, at: _Scaled, tolerance: float) -
             high = narrowest_fitting = middle
         else:
             low = middle
-    return greedy if narrowest_fitting is None else lines_at(narrowest_fitting)
+    return greedy if narrowest_fitting is None else hard.mended(narrowest_fitting, at)
