@@ -618,10 +618,11 @@ def first_baselines(frame: Frame) -> tuple[float, float]:
 
 
 def rows_of(frames: list[Frame]) -> list[list[Frame]]:
-    """Stat text frames grouped by the top of their card: one list per row."""
-    rows: dict[float, list[Frame]] = {}
+    """Stat text frames grouped by the top and height of their card: one list per row (a lead figure, as tall as
+    the rows beside it, is a row of its own)."""
+    rows: dict[tuple[float, float], list[Frame]] = {}
     for frame in frames:
-        rows.setdefault(round(frame.box.y, 1), []).append(frame)
+        rows.setdefault((round(frame.box.y, 1), round(frame.box.h, 1)), []).append(frame)
     return list(rows.values())
 
 
@@ -644,6 +645,27 @@ def test_stat_values_and_labels_of_a_row_start_level_on_the_stats_slides(name, l
         heights = {round(frame.box.h, 2) for frame in row}
         assert len(values) == 1 and len(labels) == 1 and len(heights) == 1, (
             [str(f.name) for f in row], values, labels, heights)
+
+
+@pytest.mark.parametrize("language", [*LANGUAGES, "bilingual"])
+def test_every_stats_slide_of_a_grid_fills_the_grid_s_height(language):
+    """13 figures in a 2 x 2 grid go 4, 3, 3, 3: three cards are a lead figure beside two, as tall as the full
+    grid, not one row with a quarter of the slide blank under it."""
+    if language == "bilingual":
+        deck = arrange_deck(Edition(sample_brief(), Language.EN, second=Language.ZH_HANT), load_layout("default"),
+                            typesetter(load_layout("default")))
+    else:
+        deck = sample_deck("default", language)
+    slides = [slide for slide in deck.slides if slide_kind(slide.name) is SlideKind.STATS]
+    assert len(slides) == 4
+    spans = set()
+    for slide in slides:
+        cards = [f for f in slide.frames if f.name.part == "card"]
+        spans.add((round(min(c.box.y for c in cards), 1), round(max(c.box.bottom for c in cards), 1)))
+        assert len(cards) in (3, 4)
+        if len(cards) == 3:
+            assert len({round(c.box.h, 1) for c in cards}) == 2  # the lead, and the two beside it
+    assert len(spans) == 1, spans
 
 
 def test_one_long_value_shrinks_its_neighbours_on_the_same_slide(tmp_path, content_data):
@@ -858,21 +880,25 @@ def test_every_text_is_readable_on_what_it_is_drawn_on(layout_name, language):
                                          f" {ratio:.2f}:1")
 
 
+@pytest.mark.parametrize("bilingual", [False, True], ids=["en", "bilingual"])
 @pytest.mark.parametrize("layout_name", LAYOUTS)
-def test_continued_section_text_keeps_one_size(layout_name):
-    """Under "continue", a continued section's text is the same size on all its slides, the role's size; a section
-    kept on one slide is set at most CONTINUE_MIN_SCALE smaller rather than continue."""
+def test_continued_section_text_keeps_one_size(layout_name, bilingual):
+    """Under "continue", a continued section's text is the same size on all its slides, at most CONTINUE_MIN_SCALE
+    under the role's size (a section set a little smaller to take a slide fewer); a section kept on one slide is
+    set at most that much smaller rather than continue."""
     from hkbrief.arrange.deck import CONTINUE_MIN_SCALE
 
     layout = load_layout(layout_name)
     if layout.deck.fit[FitTarget.BODY] is not FitPolicy.CONTINUE:
         pytest.skip("the layout does not continue body text")
-    deck = deck_of(sample_brief(), layout, Language.EN)
+    edition = Edition(sample_brief(), Language.EN, second=Language.ZH_HANT if bilingual else None)
+    deck = arrange_deck(edition, layout, typesetter(layout))
     size = layout.deck.roles[Role.BODY].size
-    continued = {s.name.id for s in deck.slides if s.name.sheet}
-    sizes = {p.style.size for s in deck.slides for f in s.frames if f.name.part == "body" and s.name.id in continued
-             for p in f.paragraphs}
-    assert sizes <= {size}
+    continued = {s.name.id for s in deck.slides if s.name.kind is Kind.SECTION and s.name.sheet}
+    for section in continued:
+        sizes = {p.style.size for s in deck.slides if s.name.kind is Kind.SECTION and s.name.id == section
+                 for f in s.frames if f.name.part == "body" for p in f.paragraphs}
+        assert len(sizes) == 1, (section, sizes)
     every = {p.style.size for s in deck.slides for f in s.frames if f.name.part == "body" for p in f.paragraphs}
     assert min(every) >= size * CONTINUE_MIN_SCALE - 0.5
     for slide in deck.slides:
@@ -880,6 +906,42 @@ def test_continued_section_text_keeps_one_size(layout_name):
         for body in bodies:
             assert len(body.paragraphs) >= 2 or len(body.paragraphs[0].lines) > 1, \
                 f"{slide.name}: a continuation slide with one short bullet"
+
+
+def test_a_bilingual_section_takes_a_slide_fewer_a_little_smaller_rather_than_continue_twice(monkeypatch):
+    """In the default layout, bilingual bullet pairs of content.json need three slides a section at full size:
+    the last carried one pair under a "(cont.)" title and left most of the slide empty. Set a little smaller,
+    each section takes two slides, and the takeaways two rather than three."""
+    from hkbrief.arrange import deck as deck_module
+
+    layout = load_layout("default")
+    edition = Edition(sample_brief(), Language.EN, second=Language.ZH_HANT)
+    size = layout.deck.roles[Role.BODY].size
+
+    def runs(deck: DeckPlan) -> dict[tuple[Kind, str], list[Frame]]:
+        """Each section's (and the takeaways') body frames, slide by slide."""
+        found: dict[tuple[Kind, str], list[Frame]] = {}
+        for slide in deck.slides:
+            for kind, part in ((Kind.SECTION, "body"), (Kind.CLOSING, "takeaways")):
+                if slide.name.kind is kind:
+                    found.setdefault((kind, slide.name.id), []).append(
+                        next(f for f in slide.frames if f.name.part == part))
+        return found
+
+    shown = runs(arrange_deck(edition, layout, typesetter(layout)))
+    assert any(kind is Kind.CLOSING for kind, _ in shown)
+    for key, frames in shown.items():
+        assert len(frames) <= 2, (key, [f.name for f in frames])
+        sizes = {p.style.size for f in frames for p in f.paragraphs}
+        assert len(sizes) == 1 and min(sizes) >= size * deck_module.CONTINUE_MIN_SCALE - 0.5, (key, sizes)
+    # without the smaller sizes, the same bullets continue onto a third slide
+    monkeypatch.setattr(deck_module, "_continue_scales", lambda role: [])
+    full_size = runs(arrange_deck(edition, layout, typesetter(layout)))
+    saved = [key for key in shown if len(full_size[key]) > len(shown[key])]
+    assert len(saved) >= 3, saved
+    for key in saved:
+        assert all(p.style.size < size for f in shown[key] for p in f.paragraphs)
+        assert all(p.style.size == size for f in full_size[key] for p in f.paragraphs)
 
 
 @pytest.mark.parametrize("layout_name", ["default", "print", "compact", "stacked"])
@@ -1005,10 +1067,10 @@ def test_fitting_text_to_a_frame_finds_what_trying_every_size_would(layout_name,
     from hkbrief.arrange import text as text_module
     from hkbrief.content import brief_from_json
 
-    def every_size(ts, paras, width, height, shrink=True, least_scale=0.0):
+    def every_size(ts, paras, width, height, shrink=True, least_scale=0.0, most_scale=1.0):
         paras = text_module.stacked(paras)
         limit = height * text_module.HEIGHT_SAFETY
-        scale = 1.0
+        scale = most_scale
         while True:
             try:
                 result = ts.set(paras, width, scale)

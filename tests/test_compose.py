@@ -32,12 +32,23 @@ def test_a_sidebar_beside_the_text_counts_as_tall_as_it_is():
     assert runs == [Run(0, 2), Run(2, 4)]  # the sidebar fills the first slide; two pieces each all the same
 
 
+def test_a_slide_too_small_for_two_pieces_takes_one_rather_than_the_section_another_slide():
+    """Two pieces a slide is a preference: over a band with room for one, the slide takes one and the others fit
+    the slide after, where insisting on two would need a third slide."""
+    heights, spaces = [90.0] * 4, [0.0] * 4
+    runs, _ = spread([heights], spaces, [SlideRoom(100), SlideRoom(300)], 300)
+    assert runs == [Run(0, 1), Run(1, 4)]
+    # where two fit everywhere, no slide is left with one
+    runs, _ = spread([heights], spaces, [SlideRoom(200), SlideRoom(300)], 300)
+    assert all(run.stop - run.start >= 2 for run in runs)
+
+
 def test_no_division_that_fits_is_none():
     assert spread([[100.0, 100.0, 100.0]], [0.0] * 3, [SlideRoom(150), SlideRoom(150)], 150) is None
 
 
 @pytest.mark.parametrize(("count", "per", "columns", "rows"), [
-    (4, 4, 2, [2, 2]), (3, 4, 2, [3]), (2, 4, 2, [2]), (1, 4, 2, [1]),
+    (4, 4, 2, [2, 2]), (3, 4, 2, [2, 1]), (2, 4, 2, [2]), (1, 4, 2, [1]),
     (6, 6, 3, [3, 3]), (5, 6, 3, [3, 2]), (4, 6, 3, [2, 2]), (3, 3, 3, [3]), (2, 3, 3, [2]),
 ])
 def test_grid_rows_leave_no_slot_empty(count, per, columns, rows):

@@ -56,26 +56,28 @@ def spread(heights: list[list[float]], spaces: list[float], rooms: list[SlideRoo
 
     ``heights[m]`` are the pieces' heights at measure ``m`` (a slide's text is narrower beside a sidebar than
     without it: each room names its measure); ``full`` is the body band's height against which fullness is
-    judged. Every slide gets at least one piece, and two while there are enough for that; no slide starts with a
-    piece ``joined`` to the one before (a bullet's second-language version stays with it).
+    judged. Every slide gets at least one piece, and two while there are enough for that and a division with two
+    fits (a slide too small for two, beside a tall sidebar or over a band, takes one rather than the section
+    taking another slide); no slide starts with a piece ``joined`` to the one before (a bullet's second-language
+    version stays with it).
     """
     n, k = len(heights[0]), len(rooms)
     if k == 0 or n < k or n > MAX_BALANCED_UNITS:
         return None
 
     # no slide with a lone piece while there are enough to give every slide two
-    least = 2 if n >= 2 * k else 1
+    for least in ((2, 1) if n >= 2 * k else (1,)):
 
-    def fill(slide: int, start: int, stop: int) -> float | None:
-        """How full slide ``slide`` looks with pieces ``start..stop``; None if they may not go there."""
-        if stop - start < least or (joined is not None and 0 < start and joined[start]):
-            return None
-        return _fullness(rooms[slide], heights, spaces, start, stop, full)
+        def fill(slide: int, start: int, stop: int) -> float | None:
+            """How full slide ``slide`` looks with pieces ``start..stop``; None if they may not go there."""
+            if stop - start < least or (joined is not None and 0 < start and joined[start]):
+                return None
+            return _fullness(rooms[slide], heights, spaces, start, stop, full)
 
-    best = _best_spreads(n, k, fill)
-    if best[k - 1][n][0] < 0:
-        return None
-    return _runs_from(best, n), best[k - 1][n][0]
+        best = _best_spreads(n, k, fill)
+        if best[k - 1][n][0] >= 0:
+            return _runs_from(best, n), best[k - 1][n][0]
+    return None
 
 
 # A cell of the spread table with no placing found yet: below every real fullness (which is never negative).
@@ -144,10 +146,12 @@ def _runs_from(best: list[list[tuple[float, int]]], n: int) -> list[Run]:
 def grid_rows(count: int, per_slide: int, columns: int) -> list[int]:
     """Cards per row for ``count`` cards on a slide whose full grid is ``per_slide`` cards in rows of
     ``columns``: as few rows as the grid allows, as even as possible, every row spanning the width (so no slot
-    is left empty). Three or fewer cards share one row: a 2 x 2 grid with three cards becomes a row of three."""
+    is left empty). A row's worth of cards or fewer share one row. Rows of unequal counts (three cards in a 2 x 2
+    grid: 2 + 1) are for the caller to fill with a lead figure beside full rows (:func:`card_grid`), which keeps
+    the grid's height where one row of three would leave a quarter of the slide blank under it."""
     if count <= 0:
         return []
-    if count <= max(columns, 3) or per_slide <= columns:
+    if count <= columns or per_slide <= columns:
         return [count]
     rows = -(-count // columns)
     base, extra = divmod(count, rows)

@@ -17,7 +17,7 @@ from hkbrief.arrange.common import Edition, document_properties, format_date
 from hkbrief.arrange.compose import (FILL_TOLERANCE, MAX_BALANCED_UNITS, Run, SlideRoom, card_grid, grid_rows,
                                      spread)
 from hkbrief.arrange.templated import placeholder_role
-from hkbrief.arrange.text import HEIGHT_SAFETY, Para, SetText, Typesetter, aligned, scaled_size
+from hkbrief.arrange.text import HEIGHT_SAFETY, SHRINK_STEP, Para, SetText, Typesetter, aligned, scaled_size
 from hkbrief.errors import FitError
 from hkbrief.geometry import SLIDE_4_3, SLIDE_16_9, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
@@ -753,7 +753,7 @@ def section_slides(deck: DeckContext, index: int, section: Section, number: int,
     full = deck.body_box
     plain_box = deck.cols(0, deck.grid.share(TEXT_MEASURE), full.y, full.h)
     extras, cited, after = _extras(deck, section, layout, number, shown)
-    chunks, with_extras = _section_chunks(deck, paras, layout, plain_box, extras)
+    chunks, with_extras, scale = _section_chunks(deck, paras, layout, plain_box, extras)
     policy = deck.spec.fit[FitTarget.BODY]
     kicker = f"{index:02d}{SEPARATOR}{label(Label.SECTION, e.language)}" if e.language is Language.EN \
         else f"{label(Label.SECTION, e.language)} {index:02d}"
@@ -767,7 +767,8 @@ def section_slides(deck: DeckContext, index: int, section: Section, number: int,
         frames.append(deck.ts.frame(Name(Kind.SECTION, section.id, "body", piece=_sheet(part)), chunk,
                                     layout.text_box if here else plain_box,
                                     policy=FitPolicy.FAIL if policy is FitPolicy.FAIL else FitPolicy.SHRINK,
-                                    where=e.at("sections", section.id, "bullets"), context=f"slide {n}"))
+                                    where=e.at("sections", section.id, "bullets"), context=f"slide {n}",
+                                    most_scale=scale))
         notes = [e.both(p) for p in section.notes] if part == 0 else [
             label(Label.CONTINUES, e.language).format(heading=e.t(section.heading), number=number)]
         if here:
@@ -801,21 +802,22 @@ def _extras(deck: DeckContext, section: Section, layout: _SectionPlan, number: i
 
 
 def _section_chunks(deck: DeckContext, paras: list[Para], layout: _SectionPlan, plain_box: Box,
-                    extras: list[Frame]) -> tuple[list[list[Para]], int]:
-    """The bullets slide by slide, and the index of the slide that carries the sidebar or band (0 or the last)."""
+                    extras: list[Frame]) -> tuple[list[list[Para]], int, float]:
+    """The bullets slide by slide, the index of the slide that carries the sidebar or band (0 or the last), and
+    the scale every slide of the section sets them at (at most 1)."""
     if deck.spec.fit[FitTarget.BODY] is not FitPolicy.CONTINUE:
-        return [paras], 0
+        return [paras], 0, 1.0
     # a section that fits one slide a little smaller stays on one slide: a "(cont.)" slide costs the reader more
     # than a slightly smaller size does
     box = layout.text_box
     natural = deck.ts.set(paras, box.w).height
     if natural <= box.h * HEIGHT_SAFETY:
-        return [paras], 0
+        return [paras], 0, 1.0
     # text takes about the square of its size in area: only text that could fit at CONTINUE_MIN_SCALE is tried
-    if natural * CONTINUE_MIN_SCALE ** 2 <= box.h * HEIGHT_SAFETY * NEAR_FIT:
+    if _could_fit(natural, box.h):
         one = deck.ts.fit(paras, box.w, box.h, least_scale=CONTINUE_MIN_SCALE)
         if one is not None:
-            return [paras], 0
+            return [paras], 0, 1.0
     full = deck.body_box
     if layout.band_quote is not None:
         extra = SlideRoom(layout.text_box.h * HEIGHT_SAFETY, full.h - layout.body.h, measure=1)
@@ -823,35 +825,69 @@ def _section_chunks(deck: DeckContext, paras: list[Para], layout: _SectionPlan, 
         reach = max((f.box.bottom for f in extras), default=full.y) - full.y
         extra = SlideRoom(layout.text_box.h * HEIGHT_SAFETY, reach, beside=True, measure=1)
     has_extras = bool(layout.sidebar_cols) or layout.band_quote is not None
-    spread_out = _spread(deck, paras, plain_box, layout.text_box, extra if has_extras else None)
-    if spread_out is not None:
-        return spread_out
-    return _continued(deck, paras, layout.text_box, plain_box), 0
+    spread_out = _spread_fewest(deck, paras, natural, plain_box, layout.text_box, extra if has_extras else None)
+    if spread_out is None:
+        return _continued(deck, paras, layout.text_box, plain_box), 0, 1.0
+    return spread_out
 
 
-def _spread(deck: DeckContext, paras: list[Para], plain: Box, narrow: Box,
-            extra: SlideRoom | None) -> tuple[list[list[Para]], int] | None:
-    """Paragraphs spread over the fewest slides so the least full slide is as full as it can be.
+def _spread_fewest(deck: DeckContext, paras: list[Para], natural: float, plain: Box, narrow: Box,
+                   extra: SlideRoom | None) -> tuple[list[list[Para]], int, float] | None:
+    """Paragraphs ``natural`` tall at full size spread over two slides or more (see :func:`_spread`), with the
+    scale they are set at: the fewest slides at full size, or one slide fewer when the paragraphs fit that a
+    little smaller (down to :data:`CONTINUE_MIN_SCALE`). Another "(cont.)" slide costs the reader more than a
+    slightly smaller size does, and the slides it would save are the half-empty ones. None when the paragraphs
+    are too many to weigh or no spread fits."""
+    units = _spread_units(deck.ts, paras, plain, narrow)
+    spread_out = _spread(deck, units, plain, narrow, extra) if units else None
+    if spread_out is None:
+        return None
+    chunks, where = spread_out
+    fewer = len(chunks) - 1
+    if fewer >= FEWEST_SPREAD_SLIDES and _could_fit(natural, plain.h * fewer):
+        for scale in _continue_scales(deck.role(Role.BODY)):
+            smaller = _spread(deck, units, plain, narrow, extra, scale=scale, counts=range(fewer, fewer + 1))
+            if smaller is not None:
+                return *smaller, scale
+    return chunks, where, 1.0
+
+
+def _could_fit(natural: float, room: float) -> bool:
+    """Whether text ``natural`` tall at full size could fit ``room`` at :data:`CONTINUE_MIN_SCALE`: text takes
+    about the square of its size in area, and line breaks round it up by up to :data:`NEAR_FIT`."""
+    return natural * CONTINUE_MIN_SCALE ** 2 <= room * HEIGHT_SAFETY * NEAR_FIT
+
+
+def _continue_scales(body: RoleStyle) -> list[float]:
+    """The scales below full size, largest first and down to :data:`CONTINUE_MIN_SCALE`, a section's bullets are
+    tried at to save a slide: one :data:`SHRINK_STEP` of the body size apart, as the fit search steps."""
+    step = SHRINK_STEP / body.size
+    count = int((1.0 - CONTINUE_MIN_SCALE) / step + 1e-9)
+    return [1.0 - step * i for i in range(1, count + 1)]
+
+
+def _spread(deck: DeckContext, units: list[Para], plain: Box, narrow: Box, extra: SlideRoom | None,
+            scale: float = SPREAD_SCALE, counts: range | None = None) -> tuple[list[list[Para]], int] | None:
+    """Pieces of text spread over the fewest slides (of ``counts``) so the least full slide is as full as it can
+    be, every slide set at ``scale``.
 
     Slides are ``plain`` boxes, except the one carrying the section's ``extra`` (a sidebar beside the text or a
     band under it), whose text goes in ``narrow``; that slide is the first or the last, whichever spreads
-    better. Returns the chunks and the extras' slide (0 without extras), or None (too many pieces to weigh, or
-    no spread fits): the caller then continues greedily.
+    better. Returns the chunks and the extras' slide (0 without extras), or None (no spread fits): the caller
+    then continues greedily, or keeps a spread it has.
     """
     ts = deck.ts
-    units = _spread_units(ts, paras, plain, narrow)
-    if units is None:
-        return None
-    heights, spaces, follows = _weighed(ts, units, plain.w, narrow.w)
+    heights, spaces, follows = _weighed(ts, units, plain.w, narrow.w, scale)
     plain_room = SlideRoom(plain.h * HEIGHT_SAFETY)
-    for count in range(FEWEST_SPREAD_SLIDES, len(units) + 1):
+    for count in counts if counts is not None else range(FEWEST_SPREAD_SLIDES, len(units) + 1):
         options = _spread_options(heights, spaces, follows, count, plain_room, extra, plain.h)
         if not options:
             continue
         runs, where = _preferred_spread(options, extra)
         chunks = [units[run.start:run.stop] for run in runs]
         boxes = [narrow if i == where else plain for i in range(count)]
-        if all(ts.fit(chunk, box.w, box.h, shrink=False) is not None for chunk, box in zip(chunks, boxes)):
+        if all(ts.fit(chunk, box.w, box.h, shrink=False, most_scale=scale) is not None
+               for chunk, box in zip(chunks, boxes)):
             return chunks, (where or 0)
         return None
     return None
@@ -868,12 +904,13 @@ def _spread_units(ts: Typesetter, paras: list[Para], plain: Box, narrow: Box) ->
     return units
 
 
-def _weighed(ts: Typesetter, units: list[Para], plain_w: float,
-             narrow_w: float) -> tuple[list[list[float]], list[float], list[bool]]:
-    """What :func:`spread` weighs of the pieces: their heights at each measure (plain, then narrow), the space
-    before each in points, and whether each follows the one before (a bullet's second-language version)."""
-    heights = [[ts.set([u], plain_w).height for u in units], [ts.set([u], narrow_w).height for u in units]]
-    spaces = [u.space_before_em * scaled_size(u.role, SPREAD_SCALE) for u in units]
+def _weighed(ts: Typesetter, units: list[Para], plain_w: float, narrow_w: float,
+             scale: float) -> tuple[list[list[float]], list[float], list[bool]]:
+    """What :func:`spread` weighs of the pieces at ``scale``: their heights at each measure (plain, then narrow),
+    the space before each in points, and whether each follows the one before (a bullet's second-language
+    version)."""
+    heights = [[ts.height([u], plain_w, scale) for u in units], [ts.height([u], narrow_w, scale) for u in units]]
+    spaces = [u.space_before_em * scaled_size(u.role, scale) for u in units]
     return heights, spaces, [u.follows for u in units]
 
 
@@ -1129,8 +1166,8 @@ def card_boxes(deck: DeckContext, count: int, per: int) -> list[Box]:
     """Boxes for ``count`` cards on a slide holding ``per``: one large, a row, or rows of the grid.
 
     The rows come from the count (:func:`~hkbrief.arrange.compose.grid_rows`): every row spans the body's width
-    and no slot is left empty, so three cards in a 2 x 2 grid become a row of three; where the rows would hold
-    unequal counts, the first card leads beside full rows (:func:`~hkbrief.arrange.compose.card_grid`).
+    and no slot is left empty; where the rows would hold unequal counts, the first card leads beside full rows
+    (:func:`~hkbrief.arrange.compose.card_grid`), so three cards in a 2 x 2 grid are a lead figure beside two.
     """
     body = deck.body_box
     g = deck.grid
@@ -1381,18 +1418,20 @@ def closing_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
              for t in e.brief.takeaways]
     x, w = deck.grid.span(0, deck.grid.share(TEXT_MEASURE))
     box = Box(x, deck.body_box.y, w, deck.body_box.h)
-    if deck.ts.fit(paras, box.w, box.h) is not None:  # one slide, smaller if it must be, rather than two
-        chunks = [paras]
-    else:
-        spread_out = _spread(deck, paras, box, box, None)
-        chunks = spread_out[0] if spread_out is not None else deck.ts.split(paras, box.w, box.h)
+    chunks, scale = [paras], 1.0
+    if deck.ts.fit(paras, box.w, box.h) is None:  # one slide, smaller if it must be, rather than two
+        spread_out = _spread_fewest(deck, paras, deck.ts.height(paras, box.w), box, box, None)
+        if spread_out is not None:
+            chunks, _, scale = spread_out
+        else:
+            chunks = deck.ts.split(paras, box.w, box.h)
     slides = []
     for part, chunk in enumerate(chunks):
         n = number + part
         name = Name(Kind.CLOSING, sheet=_sheet(part))
         frames = deck.chrome(name, "", e.label(Label.TAKEAWAYS), e.language, n, cont=part > 0)
         frames.append(deck.ts.frame(name.of("takeaways"), chunk, box, policy=FitPolicy.SHRINK,
-                                    where=f"slide {n} ({_spelled(name)}): takeaways"))
+                                    where=f"slide {n} ({_spelled(name)}): takeaways", most_scale=scale))
         frames += deck.footer(name, n)
         slides.append(deck.slide(name, n, frames))
     return slides, shown

@@ -406,9 +406,9 @@ class Typesetter:
         return max(role.min_size, int(size * limit / natural * 2) / 2)
 
     def fit(self, paras: list[Para], width: float, height: float, shrink: bool = True,
-            least_scale: float = 0.0) -> SetText | None:
-        """The largest setting (from full size down to the roles' minimums, and not under ``least_scale``) whose
-        height fits, or None.
+            least_scale: float = 0.0, most_scale: float = 1.0) -> SetText | None:
+        """The largest setting (from ``most_scale``, full size unless told, down to the roles' minimums, and not
+        under ``least_scale``) whose height fits, or None.
 
         The sizes are tried in steps (:data:`SHRINK_STEP` on the smallest role); the search starts from a guess
         made from the height at full size (:data:`TEXT_HEIGHT_EXPONENT`) and walks from there, as the
@@ -417,7 +417,7 @@ class Typesetter:
         """
         paras = stacked(paras)
         limit = height * HEIGHT_SAFETY
-        ladder = [1.0]
+        ladder = [most_scale]
         if shrink:
             smallest_step = min(SHRINK_STEP / p.role.size for p in paras)
             while not all(scaled_size(p.role, ladder[-1]) <= p.role.min_size for p in paras):
@@ -441,7 +441,7 @@ class Typesetter:
             return settings[top]
         if top == 0:
             return None
-        expected = expected_scale(1.0, settings[top].height, limit, TEXT_HEIGHT_EXPONENT)
+        expected = expected_scale(most_scale, settings[top].height, limit, TEXT_HEIGHT_EXPONENT)
 
         below = guess_below(ladder, lambda step: settings[step].height, top, limit)
         found = walk_to_largest(fits, min(step_at_or_below(ladder, expected), top - 1), top, below)
@@ -460,14 +460,16 @@ class Typesetter:
         role: FrameRole = FrameRole.TEXT,
         fill: str | None = None,
         context: str = "",
+        most_scale: float = 1.0,
     ) -> Frame:
         """A text frame whose paragraphs fit ``box``; raises :class:`FitError` naming the overflow otherwise.
 
-        ``where`` is the field the message names (``content.json: sections[2].bullets``), ``context`` the slide.
+        ``where`` is the field the message names (``content.json: sections[2].bullets``), ``context`` the slide;
+        ``most_scale`` caps the size (the slides of one section share theirs).
         """
         inner = box.inset(insets)
         paras = stacked(paras)
-        result = self.fit(paras, inner.w, inner.h, shrink=policy is not FitPolicy.FAIL)
+        result = self.fit(paras, inner.w, inner.h, shrink=policy is not FitPolicy.FAIL, most_scale=most_scale)
         if result is None:
             if policy is FitPolicy.FAIL:
                 setting = self.set(paras, inner.w)
