@@ -15,7 +15,8 @@ import pytest
 from pptx import Presentation
 
 from hkbrief.build import OutputFormat, build
-from hkbrief.layoutspec import BilingualDeck, BilingualPage, builtin_layout_dir, builtin_layout_names, load_layout
+from hkbrief.layoutspec import (BilingualDeck, BilingualPage, Role, builtin_layout_dir, builtin_layout_names,
+                                load_layout)
 from hkbrief.model import BILINGUAL, Language
 
 from conftest import CONTENT, require_tool
@@ -96,6 +97,24 @@ def test_stacked_slides_carry_each_bullet_in_both_languages(built):
     for bullet in section["bullets"][:2]:
         english = next(i for i, text in enumerate(texts) if squeeze(bullet["en"]) == squeeze(text))
         assert squeeze(texts[english + 1]) == squeeze(bullet["zh-Hant"])  # the Chinese right under the English
+
+
+@pytest.mark.parametrize("layout", [name for name in LAYOUTS
+                                    if load_layout(name).deck.bilingual is BilingualDeck.STACKED])
+def test_stacked_slide_titles_keep_the_title_size(layout, built):
+    """A content slide's title box holds a line of each language at the title role's size: Chinese needs a
+    taller line than the role's spacing gives English, and a box two English lines tall set every bilingual
+    title smaller (25 pt for 30 in the default layout)."""
+    _, pptx_path, _ = built[layout]
+    size = load_layout(layout).deck.roles[Role.TITLE].size
+    titles = [shape for slide in list(Presentation(pptx_path).slides)[1:] for shape in slide.shapes
+              if shape.name.endswith("/title")]
+    assert len(titles) > 10
+    for shape in titles:
+        lines = [paragraph for paragraph in shape.text_frame.paragraphs if paragraph.runs]
+        assert len(lines) == 2 and HAN.search(lines[1].runs[0].text)
+        sizes = {run.font.size.pt for paragraph in lines for run in paragraph.runs}
+        assert sizes == {size}, (shape.name, sizes)
 
 
 def test_halves_put_every_english_slide_before_every_chinese_one(built, tmp_path):

@@ -62,6 +62,7 @@ SEPARATOR = "  \u00b7  "  # between the parts of a footer or dateline: "Title  �
 BOX_PAD = 2  # added to a one-line box's height so descenders clear its edge
 TITLE_GAP = 2  # between the kicker and the title
 TITLE_LINES = 2  # a content slide's title box holds two lines of the title role
+TITLE_SAMPLE = {Language.EN: "Hg", Language.ZH_HANT: "中文"}  # a one-line title in each language, to size the box
 TITLE_PAD = 4  # added to the title box so a two-line title at full size is not cut by rounding
 TITLE_RULE_GAP = 9  # from the title box to the accent rule under it
 TITLE_RULE = (56, 3)  # width and height of that rule: a short accent mark, not a divider
@@ -203,6 +204,7 @@ class DeckContext:
     images: dict[str, PreparedImage]
     template: TemplateDeck | None = None
     logo: PreparedImage | None = None
+    title_lines: float = 0.0  # the title box's text height: two title lines, or a line in each language
 
     @classmethod
     def of(cls, edition: Edition, layout: Layout, typesetter: Typesetter,
@@ -221,7 +223,8 @@ class DeckContext:
         m = spec.margins
         grid = Grid(size, Box(m.left, m.top, size.w - m.left - m.right, size.h - m.top - m.bottom),
                     spec.columns, spec.gutter)
-        return cls(edition, layout, typesetter, grid, images or {}, None, logo)
+        return cls(edition, layout, typesetter, grid, images or {}, None, logo,
+                   _title_lines(edition, spec.roles[Role.TITLE], typesetter, grid.content.w))
 
     def on_template(self, kind: Kind) -> TemplateSlide | None:
         """The template layout a slide of ``kind`` is made on (None without a template)."""
@@ -321,12 +324,13 @@ class DeckContext:
 
     @property
     def title_box(self) -> Box:
-        """Two lines of the title role under the kicker (on a template: the content layout's title placeholder)."""
+        """Two lines of the title role under the kicker, or in a stacked bilingual deck a line in each language
+        (on a template: the content layout's title placeholder)."""
         if self.template is not None:
             return _template_title_box(self, self.template.slide(SlideKind.SECTIONS))
         top = self.kicker_box.bottom + TITLE_GAP
         x, w = self.grid.span(0, self.grid.columns)
-        return Box(x, top, w, self.line(Role.TITLE, TITLE_LINES) + TITLE_PAD)
+        return Box(x, top, w, self.title_lines + TITLE_PAD)
 
     @property
     def footer_box(self) -> Box:
@@ -440,6 +444,17 @@ _ALIGNS = {"l": Align.LEFT, "ctr": Align.CENTER, "r": Align.RIGHT, "just": Align
 _ANCHORS = {"t": VAlign.TOP, "ctr": VAlign.MIDDLE, "b": VAlign.BOTTOM}
 COVER_SUBTITLE_SHARE = 0.75  # on a template's cover the subtitle is set at most three quarters of the title's size
 _BODY_PARTS = ("body", "takeaways")  # the frames a layout's body placeholder takes: a section's bullets, takeaways
+
+
+def _title_lines(edition: Edition, role: RoleStyle, ts: Typesetter, width: float) -> float:
+    """The title box's text height: :data:`TITLE_LINES` lines of the title role; in an edition that stacks two
+    languages, at least a one-line title in each, set as titles are set. Chinese needs a taller line than the
+    role's spacing gives Latin text, so two lines' worth would set every bilingual title smaller than its size."""
+    lines = role.size * role.line_spacing * TITLE_LINES
+    if edition.second is None:
+        return lines
+    sample = Versions(TITLE_SAMPLE[edition.language], TITLE_SAMPLE[edition.second], edition.second)
+    return max(lines, ts.height([Para(sample, role, edition.language, balance=True)], width))
 
 
 def _template_title_box(deck: DeckContext, on: TemplateSlide) -> Box:
