@@ -668,6 +668,40 @@ def test_every_stats_slide_of_a_grid_fills_the_grid_s_height(language):
     assert len(spans) == 1, spans
 
 
+def test_one_row_of_stat_cards_sits_in_the_middle_of_the_body():
+    """The print layout's row of three (and the rows of two its 13 figures end with) is shorter than the body:
+    centred in it, not hung from the title over a blank band."""
+    deck = sample_deck("print", Language.EN)
+    slides = [slide for slide in deck.slides if slide_kind(slide.name) is SlideKind.STATS]
+    assert len(slides) >= 3
+    title_rule = [f for f in slides[0].frames if f.name.part == "rule"][0]
+    footer = [f for f in slides[0].frames if f.name.part == "footer-rule"][0]
+    for slide in slides:
+        cards = [f for f in slide.frames if f.name.part == "card"]
+        assert len({round(c.box.y, 1) for c in cards}) == 1  # one row
+        above = cards[0].box.y - title_rule.box.bottom
+        below = footer.box.y - cards[0].box.bottom
+        assert above > 20 and below > 20 and abs(above - below) < 20, (slide.name, above, below)
+
+
+def test_a_quote_band_that_would_split_a_one_slide_section_goes_to_the_quote_slides():
+    """The print layout sets a section's quote in a band under its bullets. Five bullets fit a slide, but not
+    above the band: kept, the band split them 3 + 2 over two slides about half full. The section takes one
+    slide, and its quote a quote slide of its own; every featured quote is still shown once."""
+    brief = sample_brief()
+    deck = sample_deck("print", Language.EN)
+    for section in brief.sections:
+        slides = [s for s in deck.slides if s.name.kind is Kind.SECTION and s.name.id == section.id]
+        assert len(slides) == 1, section.id
+    featured = [ref.id for ref in brief.featured if ref.kind is FeatureKind.QUOTE]
+    shown = [f.name.id for s in deck.slides for f in s.frames
+             if f.name.kind is Kind.QUOTE and f.role is FrameRole.TEXT and f.name.part == ""]
+    quote_slides = [s.name.id for s in deck.slides if s.name.kind is Kind.QUOTE]
+    assert set(featured) <= set(quote_slides) | set(shown)
+    assert len(quote_slides) == len(set(quote_slides))
+    assert len(quote_slides) >= 3
+
+
 def test_one_long_value_shrinks_its_neighbours_on_the_same_slide(tmp_path, content_data):
     data = copy.deepcopy(content_data)
     data["stats"][1]["value"] = "HK$12,345,678,900"

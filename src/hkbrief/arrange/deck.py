@@ -767,6 +767,9 @@ def section_slides(deck: DeckContext, index: int, section: Section, number: int,
              for b in section.bullets]
     full = deck.body_box
     plain_box = deck.cols(0, deck.grid.share(TEXT_MEASURE), full.y, full.h)
+    if layout.band_quote is not None and _band_splits_one_slide(deck, paras, layout.text_box, plain_box):
+        # the quote gets a slide of its own among the quotes rather than split the section over two half-empty ones
+        layout = _section_layout(deck, section, number, shown, band=False)
     extras, cited, after = _extras(deck, section, layout, number, shown)
     chunks, with_extras, scale = _section_chunks(deck, paras, layout, plain_box, extras)
     policy = deck.spec.fit[FitTarget.BODY]
@@ -955,13 +958,29 @@ def _preferred_spread(options: list[tuple[tuple[list[Run], float], int | None]],
     return runs, where
 
 
-def _section_layout(deck: DeckContext, section: Section, number: int, shown: Shown) -> _SectionPlan:
-    """Which of the section's stats and quote go beside or under its text, and the boxes that leaves."""
+def _band_splits_one_slide(deck: DeckContext, paras: list[Para], text_box: Box, plain_box: Box) -> bool:
+    """Whether a quote band is all that keeps the section's bullets off one slide: they fit the slide without it
+    (down to :data:`CONTINUE_MIN_SCALE`, as any section kept on one slide) but not above it. Kept, the band
+    would split a slide's worth of bullets over two slides each about half full."""
+    if deck.spec.fit[FitTarget.BODY] is not FitPolicy.CONTINUE:
+        return False
+    natural = deck.ts.height(paras, plain_box.w)
+    if natural > plain_box.h * HEIGHT_SAFETY and not _could_fit(natural, plain_box.h):
+        return False
+    if deck.ts.fit(paras, text_box.w, text_box.h, least_scale=CONTINUE_MIN_SCALE) is not None:
+        return False
+    return deck.ts.fit(paras, plain_box.w, plain_box.h, least_scale=CONTINUE_MIN_SCALE) is not None
+
+
+def _section_layout(deck: DeckContext, section: Section, number: int, shown: Shown,
+                    band: bool = True) -> _SectionPlan:
+    """Which of the section's stats and quote go beside or under its text, and the boxes that leaves (without
+    ``band``, no quote goes under the text: it is left for the quote slides)."""
     beside_stats = list(section.stats) if deck.spec.stats is StatArrangement.BESIDE_SECTION else []
     featured = deck.featured_quotes
     section_quote = next((q for q in section.quotes if q in featured and q not in shown.quotes), None)
     sidebar_quote = section_quote if deck.spec.quotes is QuoteTreatment.SIDEBAR else None
-    band_quote = section_quote if deck.spec.quotes is QuoteTreatment.BAND else None
+    band_quote = section_quote if deck.spec.quotes is QuoteTreatment.BAND and band else None
     body = deck.body_box
     band: list[Frame] = []
     if band_quote is not None:
@@ -1209,9 +1228,11 @@ def card_boxes(deck: DeckContext, count: int, per: int) -> list[Box]:
             boxes += [Box(body.x + (c + 1) * (card_w + g.gutter), y, card_w, card_h) for c in range(in_row)]
         return boxes
     boxes = []
+    # one row, shorter than the body, sits in the body's middle: hung from the title it left a blank band under it
+    top = body.y + (body.h - card_h) / 2 if len(rows) == 1 else body.y
     for r, in_row in enumerate(rows):
         card_w = (body.w - (in_row - 1) * g.gutter) / in_row
-        y = body.y + r * (card_h + g.gutter)
+        y = top + r * (card_h + g.gutter)
         boxes += [Box(body.x + c * (card_w + g.gutter), y, card_w, card_h) for c in range(in_row)]
     return boxes
 
