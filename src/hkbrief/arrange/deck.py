@@ -17,7 +17,8 @@ from hkbrief.arrange.common import Edition, document_properties, format_date
 from hkbrief.arrange.compose import (FILL_TOLERANCE, MAX_BALANCED_UNITS, Run, SlideRoom, card_grid, grid_rows,
                                      spread)
 from hkbrief.arrange.templated import placeholder_role
-from hkbrief.arrange.text import HEIGHT_SAFETY, SHRINK_STEP, Para, SetText, Typesetter, aligned, scaled_size
+from hkbrief.arrange.text import (HEIGHT_SAFETY, SHRINK_STEP, Para, SetText, Typesetter, aligned, scaled_size,
+                                  stacked)
 from hkbrief.errors import FitError
 from hkbrief.geometry import SLIDE_4_3, SLIDE_16_9, Box, Insets, Size
 from hkbrief.labels import Label, colon, label
@@ -916,7 +917,11 @@ def _spread_units(ts: Typesetter, paras: list[Para], plain: Box, narrow: Box) ->
     boxes; None when there are too many pieces or too much text to weigh in good time."""
     if len(paras) > MAX_BALANCED_UNITS or sum(len(p.text) for p in paras) > MAX_BALANCED_CHARS:
         return None
-    units = [piece for chunk in ts.split(paras, min(plain.w, narrow.w), min(plain.h, narrow.h)) for piece in chunk]
+    width, height = min(plain.w, narrow.w), min(plain.h, narrow.h)
+    units = stacked(paras)
+    if any(ts.height([unit], width) > height * HEIGHT_SAFETY for unit in units):
+        # only a paragraph taller than a slide is cut (between lines); the heights alone say none is, usually
+        units = [piece for chunk in ts.split(paras, width, height) for piece in chunk]
     if len(units) > MAX_BALANCED_UNITS:
         return None
     return units
