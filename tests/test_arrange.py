@@ -668,6 +668,19 @@ def test_every_stats_slide_of_a_grid_fills_the_grid_s_height(language):
     assert len(spans) == 1, spans
 
 
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", LAYOUTS)
+def test_every_stats_slide_sets_its_values_and_labels_at_one_size(name, language):
+    """Paging through the figures, nothing jumps: every value on every stats slide has one size, and every label
+    one size (the print layout's were 25.5, 28, 22.5, 34 and 34 pt, slide by slide)."""
+    slides = [s for s in sample_deck(name, language).slides if slide_kind(s.name) is SlideKind.STATS]
+    frames = [f for s in slides for f in stat_frames(s.frames)]
+    if not frames:
+        pytest.skip("the layout shows its figures beside the sections")
+    assert len({f.paragraphs[0].style.size for f in frames}) == 1
+    assert len({f.paragraphs[1].style.size for f in frames}) == 1
+
+
 def test_one_row_of_stat_cards_sits_in_the_middle_of_the_body():
     """The print layout's row of three (and the rows of two its 13 figures end with) is shorter than the body:
     centred in it, not hung from the title over a blank band."""

@@ -1141,19 +1141,25 @@ def stat_too_big(deck: DeckContext, stat: Stat, width: float, number: int) -> Fi
 
 
 def stat_slides(deck: DeckContext, number: int, shown: Shown) -> Slides:
-    """The stats not yet shown beside their section, in even groups per slide, every value at one size."""
+    """The stats not yet shown beside their section, in even groups per slide, every value on every slide at one
+    size."""
     stats = [s for s in deck.e.brief.stats if s.id not in shown.stats]
     if not stats:
         return [], shown
     per = _stats_per_slide(deck.spec)
     slides = []
-    for part, group in enumerate(_even_groups(stats, per)):
+    groups = _even_groups(stats, per)
+    layouts = [card_boxes(deck, len(group), per) for group in groups]
+    # one value size and one scale for every slide of figures, so paging through them nothing jumps: the
+    # smallest any slide needs
+    sizes = [_shared_stat_size(deck, group, boxes, number + part)
+             for part, (group, boxes) in enumerate(zip(groups, layouts))]
+    cap, scale = min(size for size, _ in sizes), min(scale for _, scale in sizes)
+    for part, (group, boxes) in enumerate(zip(groups, layouts)):
         n = number + part
         name = Name(Kind.STATS, sheet=_sheet(part))
         frames = deck.chrome(name, "", deck.e.label(Label.KEY_FIGURES), deck.e.language, n,
                              cont=part > 0)
-        boxes = card_boxes(deck, len(group), per)
-        cap, scale = _shared_stat_size(deck, group, boxes, n)
         # every card's text starts where the tallest one's of its row, centred, does: the values of a row on one
         # line, the labels starting level under them, however long each label is (a lead card, taller than the
         # rows beside it, centres its own)
