@@ -770,7 +770,7 @@ def section_slides(deck: DeckContext, index: int, section: Section, number: int,
     plain_box = deck.cols(0, deck.grid.share(TEXT_MEASURE), full.y, full.h)
     if layout.band_quote is not None and _band_splits_one_slide(deck, paras, layout.text_box, plain_box):
         # the quote gets a slide of its own among the quotes rather than split the section over two half-empty ones
-        layout = _section_layout(deck, section, number, shown, band=False)
+        layout = _section_layout(deck, section, number, shown, with_band=False)
     extras, cited, after = _extras(deck, section, layout, number, shown)
     chunks, with_extras, scale = _section_chunks(deck, paras, layout, plain_box, extras)
     policy = deck.spec.fit[FitTarget.BODY]
@@ -978,14 +978,14 @@ def _band_splits_one_slide(deck: DeckContext, paras: list[Para], text_box: Box, 
 
 
 def _section_layout(deck: DeckContext, section: Section, number: int, shown: Shown,
-                    band: bool = True) -> _SectionPlan:
+                    with_band: bool = True) -> _SectionPlan:
     """Which of the section's stats and quote go beside or under its text, and the boxes that leaves (without
-    ``band``, no quote goes under the text: it is left for the quote slides)."""
+    ``with_band``, no quote goes under the text: it is left for the quote slides)."""
     beside_stats = list(section.stats) if deck.spec.stats is StatArrangement.BESIDE_SECTION else []
     featured = deck.featured_quotes
     section_quote = next((q for q in section.quotes if q in featured and q not in shown.quotes), None)
     sidebar_quote = section_quote if deck.spec.quotes is QuoteTreatment.SIDEBAR else None
-    band_quote = section_quote if deck.spec.quotes is QuoteTreatment.BAND and band else None
+    band_quote = section_quote if deck.spec.quotes is QuoteTreatment.BAND and with_band else None
     body = deck.body_box
     band: list[Frame] = []
     if band_quote is not None:
