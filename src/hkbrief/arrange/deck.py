@@ -828,15 +828,9 @@ def _section_chunks(deck: DeckContext, paras: list[Para], layout: _SectionPlan, 
         return [paras], 0, 1.0
     # a section that fits one slide a little smaller stays on one slide: a "(cont.)" slide costs the reader more
     # than a slightly smaller size does
-    box = layout.text_box
-    natural = deck.ts.set(paras, box.w).height
-    if natural <= box.h * HEIGHT_SAFETY:
+    if _fits_one_slide(deck, paras, layout.text_box):
         return [paras], 0, 1.0
-    # text takes about the square of its size in area: only text that could fit at CONTINUE_MIN_SCALE is tried
-    if _could_fit(natural, box.h):
-        one = deck.ts.fit(paras, box.w, box.h, least_scale=CONTINUE_MIN_SCALE)
-        if one is not None:
-            return [paras], 0, 1.0
+    natural = deck.ts.height(paras, layout.text_box.w)
     full = deck.body_box
     if layout.band_quote is not None:
         extra = SlideRoom(layout.text_box.h * HEIGHT_SAFETY, full.h - layout.body.h, measure=1)
@@ -869,6 +863,16 @@ def _spread_fewest(deck: DeckContext, paras: list[Para], natural: float, plain: 
             if smaller is not None:
                 return *smaller, scale
     return chunks, where, 1.0
+
+
+def _fits_one_slide(deck: DeckContext, paras: list[Para], box: Box) -> bool:
+    """Whether the paragraphs fit ``box`` at full size or a little smaller (down to :data:`CONTINUE_MIN_SCALE`):
+    what keeps a section on one slide."""
+    natural = deck.ts.height(paras, box.w)
+    if natural <= box.h * HEIGHT_SAFETY:
+        return True
+    # text takes about the square of its size in area: only text that could fit at CONTINUE_MIN_SCALE is tried
+    return _could_fit(natural, box.h) and deck.ts.fit(paras, box.w, box.h, least_scale=CONTINUE_MIN_SCALE) is not None
 
 
 def _could_fit(natural: float, room: float) -> bool:
@@ -967,14 +971,8 @@ def _band_splits_one_slide(deck: DeckContext, paras: list[Para], text_box: Box, 
     """Whether a quote band is all that keeps the section's bullets off one slide: they fit the slide without it
     (down to :data:`CONTINUE_MIN_SCALE`, as any section kept on one slide) but not above it. Kept, the band
     would split a slide's worth of bullets over two slides each about half full."""
-    if deck.spec.fit[FitTarget.BODY] is not FitPolicy.CONTINUE:
-        return False
-    natural = deck.ts.height(paras, plain_box.w)
-    if natural > plain_box.h * HEIGHT_SAFETY and not _could_fit(natural, plain_box.h):
-        return False
-    if deck.ts.fit(paras, text_box.w, text_box.h, least_scale=CONTINUE_MIN_SCALE) is not None:
-        return False
-    return deck.ts.fit(paras, plain_box.w, plain_box.h, least_scale=CONTINUE_MIN_SCALE) is not None
+    return (deck.spec.fit[FitTarget.BODY] is FitPolicy.CONTINUE and not _fits_one_slide(deck, paras, text_box)
+            and _fits_one_slide(deck, paras, plain_box))
 
 
 def _section_layout(deck: DeckContext, section: Section, number: int, shown: Shown,
